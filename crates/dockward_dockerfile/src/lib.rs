@@ -1,0 +1,1 @@
+//! dockward_dockerfile (under construction)

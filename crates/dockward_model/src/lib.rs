@@ -1,0 +1,1 @@
+//! dockward_model (under construction)

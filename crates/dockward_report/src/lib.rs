@@ -1,0 +1,1 @@
+//! dockward_report (under construction)

@@ -1,0 +1,1 @@
+//! dockward_rules (under construction)

@@ -1,0 +1,1 @@
+//! dockward_shell (under construction)

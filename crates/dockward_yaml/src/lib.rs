@@ -1,0 +1,1 @@
+//! dockward_yaml (under construction)
