@@ -4,6 +4,7 @@
 //! This crate knows nothing about any file format or any rule: parsers, models, rules and
 //! emitters all meet here.
 
+pub mod testing;
 pub mod text;
 
 pub use text::{LineCol, LineIndex, TextRange};
