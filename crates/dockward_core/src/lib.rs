@@ -1,10 +1,25 @@
-//! The shared vocabulary of dockward: text ranges and line index, source files, findings,
-//! severities and categories, rule metadata and the registry types, fixes and edits.
+//! The shared vocabulary of dockward: text ranges and line index, source files and
+//! provenance, findings, severities and categories, rule metadata, fixes and edits,
+//! suppressions and settings.
 //!
 //! This crate knows nothing about any file format or any rule: parsers, models, rules and
 //! emitters all meet here.
 
+pub mod finding;
+pub mod fix;
+pub mod rule;
+pub mod settings;
+pub mod severity;
+pub mod source;
+pub mod suppression;
 pub mod testing;
 pub mod text;
 
+pub use finding::Finding;
+pub use fix::{Applicability, Edit, Fix, apply_fixes};
+pub use rule::{FixAvailability, ModelKind, RuleMeta};
+pub use settings::{ConfigError, Settings};
+pub use severity::{Category, Severity};
+pub use source::{FileId, Provenance, SourceDb, SourceFile};
+pub use suppression::{Pragma, PragmaError, PragmaSource, Suppressions};
 pub use text::{LineCol, LineIndex, TextRange};

@@ -1,0 +1,46 @@
+//! A finding: one rule broken at one place.
+
+use crate::{Fix, Provenance, RuleMeta, Severity};
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    /// Effective severity: the rule's default unless configuration overrode it.
+    pub severity: Severity,
+    pub message: String,
+    pub at: Provenance,
+    pub fix: Option<Fix>,
+    /// Extra lines shown under the frame (`help: …`).
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static RuleMeta, at: Provenance, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            at,
+            fix: None,
+            help: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}

@@ -1,0 +1,119 @@
+//! Rule metadata: the data every rule declares and every output prints from.
+
+use crate::{Category, Severity};
+use serde::Serialize;
+
+/// Whether and how a rule can fix what it finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+/// The models a rule reads; the driver runs a rule only on the sources that produce them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    /// A parsed Dockerfile: stages, instructions, resolved ARG/ENV, parsed RUN shell.
+    Build,
+    /// What a container will run with: Compose services, `docker run` lines.
+    Container,
+    /// A Compose project's services and networks.
+    Topology,
+    /// dockward's own inputs (syntax errors, suppressions).
+    Meta,
+}
+
+/// Everything dockward knows about a rule except its detector.
+///
+/// `references` name equivalent checks as `scheme:id` strings: `cis:5.4`, `cwe:250`,
+/// `hadolint:DL3002`, `trivy:DS-0002`, `checkov:CKV_DOCKER_3`, `kics:<uuid>`,
+/// `dockle:CIS-DI-0001`. Peer ids double as suppression aliases, so a user's
+/// `# hadolint ignore=DL3002` silences the equivalent dockward rule.
+#[derive(Debug, Serialize)]
+pub struct RuleMeta {
+    /// Stable code, never reused (`DW101`).
+    pub code: &'static str,
+    /// Kebab-case name (`final-stage-runs-as-root`).
+    pub name: &'static str,
+    pub category: Category,
+    /// Default severity; configuration may override it.
+    pub severity: Severity,
+    /// One sentence: what is wrong.
+    pub summary: &'static str,
+    /// Markdown with the sections What it does / Why is this bad? / Example / Fix / References.
+    #[serde(skip)]
+    pub explanation: &'static str,
+    pub references: &'static [&'static str],
+    pub fix: FixAvailability,
+    pub models: &'static [ModelKind],
+    /// Off unless selected in configuration (e.g. digest pinning, label schemas).
+    pub opt_in: bool,
+}
+
+impl RuleMeta {
+    /// Whether `id` names this rule: its code, its name, or a peer id in its references
+    /// (`DL3002`, `CKV_DOCKER_3`, `DS-0002`, `DS002`), compared without case.
+    pub fn answers_to(&self, id: &str) -> bool {
+        let id = id.trim();
+        if id.eq_ignore_ascii_case(self.code) || id.eq_ignore_ascii_case(self.name) {
+            return true;
+        }
+        self.references.iter().any(|reference| {
+            let peer_id = reference.split_once(':').map_or(*reference, |(_, id)| id);
+            peer_id.eq_ignore_ascii_case(id)
+                || trivy_short_form(peer_id).is_some_and(|s| s.eq_ignore_ascii_case(id))
+        })
+    }
+
+    /// The peer ids of one scheme (`"hadolint"` → `["DL3002"]`).
+    pub fn peer_ids<'a>(&'a self, scheme: &'a str) -> impl Iterator<Item = &'static str> + 'a {
+        self.references.iter().filter_map(move |reference| {
+            let (s, id) = reference.split_once(':')?;
+            (s == scheme).then_some(id)
+        })
+    }
+}
+
+/// trivy writes `DS-0002` in its docs and `DS002` in its ids; accept both.
+fn trivy_short_form(id: &str) -> Option<String> {
+    let digits = id.strip_prefix("DS-")?;
+    Some(format!("DS{:03}", digits.parse::<u32>().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static META: RuleMeta = RuleMeta {
+        code: "DW101",
+        name: "final-stage-runs-as-root",
+        category: Category::Image,
+        severity: Severity::High,
+        summary: "s",
+        explanation: "",
+        references: &["hadolint:DL3002", "trivy:DS-0002", "checkov:CKV_DOCKER_3"],
+        fix: FixAvailability::None,
+        models: &[ModelKind::Build],
+        opt_in: false,
+    };
+
+    #[test]
+    fn answers_to_code_name_and_peer_ids() {
+        for id in [
+            "DW101",
+            "dw101",
+            "final-stage-runs-as-root",
+            "DL3002",
+            "CKV_DOCKER_3",
+            "DS-0002",
+            "DS002",
+        ] {
+            assert!(META.answers_to(id), "{id}");
+        }
+        assert!(!META.answers_to("DL3003"));
+        assert_eq!(META.peer_ids("hadolint").collect::<Vec<_>>(), ["DL3002"]);
+    }
+}

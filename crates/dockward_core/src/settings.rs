@@ -1,0 +1,358 @@
+//! `dockward.toml`: which rules run, how severe they are, where they are ignored, and the
+//! facts some rules need (trusted registries, allowed capabilities).
+//!
+//! ```toml
+//! fail-on = "high"
+//!
+//! [rules]
+//! select = ["ALL"]            # codes, prefixes (`DW1`), names; default: every rule not opt-in
+//! extend-select = ["DW120"]   # add opt-in rules to the default set
+//! ignore = ["DW205"]
+//!
+//! [rules.severity]
+//! DW101 = "critical"
+//!
+//! [per-path-ignores]
+//! "tests/**" = ["DW101"]
+//!
+//! [image]
+//! trusted-registries = ["docker.io", "ghcr.io/acme"]
+//!
+//! [runtime]
+//! allowed-capabilities = ["NET_BIND_SERVICE"]
+//! ```
+//!
+//! Errors carry the byte range of the offending value so the CLI can show a code frame into
+//! the configuration file.
+
+use crate::{RuleMeta, Severity, TextRange};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use serde_spanned::Spanned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Names a configuration file may have, in the order they are looked for in a folder.
+pub const CONFIG_FILE_NAMES: [&str; 2] = ["dockward.toml", ".dockward.toml"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub range: Option<TextRange>,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    fail_on: Option<Spanned<String>>,
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    image: RawImage,
+    #[serde(default)]
+    runtime: RawRuntime,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRules {
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    extend_select: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawImage {
+    #[serde(default)]
+    trusted_registries: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRuntime {
+    #[serde(default)]
+    allowed_capabilities: Vec<String>,
+}
+
+/// A rule selector: `ALL`, a code prefix (`DW1`, `DW101`), a rule name or a peer id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector(String);
+
+impl Selector {
+    pub fn matches(&self, rule: &RuleMeta) -> bool {
+        let s = self.0.as_str();
+        s.eq_ignore_ascii_case("ALL")
+            || (s.len() >= 2
+                && rule.code.len() >= s.len()
+                && rule.code[..s.len()].eq_ignore_ascii_case(s))
+            || rule.answers_to(s)
+    }
+
+    /// Whether this selector names any rule of `rules` (to reject typos).
+    fn matches_any(&self, rules: &[&'static RuleMeta]) -> bool {
+        rules.iter().any(|r| self.matches(r))
+    }
+}
+
+/// Resolved settings for one run.
+#[derive(Debug)]
+pub struct Settings {
+    /// Where the settings came from, if a file.
+    pub path: Option<PathBuf>,
+    /// Folder that per-path globs are relative to.
+    pub root: PathBuf,
+    pub fail_on: Severity,
+    select: Option<Vec<Selector>>,
+    extend_select: Vec<Selector>,
+    ignore: Vec<Selector>,
+    severity: Vec<(Selector, Severity)>,
+    per_path: Vec<(GlobSet, Vec<Selector>)>,
+    pub trusted_registries: Vec<String>,
+    pub allowed_capabilities: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            path: None,
+            root: PathBuf::from("."),
+            fail_on: Severity::High,
+            select: None,
+            extend_select: Vec::new(),
+            ignore: Vec::new(),
+            severity: Vec::new(),
+            per_path: Vec::new(),
+            trusted_registries: Vec::new(),
+            allowed_capabilities: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Parses a configuration file's text. `rules` is the registry, used to reject selectors
+    /// that name no rule (a typo would otherwise silently select nothing).
+    pub fn parse(
+        path: &Path,
+        text: &str,
+        rules: &[&'static RuleMeta],
+    ) -> Result<Self, ConfigError> {
+        let err = |range: Option<TextRange>, message: String| ConfigError {
+            path: path.to_path_buf(),
+            range,
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let range = e.span().map(|s| TextRange::from_usize(s.start, s.end));
+            err(range, e.message().to_string())
+        })?;
+        let span = |s: &Spanned<String>| {
+            let r = s.span();
+            Some(TextRange::from_usize(r.start, r.end))
+        };
+        let selectors = |list: &[Spanned<String>]| -> Result<Vec<Selector>, ConfigError> {
+            list.iter()
+                .map(|s| {
+                    let sel = Selector(s.get_ref().trim().to_string());
+                    if sel.matches_any(rules) {
+                        Ok(sel)
+                    } else {
+                        Err(err(
+                            span(s),
+                            format!("`{}` names no dockward rule", s.get_ref()),
+                        ))
+                    }
+                })
+                .collect()
+        };
+        let parse_severity =
+            |s: &Spanned<String>| s.get_ref().parse::<Severity>().map_err(|m| err(span(s), m));
+
+        let mut settings = Settings {
+            path: Some(path.to_path_buf()),
+            root: path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            ..Settings::default()
+        };
+        if let Some(fail_on) = &raw.fail_on {
+            settings.fail_on = parse_severity(fail_on)?;
+        }
+        settings.select = raw.rules.select.as_deref().map(selectors).transpose()?;
+        settings.extend_select = selectors(&raw.rules.extend_select)?;
+        settings.ignore = selectors(&raw.rules.ignore)?;
+        for (code, severity) in &raw.rules.severity {
+            let sel = selectors(std::slice::from_ref(code))?.remove(0);
+            settings.severity.push((sel, parse_severity(severity)?));
+        }
+        for (pattern, codes) in &raw.per_path_ignores {
+            let glob =
+                Glob::new(pattern.get_ref()).map_err(|e| err(span(pattern), e.to_string()))?;
+            // A pattern without a slash matches at any depth, as in .gitignore.
+            let mut builder = GlobSetBuilder::new();
+            builder.add(glob);
+            if !pattern.get_ref().contains('/') {
+                builder.add(
+                    Glob::new(&format!("**/{}", pattern.get_ref()))
+                        .map_err(|e| err(span(pattern), e.to_string()))?,
+                );
+            }
+            let set = builder
+                .build()
+                .map_err(|e| err(span(pattern), e.to_string()))?;
+            settings.per_path.push((set, selectors(codes)?));
+        }
+        settings.trusted_registries = raw.image.trusted_registries;
+        settings.allowed_capabilities = raw
+            .runtime
+            .allowed_capabilities
+            .iter()
+            .map(|c| c.trim().trim_start_matches("CAP_").to_ascii_uppercase())
+            .collect();
+        Ok(settings)
+    }
+
+    /// The nearest configuration file at or above `start`.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = if start.is_file() {
+            start.parent()?
+        } else {
+            start
+        };
+        let start = std::fs::canonicalize(start).ok()?;
+        start.ancestors().find_map(|dir| {
+            CONFIG_FILE_NAMES
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|candidate| candidate.is_file())
+        })
+    }
+
+    /// Whether `rule` runs at all (selection and ignores, before per-path ignores).
+    pub fn is_enabled(&self, rule: &RuleMeta) -> bool {
+        let selected = match &self.select {
+            Some(select) => select.iter().any(|s| s.matches(rule)),
+            None => !rule.opt_in,
+        } || self.extend_select.iter().any(|s| s.matches(rule));
+        selected && !self.ignore.iter().any(|s| s.matches(rule))
+    }
+
+    /// Whether `rule` is ignored for `path` by a per-path entry.
+    pub fn is_ignored_for(&self, rule: &RuleMeta, path: &Path) -> bool {
+        if self.per_path.is_empty() {
+            return false;
+        }
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        let relative = relative.strip_prefix(".").unwrap_or(relative);
+        self.per_path
+            .iter()
+            .any(|(globs, sels)| globs.is_match(relative) && sels.iter().any(|s| s.matches(rule)))
+    }
+
+    /// The severity findings of `rule` get.
+    pub fn severity_of(&self, rule: &RuleMeta) -> Severity {
+        self.severity
+            .iter()
+            .rev()
+            .find(|(s, _)| s.matches(rule))
+            .map_or(rule.severity, |(_, sev)| *sev)
+    }
+
+    /// Whether an image reference's registry is trusted. With no list configured, every
+    /// registry is trusted (the rule has nothing to compare against).
+    pub fn is_trusted_registry(&self, registry_and_path: &str) -> Option<bool> {
+        if self.trusted_registries.is_empty() {
+            return None;
+        }
+        Some(self.trusted_registries.iter().any(|trusted| {
+            let trusted = trusted.trim_end_matches('/');
+            registry_and_path == trusted
+                || registry_and_path
+                    .strip_prefix(trusted)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Category, FixAvailability, ModelKind};
+
+    static A: RuleMeta = RuleMeta {
+        code: "DW101",
+        name: "final-stage-runs-as-root",
+        category: Category::Image,
+        severity: Severity::High,
+        summary: "",
+        explanation: "",
+        references: &["hadolint:DL3002"],
+        fix: FixAvailability::None,
+        models: &[ModelKind::Build],
+        opt_in: false,
+    };
+    static B: RuleMeta = RuleMeta {
+        code: "DW120",
+        name: "base-image-not-pinned-by-digest",
+        category: Category::Image,
+        severity: Severity::Low,
+        summary: "",
+        explanation: "",
+        references: &[],
+        fix: FixAvailability::None,
+        models: &[ModelKind::Build],
+        opt_in: true,
+    };
+    const RULES: &[&RuleMeta] = &[&A, &B];
+
+    fn parse(text: &str) -> Result<Settings, ConfigError> {
+        Settings::parse(Path::new("/p/dockward.toml"), text, RULES)
+    }
+
+    #[test]
+    fn defaults_skip_opt_in_rules() {
+        let s = parse("").unwrap();
+        assert!(s.is_enabled(&A) && !s.is_enabled(&B));
+        assert_eq!(s.fail_on, Severity::High);
+    }
+
+    #[test]
+    fn select_ignore_severity_and_paths() {
+        let s = parse(
+            "fail-on = \"medium\"\n[rules]\nextend-select = [\"DW120\"]\nignore = [\"DL3002\"]\n[rules.severity]\nDW120 = \"critical\"\n[per-path-ignores]\n\"tests/**\" = [\"DW1\"]\n",
+        )
+        .unwrap();
+        assert!(!s.is_enabled(&A) && s.is_enabled(&B));
+        assert_eq!(s.severity_of(&B), Severity::Critical);
+        assert_eq!(s.fail_on, Severity::Medium);
+        assert!(s.is_ignored_for(&B, Path::new("/p/tests/x/Dockerfile")));
+        assert!(!s.is_ignored_for(&B, Path::new("/p/src/Dockerfile")));
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_value() {
+        let text = "[rules]\nignore = [\"DW999\"]\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.range.unwrap().slice(text), "\"DW999\"");
+        let text = "[rules.severity]\nDW101 = \"severe\"\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.range.unwrap().slice(text), "\"severe\"");
+        let e = parse("[rulez]\n").unwrap_err();
+        assert!(e.message.contains("rulez") && e.range.is_some(), "{e:?}");
+    }
+
+    #[test]
+    fn trusted_registries_match_by_path_prefix() {
+        let s = parse("[image]\ntrusted-registries = [\"ghcr.io/acme\"]\n").unwrap();
+        assert_eq!(s.is_trusted_registry("ghcr.io/acme/web"), Some(true));
+        assert_eq!(s.is_trusted_registry("ghcr.io/acmeevil/web"), Some(false));
+        assert_eq!(Settings::default().is_trusted_registry("x"), None);
+    }
+}
