@@ -78,9 +78,7 @@ pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> 
             edit.range.end as usize <= text.len()
                 && text.is_char_boundary(edit.range.start as usize)
                 && text.is_char_boundary(edit.range.end as usize)
-                && accepted
-                    .iter()
-                    .all(|other| !overlaps(edit.range, other.range))
+                && accepted.iter().all(|other| !overlaps(edit.range, other.range))
         });
         if fits {
             accepted.extend(fix.edits.iter());
@@ -103,9 +101,7 @@ pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> 
 /// (their order would be ambiguous).
 fn overlaps(a: TextRange, b: TextRange) -> bool {
     if a.is_empty() || b.is_empty() {
-        return a.start == b.start
-            || (a.start > b.start && a.start < b.end)
-            || (b.start > a.start && b.start < a.end);
+        return a.start == b.start || (a.start > b.start && a.start < b.end) || (b.start > a.start && b.start < a.end);
     }
     a.start < b.end && b.start < a.end
 }
@@ -117,10 +113,7 @@ mod tests {
     #[test]
     fn applies_non_overlapping_edits_and_skips_conflicts() {
         let text = "ADD a /b\nRUN x";
-        let first = Fix::safe(
-            "add->copy",
-            vec![Edit::replace(TextRange::new(0, 3), "COPY")],
-        );
+        let first = Fix::safe("add->copy", vec![Edit::replace(TextRange::new(0, 3), "COPY")]);
         let clash = Fix::safe("clash", vec![Edit::replace(TextRange::new(1, 2), "Z")]);
         let third = Fix::safe("insert", vec![Edit::insert(13, "y ")]);
         let (out, n) = apply_fixes(text, [&first, &clash, &third]);

@@ -63,8 +63,7 @@ impl RuleMeta {
         }
         self.references.iter().any(|reference| {
             let peer_id = reference.split_once(':').map_or(*reference, |(_, id)| id);
-            peer_id.eq_ignore_ascii_case(id)
-                || trivy_short_form(peer_id).is_some_and(|s| s.eq_ignore_ascii_case(id))
+            peer_id.eq_ignore_ascii_case(id) || trivy_short_form(peer_id).is_some_and(|s| s.eq_ignore_ascii_case(id))
         })
     }
 

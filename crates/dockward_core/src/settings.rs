@@ -90,9 +90,7 @@ impl Selector {
     pub fn matches(&self, rule: &RuleMeta) -> bool {
         let s = self.0.as_str();
         s.eq_ignore_ascii_case("ALL")
-            || (s.len() >= 2
-                && rule.code.len() >= s.len()
-                && rule.code[..s.len()].eq_ignore_ascii_case(s))
+            || (s.len() >= 2 && rule.code.len() >= s.len() && rule.code[..s.len()].eq_ignore_ascii_case(s))
             || rule.answers_to(s)
     }
 
@@ -139,11 +137,7 @@ impl Default for Settings {
 impl Settings {
     /// Parses a configuration file's text. `rules` is the registry, used to reject selectors
     /// that name no rule (a typo would otherwise silently select nothing).
-    pub fn parse(
-        path: &Path,
-        text: &str,
-        rules: &[&'static RuleMeta],
-    ) -> Result<Self, ConfigError> {
+    pub fn parse(path: &Path, text: &str, rules: &[&'static RuleMeta]) -> Result<Self, ConfigError> {
         let err = |range: Option<TextRange>, message: String| ConfigError {
             path: path.to_path_buf(),
             range,
@@ -164,22 +158,16 @@ impl Settings {
                     if sel.matches_any(rules) {
                         Ok(sel)
                     } else {
-                        Err(err(
-                            span(s),
-                            format!("`{}` names no dockward rule", s.get_ref()),
-                        ))
+                        Err(err(span(s), format!("`{}` names no dockward rule", s.get_ref())))
                     }
                 })
                 .collect()
         };
-        let parse_severity =
-            |s: &Spanned<String>| s.get_ref().parse::<Severity>().map_err(|m| err(span(s), m));
+        let parse_severity = |s: &Spanned<String>| s.get_ref().parse::<Severity>().map_err(|m| err(span(s), m));
 
         let mut settings = Settings {
             path: Some(path.to_path_buf()),
-            root: path
-                .parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            root: path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
             ..Settings::default()
         };
         if let Some(fail_on) = &raw.fail_on {
@@ -193,20 +181,16 @@ impl Settings {
             settings.severity.push((sel, parse_severity(severity)?));
         }
         for (pattern, codes) in &raw.per_path_ignores {
-            let glob =
-                Glob::new(pattern.get_ref()).map_err(|e| err(span(pattern), e.to_string()))?;
+            let glob = Glob::new(pattern.get_ref()).map_err(|e| err(span(pattern), e.to_string()))?;
             // A pattern without a slash matches at any depth, as in .gitignore.
             let mut builder = GlobSetBuilder::new();
             builder.add(glob);
             if !pattern.get_ref().contains('/') {
                 builder.add(
-                    Glob::new(&format!("**/{}", pattern.get_ref()))
-                        .map_err(|e| err(span(pattern), e.to_string()))?,
+                    Glob::new(&format!("**/{}", pattern.get_ref())).map_err(|e| err(span(pattern), e.to_string()))?,
                 );
             }
-            let set = builder
-                .build()
-                .map_err(|e| err(span(pattern), e.to_string()))?;
+            let set = builder.build().map_err(|e| err(span(pattern), e.to_string()))?;
             settings.per_path.push((set, selectors(codes)?));
         }
         settings.trusted_registries = raw.image.trusted_registries;
@@ -219,13 +203,37 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Applies `--select`/`--ignore` from the command line: a non-empty `select` replaces the
+    /// file's selection, `ignore` adds to it.
+    pub fn apply_command_line(
+        &mut self,
+        select: &[String],
+        ignore: &[String],
+        rules: &[&'static RuleMeta],
+    ) -> Result<(), String> {
+        let parse = |list: &[String]| -> Result<Vec<Selector>, String> {
+            list.iter()
+                .map(|s| {
+                    let sel = Selector(s.trim().to_string());
+                    if sel.matches_any(rules) {
+                        Ok(sel)
+                    } else {
+                        Err(format!("`{s}` names no dockward rule"))
+                    }
+                })
+                .collect()
+        };
+        if !select.is_empty() {
+            self.select = Some(parse(select)?);
+            self.extend_select.clear();
+        }
+        self.ignore.extend(parse(ignore)?);
+        Ok(())
+    }
+
     /// The nearest configuration file at or above `start`.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        let start = if start.is_file() {
-            start.parent()?
-        } else {
-            start
-        };
+        let start = if start.is_file() { start.parent()? } else { start };
         let start = std::fs::canonicalize(start).ok()?;
         start.ancestors().find_map(|dir| {
             CONFIG_FILE_NAMES
@@ -256,13 +264,13 @@ impl Settings {
             .any(|(globs, sels)| globs.is_match(relative) && sels.iter().any(|s| s.matches(rule)))
     }
 
-    /// The severity findings of `rule` get.
-    pub fn severity_of(&self, rule: &RuleMeta) -> Severity {
+    /// The severity configured for `rule`, if the configuration overrides it.
+    pub fn severity_override(&self, rule: &RuleMeta) -> Option<Severity> {
         self.severity
             .iter()
             .rev()
             .find(|(s, _)| s.matches(rule))
-            .map_or(rule.severity, |(_, sev)| *sev)
+            .map(|(_, sev)| *sev)
     }
 
     /// Whether an image reference's registry is trusted. With no list configured, every
@@ -330,7 +338,8 @@ mod tests {
         )
         .unwrap();
         assert!(!s.is_enabled(&A) && s.is_enabled(&B));
-        assert_eq!(s.severity_of(&B), Severity::Critical);
+        assert_eq!(s.severity_override(&B), Some(Severity::Critical));
+        assert_eq!(s.severity_override(&A), None);
         assert_eq!(s.fail_on, Severity::Medium);
         assert!(s.is_ignored_for(&B, Path::new("/p/tests/x/Dockerfile")));
         assert!(!s.is_ignored_for(&B, Path::new("/p/src/Dockerfile")));

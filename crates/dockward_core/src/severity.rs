@@ -47,11 +47,7 @@ impl FromStr for Severity {
         Severity::ALL
             .into_iter()
             .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                format!(
-                    "unknown severity `{s}` (expected one of: info, low, medium, high, critical)"
-                )
-            })
+            .ok_or_else(|| format!("unknown severity `{s}` (expected one of: info, low, medium, high, critical)"))
     }
 }
 
@@ -104,11 +100,6 @@ mod tests {
     fn severities_order_and_parse() {
         assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
         assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
-        assert!(
-            "severe"
-                .parse::<Severity>()
-                .unwrap_err()
-                .contains("critical")
-        );
+        assert!("severe".parse::<Severity>().unwrap_err().contains("critical"));
     }
 }

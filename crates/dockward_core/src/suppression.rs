@@ -65,11 +65,7 @@ impl Suppressions {
     /// instructions, YAML entries, script commands); a pragma on its own line covers the
     /// first statement that starts after it, an end-of-line pragma the statement that holds
     /// it. Where no statement matches, the pragma covers its own or the next line.
-    pub fn parse(
-        text: &str,
-        comments: &[TextRange],
-        statements: &[TextRange],
-    ) -> (Self, Vec<PragmaError>) {
+    pub fn parse(text: &str, comments: &[TextRange], statements: &[TextRange]) -> (Self, Vec<PragmaError>) {
         let mut pragmas = Vec::new();
         let mut errors = Vec::new();
         for &comment in comments {
@@ -108,10 +104,7 @@ impl Suppressions {
         let mut hit = false;
         for pragma in &self.pragmas {
             let in_scope = pragma.scope.contains(range.start) || pragma.scope.start == range.start;
-            if in_scope
-                && (pragma.ids.is_empty()
-                    || pragma.ids.iter().any(|id| rule.answers_to(strip_avd(id))))
-            {
+            if in_scope && (pragma.ids.is_empty() || pragma.ids.iter().any(|id| rule.answers_to(strip_avd(id)))) {
                 pragma.used.store(true, Ordering::Relaxed);
                 hit = true;
             }
@@ -150,11 +143,7 @@ fn parse_pragma(body: &str) -> Option<Parsed> {
             None => (rest, false),
         };
         let ids = strip_prefix_ci(rest, "ignore=")?;
-        return Some(Ok((
-            PragmaSource::Hadolint,
-            split_ids(first_word(ids)),
-            global,
-        )));
+        return Some(Ok((PragmaSource::Hadolint, split_ids(first_word(ids)), global)));
     }
     if let Some(rest) = strip_prefix_ci(body, "checkov:skip=") {
         let id = rest.split(':').next().unwrap_or("").trim();
@@ -172,11 +161,7 @@ fn parse_pragma(body: &str) -> Option<Parsed> {
         };
     }
     if let Some(rest) = strip_prefix_ci(body, "trivy:ignore:") {
-        return Some(Ok((
-            PragmaSource::Trivy,
-            split_ids(first_word(rest)),
-            false,
-        )));
+        return Some(Ok((PragmaSource::Trivy, split_ids(first_word(rest)), false)));
     }
     None
 }
@@ -201,10 +186,7 @@ fn parse_dockward(rest: &str) -> Parsed {
             };
             let ids = split_ids(&list[..end]);
             if ids.is_empty() {
-                return Err(
-                    "empty rule list in dockward pragma; name the codes or drop the brackets"
-                        .to_string(),
-                );
+                return Err("empty rule list in dockward pragma; name the codes or drop the brackets".to_string());
             }
             ids
         }
@@ -227,15 +209,12 @@ fn first_word(s: &str) -> &str {
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }
 
 /// The range a line-level pragma covers.
 fn statement_scope(text: &str, comment: TextRange, statements: &[TextRange]) -> TextRange {
-    let line_start = text[..comment.start as usize]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
+    let line_start = text[..comment.start as usize].rfind('\n').map_or(0, |i| i + 1);
     let own_line = text[line_start..comment.start as usize].trim().is_empty();
     if own_line {
         if let Some(next) = statements.iter().find(|s| s.start >= comment.end) {
@@ -245,9 +224,7 @@ fn statement_scope(text: &str, comment: TextRange, statements: &[TextRange]) -> 
         let next_start = text[comment.end as usize..]
             .find('\n')
             .map_or(text.len(), |i| comment.end as usize + i + 1);
-        let next_end = text[next_start..]
-            .find('\n')
-            .map_or(text.len(), |i| next_start + i);
+        let next_end = text[next_start..].find('\n').map_or(text.len(), |i| next_start + i);
         return TextRange::from_usize(next_start, next_end);
     }
     statements
@@ -318,8 +295,7 @@ mod tests {
 
     #[test]
     fn peer_pragmas_match_through_references() {
-        let text =
-            "# hadolint ignore=DL3002,DL3008\nUSER root\n# trivy:ignore:AVD-DS-0002\nUSER x\n";
+        let text = "# hadolint ignore=DL3002,DL3008\nUSER root\n# trivy:ignore:AVD-DS-0002\nUSER x\n";
         let (s, _) = Suppressions::parse(text, &comments(text), &statements(text));
         assert!(s.suppresses(&ROOT, at(text, "USER root")));
         assert!(s.suppresses(&ROOT, at(text, "USER x")));

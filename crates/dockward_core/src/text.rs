@@ -142,10 +142,7 @@ impl LineIndex {
     /// Byte range of 0-based `line`, without its line break (`\n` or `\r\n`).
     pub fn line_range(&self, line: usize, text: &str) -> TextRange {
         let start = self.line_starts.get(line).copied().unwrap_or(self.len);
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.len, |next| next - 1);
+        let mut end = self.line_starts.get(line + 1).map_or(self.len, |next| next - 1);
         if end > start && text.as_bytes().get(end as usize - 1) == Some(&b'\r') {
             end -= 1;
         }

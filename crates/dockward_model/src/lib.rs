@@ -1,1 +1,11 @@
-//! dockward_model (under construction)
+//! Semantic models that rules read: what a build produces, what a container runs with.
+//! Adapters lower syntax (Dockerfile, Compose, `docker run` argv) into these; every field
+//! carries its provenance so a finding points at the bytes that caused it.
+
+pub mod build;
+pub mod image_ref;
+pub mod known;
+pub mod vars;
+
+pub use image_ref::ImageRef;
+pub use known::{Known, Sourced};

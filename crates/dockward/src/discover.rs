@@ -1,0 +1,142 @@
+//! Which files a scan looks at.
+//!
+//! Walks the given paths honouring `.gitignore` (also outside a git checkout), descends into
+//! hidden folders such as `.devcontainer/` and `.github/` (they hold real Dockerfiles), and
+//! classifies each file by name. Explicitly named files are always scanned whatever their
+//! name.
+
+use ignore::WalkBuilder;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    Dockerfile,
+}
+
+/// A file to scan and what it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Target {
+    pub path: PathBuf,
+    pub kind: FileKind,
+}
+
+/// What a file's name says it is.
+pub fn classify(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    is_dockerfile_name(name).then_some(FileKind::Dockerfile)
+}
+
+/// `Dockerfile`, `Containerfile`, `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`,
+/// `*.dockerfile`, `*.Containerfile` (the names BuildKit, Podman and editors recognise).
+pub fn is_dockerfile_name(name: &str) -> bool {
+    const STEMS: [&str; 2] = ["Dockerfile", "Containerfile"];
+    STEMS.iter().any(|stem| {
+        name == *stem
+            || name
+                .strip_prefix(stem)
+                .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1)
+            || name
+                .strip_suffix(stem)
+                .or_else(|| name.strip_suffix(&stem.to_ascii_lowercase()))
+                .is_some_and(|rest| rest.ends_with('.') && rest.len() > 1)
+    }) && !is_template_name(name)
+}
+
+/// Generated-from templates are not Dockerfiles yet (`Dockerfile.template`, `.j2`, …).
+fn is_template_name(name: &str) -> bool {
+    const TEMPLATE_SUFFIXES: [&str; 8] = [
+        ".template",
+        ".tmpl",
+        ".tpl",
+        ".j2",
+        ".jinja",
+        ".in",
+        ".erb",
+        ".mustache",
+    ];
+    TEMPLATE_SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
+/// Every file to scan under `roots`, sorted and deduplicated, plus walk errors.
+pub fn discover(roots: &[PathBuf]) -> (Vec<Target>, Vec<(PathBuf, String)>) {
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            // Named explicitly: scanned whatever its name; unknown names are read as Dockerfiles.
+            let kind = classify(root).unwrap_or(FileKind::Dockerfile);
+            targets.push(Target {
+                path: root.clone(),
+                kind,
+            });
+            continue;
+        }
+        if !root.exists() {
+            errors.push((root.clone(), "no such file or directory".to_string()));
+            continue;
+        }
+        let walker = WalkBuilder::new(root)
+            .hidden(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(false)
+            .filter_entry(|entry| entry.file_name() != ".git")
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    if !entry.file_type().is_some_and(|t| t.is_file()) {
+                        continue;
+                    }
+                    if let Some(kind) = classify(entry.path()) {
+                        targets.push(Target {
+                            path: clean(entry.path()),
+                            kind,
+                        });
+                    }
+                }
+                Err(err) => errors.push((root.clone(), err.to_string())),
+            }
+        }
+    }
+    targets.sort();
+    targets.dedup();
+    (targets, errors)
+}
+
+/// `./x/Dockerfile` → `x/Dockerfile`, as users write paths.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".").unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_dockerfile_names() {
+        for yes in [
+            "Dockerfile",
+            "Containerfile",
+            "Dockerfile.dev",
+            "Containerfile.alpine",
+            "api.Dockerfile",
+            "api.dockerfile",
+            "x.Containerfile",
+        ] {
+            assert!(is_dockerfile_name(yes), "{yes}");
+        }
+        for no in [
+            "Dockerfile.template",
+            "Dockerfile.j2",
+            "dockerfile-lint.md",
+            "README.md",
+            "Dockerfile.",
+            ".dockerfile",
+            "Dockerfiles",
+        ] {
+            assert!(!is_dockerfile_name(no), "{no}");
+        }
+    }
+}

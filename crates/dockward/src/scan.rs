@@ -1,0 +1,248 @@
+//! `dockward scan`: discover, read, check in parallel, fix, report.
+
+use crate::cli::ScanArgs;
+use crate::discover::{FileKind, Target, discover};
+use dockward_core::{Applicability, FileId, Finding, Settings, SourceDb, SourceFile, apply_fixes};
+use dockward_report::RunError;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are not read: no real Dockerfile or Compose file comes close, and
+/// the cap keeps a stray multi-gigabyte file from exhausting memory.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How many times fixes are re-applied: each pass may uncover or unblock further fixes.
+const MAX_FIX_PASSES: usize = 8;
+
+pub struct ScanOutcome {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<RunError>,
+    pub files_scanned: usize,
+    /// Files whose text `--diff` would change.
+    pub diffs: usize,
+}
+
+/// What a scan needs besides the files: settings and the command-line switches.
+pub struct ScanOptions<'a> {
+    pub settings: &'a Settings,
+    pub fix: bool,
+    pub diff: bool,
+    pub unsafe_fixes: bool,
+    pub target: Option<&'a str>,
+}
+
+pub fn run(args: &ScanArgs, options: &ScanOptions<'_>, sources: &SourceDb, diff_out: &mut dyn Write) -> ScanOutcome {
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (targets, walk_errors) = discover(&roots);
+    let mut errors: Vec<RunError> = walk_errors
+        .into_iter()
+        .map(|(path, message)| RunError {
+            path,
+            line: None,
+            message,
+            is_warning: false,
+        })
+        .collect();
+
+    let results: Vec<FileResult> = targets.par_iter().map(|t| scan_one(t, options, sources)).collect();
+
+    let mut findings = Vec::new();
+    let mut diffs = 0;
+    let mut files_scanned = 0;
+    for result in results {
+        if result.scanned {
+            files_scanned += 1;
+        }
+        findings.extend(result.findings);
+        errors.extend(result.errors);
+        if let Some(diff) = result.diff {
+            diffs += 1;
+            let _ = diff_out.write_all(diff.as_bytes());
+        }
+    }
+    sort_findings(&mut findings, sources);
+    errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    ScanOutcome {
+        findings,
+        errors,
+        files_scanned,
+        diffs,
+    }
+}
+
+struct FileResult {
+    scanned: bool,
+    findings: Vec<Finding>,
+    errors: Vec<RunError>,
+    diff: Option<String>,
+}
+
+fn scan_one(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> FileResult {
+    let mut result = FileResult {
+        scanned: false,
+        findings: Vec::new(),
+        errors: Vec::new(),
+        diff: None,
+    };
+    let text = match read_text(&target.path) {
+        Ok(text) => text,
+        Err(error) => {
+            result.errors.push(error);
+            return result;
+        }
+    };
+    result.scanned = true;
+
+    let check = |file: FileId, text: &str| -> Vec<Finding> {
+        match target.kind {
+            FileKind::Dockerfile => dockward_rules::check_dockerfile(&dockward_rules::DockerfileInput {
+                file,
+                path: &target.path,
+                text,
+                settings: options.settings,
+                target_stage: options.target,
+            }),
+        }
+    };
+
+    let mut final_text = None;
+    if options.fix || options.diff {
+        match fix_until_stable(&text, options.unsafe_fixes, &check) {
+            Ok(Some(fixed)) => {
+                if options.diff {
+                    result.diff = Some(unified_diff(&target.path, &text, &fixed));
+                } else if let Err(e) = write_atomically(&target.path, &fixed) {
+                    result.errors.push(RunError {
+                        path: target.path.clone(),
+                        line: None,
+                        message: format!("could not write fixes: {e}"),
+                        is_warning: false,
+                    });
+                } else {
+                    final_text = Some(fixed);
+                }
+            }
+            Ok(None) => {}
+            Err(message) => result.errors.push(RunError {
+                path: target.path.clone(),
+                line: None,
+                message,
+                is_warning: false,
+            }),
+        }
+    }
+
+    let text = final_text.unwrap_or(text);
+    let file = sources.add(SourceFile::new(target.path.clone(), text));
+    if let Some(source) = sources.get(file) {
+        result.findings = check(file, &source.text);
+    }
+    result
+}
+
+/// Reads a file as text, refusing huge and binary files with a message that says why.
+fn read_text(path: &Path) -> Result<String, RunError> {
+    let error = |message: String, is_warning: bool| RunError {
+        path: path.to_path_buf(),
+        line: None,
+        message,
+        is_warning,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| error(format!("cannot read: {e}"), false))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(error(
+            format!("skipped: {} bytes is over the {MAX_FILE_BYTES}-byte limit", meta.len()),
+            true,
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read: {e}"), false))?;
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(error("skipped: binary file (contains NUL bytes)".to_string(), true));
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// Applies fixes until nothing changes. `Ok(None)` when there was nothing to fix; an error
+/// when the fixed text no longer parses as well as the original (the fix is then dropped).
+fn fix_until_stable(
+    original: &str,
+    unsafe_fixes: bool,
+    check: &dyn Fn(FileId, &str) -> Vec<Finding>,
+) -> Result<Option<String>, String> {
+    // Intermediate texts are never shown, so their findings need no real file id.
+    let scratch = FileId(u32::MAX);
+    let syntax_errors = |findings: &[Finding]| {
+        findings
+            .iter()
+            .filter(|f| f.rule.code == dockward_rules::SYNTAX_ERROR.code)
+            .count()
+    };
+    let mut text = original.to_string();
+    let mut baseline = None;
+    for _ in 0..MAX_FIX_PASSES {
+        let findings = check(scratch, &text);
+        let errors_now = syntax_errors(&findings);
+        let baseline = *baseline.get_or_insert(errors_now);
+        if errors_now > baseline {
+            return Err("fixes would break the file's syntax; none were applied (please report this)".to_string());
+        }
+        let fixes = findings.iter().filter_map(|f| f.fix.as_ref()).filter(|fix| {
+            fix.applicability == Applicability::Safe || (unsafe_fixes && fix.applicability == Applicability::Unsafe)
+        });
+        let (next, applied) = apply_fixes(&text, fixes);
+        if applied == 0 || next == text {
+            break;
+        }
+        text = next;
+    }
+    let after = check(scratch, &text);
+    if syntax_errors(&after) > baseline.unwrap_or(0) {
+        return Err("fixes would break the file's syntax; none were applied (please report this)".to_string());
+    }
+    Ok((text != original).then_some(text))
+}
+
+/// Replaces `path` with `text` atomically: write a temporary file beside it, keep the
+/// original's permissions, then rename over it.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn unified_diff(path: &Path, before: &str, after: &str) -> String {
+    let name = path.display().to_string();
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Deterministic order: path, then position, then rule code.
+fn sort_findings(findings: &mut [Finding], sources: &SourceDb) {
+    let key = |f: &Finding| {
+        let (path, start) = match f.at.as_text() {
+            Some((file, range)) => (sources.get(file).map(|s| s.path.clone()), range.start),
+            None => (None, 0),
+        };
+        (path, start, f.rule.code)
+    };
+    findings.sort_by_cached_key(key);
+}

@@ -1,0 +1,130 @@
+//! rustc-style output: a header, a code frame around the offending bytes, help and fix notes.
+
+use crate::{Report, locate};
+use annotate_snippets::{Level, Renderer, Snippet};
+use dockward_core::{Finding, Provenance, Severity, SourceDb};
+use std::io::{self, Write};
+
+pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<()> {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    for error in report.errors {
+        let level = if error.is_warning { Level::Warning } else { Level::Error };
+        let title = match error.line {
+            Some(line) => format!("{}:{line}: {}", error.path.display(), error.message),
+            None => format!("{}: {}", error.path.display(), error.message),
+        };
+        writeln!(out, "{}\n", renderer.render(level.title(&title)))?;
+    }
+    for finding in report.findings {
+        write_finding(out, finding, report.sources, &renderer)?;
+    }
+    write_summary(out, report)
+}
+
+fn level_of(severity: Severity) -> Level {
+    match severity {
+        Severity::Critical | Severity::High => Level::Error,
+        Severity::Medium | Severity::Low => Level::Warning,
+        Severity::Info => Level::Info,
+    }
+}
+
+fn write_finding(out: &mut dyn Write, finding: &Finding, sources: &SourceDb, renderer: &Renderer) -> io::Result<()> {
+    let level = level_of(finding.severity);
+    let title = format!("{} [{}]", finding.message, finding.severity);
+    let fix_note = finding
+        .fix
+        .as_ref()
+        .map(|fix| format!("fix available ({}): {}", applicability_word(fix), fix.description));
+    let rule_note = format!(
+        "rule {}: `dockward rule {}` explains it",
+        finding.rule.name, finding.rule.code
+    );
+
+    let mut message = level.title(&title).id(finding.rule.code);
+    let frame;
+    let origin;
+    if let Provenance::Text { file, range } = &finding.at
+        && let Some(source) = sources.get(*file)
+    {
+        // Pass only the lines around the finding: rendering then costs the size of the
+        // frame, not of the file.
+        let index = source.line_index();
+        let first = index.line_of(range.start);
+        let last = index.line_of(range.end.saturating_sub(1).max(range.start));
+        let start = index.line_range(first, &source.text).start as usize;
+        let end = index.line_range(last, &source.text).end as usize;
+        frame = source.text.get(start..end).unwrap_or("").to_string();
+        origin = source.path.display().to_string();
+        let span_start = (range.start as usize).saturating_sub(start).min(frame.len());
+        let span_end = (range.end as usize)
+            .saturating_sub(start)
+            .clamp(span_start, frame.len());
+        message = message.snippet(
+            Snippet::source(&frame)
+                .line_start(first + 1)
+                .origin(&origin)
+                .fold(true)
+                .annotation(level.span(span_start..span_end).label(finding.rule.summary)),
+        );
+    } else {
+        let at = locate(finding, sources);
+        origin = at.path.display().to_string();
+        message = message.footer(Level::Note.title(&origin));
+    }
+    if let Some(help) = &finding.help {
+        message = message.footer(Level::Help.title(help));
+    }
+    if let Some(note) = &fix_note {
+        message = message.footer(Level::Help.title(note));
+    }
+    message = message.footer(Level::Note.title(&rule_note));
+    writeln!(out, "{}\n", renderer.render(message))
+}
+
+fn applicability_word(fix: &dockward_core::Fix) -> &'static str {
+    match fix.applicability {
+        dockward_core::Applicability::Safe => "safe, applied by --fix",
+        dockward_core::Applicability::Unsafe => "unsafe, applied by --fix --unsafe-fixes",
+        dockward_core::Applicability::DisplayOnly => "suggestion",
+    }
+}
+
+fn write_summary(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
+    let mut counts = [0usize; 5];
+    for f in report.findings {
+        counts[f.severity as usize] += 1;
+    }
+    let fixable = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|fix| fix.applicability == dockward_core::Applicability::Safe)
+        })
+        .count();
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter(|s| counts[**s as usize] > 0)
+        .map(|s| format!("{} {s}", counts[*s as usize]))
+        .collect();
+    let files = if report.files_scanned == 1 { "file" } else { "files" };
+    if report.findings.is_empty() {
+        writeln!(out, "No findings in {} {files}.", report.files_scanned)?;
+    } else {
+        writeln!(
+            out,
+            "Found {} finding{} ({}) in {} {files}.",
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" },
+            by_severity.join(", "),
+            report.files_scanned
+        )?;
+    }
+    if fixable > 0 {
+        writeln!(out, "{fixable} can be fixed with `dockward scan --fix`.")?;
+    }
+    Ok(())
+}

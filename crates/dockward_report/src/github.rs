@@ -1,0 +1,51 @@
+//! GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
+
+use crate::{Report, locate};
+use dockward_core::Severity;
+use std::io::{self, Write};
+
+pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
+    for error in report.errors {
+        let level = if error.is_warning { "warning" } else { "error" };
+        let line = error.line.map(|l| format!(",line={l}")).unwrap_or_default();
+        writeln!(
+            out,
+            "::{level} file={}{line}::{}",
+            escape_property(&error.path.display().to_string()),
+            escape_data(&error.message)
+        )?;
+    }
+    for finding in report.findings {
+        let at = locate(finding, report.sources);
+        let level = match finding.severity {
+            Severity::Critical | Severity::High => "error",
+            Severity::Medium | Severity::Low => "warning",
+            Severity::Info => "notice",
+        };
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            escape_property(&at.path.display().to_string()),
+            at.line,
+            at.column,
+            at.end_line,
+            at.end_column,
+            escape_property(&format!(
+                "{} {} ({})",
+                finding.rule.code, finding.rule.name, finding.severity
+            )),
+            escape_data(&finding.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// Workflow command data may not hold raw `%`, CR or LF.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Properties additionally may not hold `:` or `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

@@ -1,0 +1,66 @@
+use crate::{BuildCx, declare_rule};
+use dockward_core::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a final build stage that runs as root: it sets no `USER` (and does not
+    /// inherit one from a stage it is built from), or its last `USER` is `root` or `0`.
+    ///
+    /// ## Why is this bad?
+    /// A process that runs as root in the container is root on the host's kernel. Any
+    /// container escape, writable host mount or kernel bug then starts with full
+    /// privileges. Builder stages may use root freely; only the image that runs counts.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:22-slim
+    /// COPY . /app
+    /// CMD ["node", "/app/server.js"]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM node:22-slim
+    /// COPY . /app
+    /// USER node
+    /// CMD ["node", "/app/server.js"]
+    /// ```
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 4.1: ensure that a user for the container has been created
+    /// - <https://docs.docker.com/reference/dockerfile/#user>
+    pub static META = {
+        code: "DW101",
+        name: "final-stage-runs-as-root",
+        category: Image,
+        severity: High,
+        summary: "the image runs as root",
+        references: [
+            "cis:4.1", "cwe:250", "hadolint:DL3002", "trivy:DS-0002",
+            "checkov:CKV_DOCKER_3", "checkov:CKV_DOCKER_8", "dockle:CIS-DI-0001",
+        ],
+        fix: None,
+        models: [Build],
+    };
+}
+
+pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
+    let Some(stage) = cx.build.final_stage() else { return };
+    // `FROM scratch` images hold only what was copied in, usually a static binary; they
+    // still run as root unless USER is set, so they are judged like any other.
+    match &stage.user {
+        None => out.push(
+            cx.finding(&META, stage.from.range, "the final stage never sets USER, so the container runs as root")
+                .with_help("create an unprivileged user (or use the base image's, e.g. `node`, `nobody`) and add `USER <name>` before CMD"),
+        ),
+        Some(user) if user.is_root() && !user.inherited => {
+            out.push(cx.finding(&META, user.range, "the final stage's last USER is root"));
+        }
+        Some(user) if user.is_root() => out.push(cx.finding(
+            &META,
+            stage.base_range,
+            format!("the final stage inherits USER {} from the stage it is built on", user.value.text),
+        )),
+        Some(_) => {}
+    }
+}

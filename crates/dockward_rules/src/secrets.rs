@@ -1,0 +1,220 @@
+//! Recognising secrets by name and by value, shared by every rule that looks for them.
+//!
+//! Names are split into words (`DB_PASSWORD` → `db`, `password`; `apiKey` → `api`, `key`)
+//! and judged on those words, so `PASSWORD_FILE` (a path) and `GPG_KEY` (a public key
+//! fingerprint, everywhere in official images) are not mistaken for secrets. Values are
+//! matched against the fixed prefixes of well-known credential formats with plain byte
+//! checks, no regular expressions.
+
+/// Words that make a variable name a secret on their own.
+const SECRET_WORDS: [&str; 10] = [
+    "password",
+    "passwd",
+    "pword",
+    "pass",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "privatekey",
+];
+
+/// `key` is a secret only next to one of these (`API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`).
+const KEY_QUALIFIERS: [&str; 8] = [
+    "api",
+    "private",
+    "access",
+    "secret",
+    "encryption",
+    "signing",
+    "master",
+    "client",
+];
+
+/// Words that say the variable holds something about a secret rather than the secret:
+/// where it is, its name, its public half.
+const NOT_A_SECRET: [&str; 24] = [
+    "file",
+    "path",
+    "dir",
+    "url",
+    "uri",
+    "id",
+    "name",
+    "user",
+    "username",
+    "length",
+    "len",
+    "size",
+    "version",
+    "type",
+    "location",
+    "public",
+    "pub",
+    "gpg",
+    "pgp",
+    "fingerprint",
+    "keyserver",
+    "header",
+    "config",
+    "helper",
+];
+
+/// Whether a literal value is a file system path rather than secret material
+/// (`/run/secrets/db`, `~/.config/gcloud/creds.json`).
+pub fn is_path_value(value: &str) -> bool {
+    value.starts_with('/') || value.starts_with("~/") || value.starts_with("./")
+}
+
+/// Splits `DB_PASSWORD`, `dbPassword`, `db-password` into lower-case words.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Whether a variable name says it holds a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let words = words(name);
+    if words.iter().any(|w| NOT_A_SECRET.contains(&w.as_str())) {
+        return false;
+    }
+    words.iter().enumerate().any(|(i, w)| {
+        SECRET_WORDS.contains(&w.as_str())
+            || (w == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()))
+            || (w == "auth" && words.get(i + 1).is_some_and(|n| n == "token" || n == "key"))
+    })
+}
+
+/// Names the credential format a value has, when it has a well-known one.
+pub fn known_token_kind(value: &str) -> Option<&'static str> {
+    let v = value.trim();
+    let alnum_run = |s: &str, n: usize| s.len() >= n && s.bytes().take(n).all(|b| b.is_ascii_alphanumeric());
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+        return Some("a private key");
+    }
+    if let Some(rest) = v.strip_prefix("AKIA").or_else(|| v.strip_prefix("ASIA"))
+        && rest.len() >= 16
+        && rest
+            .bytes()
+            .take(16)
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Some("an AWS access key id");
+    }
+    for (prefix, kind) in [
+        ("ghp_", "a GitHub token"),
+        ("gho_", "a GitHub token"),
+        ("ghs_", "a GitHub token"),
+        ("ghu_", "a GitHub token"),
+        ("github_pat_", "a GitHub token"),
+        ("glpat-", "a GitLab token"),
+        ("xoxb-", "a Slack token"),
+        ("xoxp-", "a Slack token"),
+        ("xoxa-", "a Slack token"),
+        ("sk_live_", "a Stripe secret key"),
+        ("npm_", "an npm token"),
+        ("AIza", "a Google API key"),
+        ("hf_", "a Hugging Face token"),
+    ] {
+        if let Some(rest) = v.strip_prefix(prefix)
+            && alnum_run(rest, 20)
+        {
+            return Some(kind);
+        }
+    }
+    None
+}
+
+/// Whether a value is a URL with a literal password (`postgres://app:s3cret@db/app`).
+pub fn credential_in_url(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return false;
+    };
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b)) {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let Some((userinfo, _host)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    match userinfo.split_once(':') {
+        Some((_, password)) => {
+            !password.is_empty() && !password.starts_with('$') && password != "*" && password != "<password>"
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for yes in [
+            "DB_PASSWORD",
+            "NPM_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "apiKey",
+            "API_KEY",
+            "GITHUB_AUTH_TOKEN",
+            "MYSQL_ROOT_PASSWORD",
+            "PRIVATE_KEY",
+            "REDIS_PASS",
+        ] {
+            assert!(is_secret_name(yes), "{yes}");
+        }
+        for no in [
+            "GPG_KEY",
+            "GPG_KEYS",
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "KEY",
+            "PYTHON_GPG_KEY",
+            "SECRET_KEY_BASE_PATH",
+            "DOCKER_CREDENTIAL_GCR_CONFIG",
+            "NODE_VERSION",
+            "PUBLIC_KEY",
+            "KEY_ID",
+            "PASSPORT_VERSION",
+            "MONKEY",
+        ] {
+            assert!(!is_secret_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn token_formats_and_urls() {
+        assert_eq!(known_token_kind("AKIAIOSFODNN7EXAMPLE"), Some("an AWS access key id"));
+        assert_eq!(
+            known_token_kind("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            Some("a GitHub token")
+        );
+        assert_eq!(known_token_kind("ghp_short"), None);
+        assert_eq!(known_token_kind("hello"), None);
+        assert!(credential_in_url("postgres://orders:orders@db:5432/orders"));
+        assert!(!credential_in_url("postgres://orders@db/orders"));
+        assert!(!credential_in_url("postgres://u:$PASS@db/x"));
+        assert!(!credential_in_url("https://example.com/a:b@c"));
+    }
+}

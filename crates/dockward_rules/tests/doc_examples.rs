@@ -1,0 +1,83 @@
+//! Every rule's documented examples are executable: each bad example must trigger the
+//! rule and each good one must not.
+
+mod common;
+
+use dockward_rules::{all_rules, doc_examples};
+
+#[test]
+fn documented_examples_behave_as_documented() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for rule in all_rules() {
+        let examples = doc_examples(rule);
+        assert!(
+            examples.iter().any(|e| e.bad) && examples.iter().any(|e| !e.bad),
+            "{} must document at least one bad and one good example",
+            rule.code
+        );
+        let settings = common::only(rule.code);
+        for example in examples.iter().filter(|e| e.lang == "dockerfile") {
+            let findings = common::check(&example.code, &settings);
+            let fired = findings.iter().any(|f| f.rule.code == rule.code);
+            if fired != example.bad {
+                failures.push(format!(
+                    "{} {}: {} example {}:\n{}\nfindings:\n{}",
+                    rule.code,
+                    rule.name,
+                    if example.bad { "bad" } else { "good" },
+                    if example.bad {
+                        "did not trigger the rule"
+                    } else {
+                        "triggered the rule"
+                    },
+                    example.code,
+                    common::render(&example.code, &findings)
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 2 * all_rules().len() - 2, "only {checked} examples checked");
+}
+
+#[test]
+fn every_rule_documents_its_sections() {
+    for rule in all_rules() {
+        let doc = dockward_rules::explanation_markdown(rule);
+        for section in ["## What it does", "## Why is this bad?", "## Example"] {
+            assert!(doc.contains(section), "{} lacks `{section}`", rule.code);
+        }
+        if rule.fix != dockward_rules::FixAvailability::None && rule.category != dockward_rules::Category::Meta {
+            assert!(
+                doc.contains("## Fix"),
+                "{} is fixable but documents no `## Fix`",
+                rule.code
+            );
+        }
+        assert!(
+            rule.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            "{} name is not kebab-case",
+            rule.code
+        );
+        for reference in rule.references {
+            let (scheme, id) = reference.split_once(':').expect("scheme:id");
+            assert!(
+                ["cis", "cwe", "hadolint", "trivy", "checkov", "kics", "dockle"].contains(&scheme) && !id.is_empty(),
+                "{}: bad reference `{reference}`",
+                rule.code
+            );
+        }
+    }
+}
+
+#[test]
+fn codes_and_names_are_unique() {
+    let rules = all_rules();
+    for (i, a) in rules.iter().enumerate() {
+        for b in &rules[i + 1..] {
+            assert!(a.code != b.code && a.name != b.name, "{} / {} collide", a.code, b.code);
+        }
+    }
+}
