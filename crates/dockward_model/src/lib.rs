@@ -3,6 +3,7 @@
 //! carries its provenance so a finding points at the bytes that caused it.
 
 pub mod build;
+pub mod container;
 pub mod image_ref;
 pub mod known;
 pub mod vars;
