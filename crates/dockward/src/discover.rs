@@ -26,20 +26,28 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     is_dockerfile_name(name).then_some(FileKind::Dockerfile)
 }
 
-/// `Dockerfile`, `Containerfile`, `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`,
-/// `*.dockerfile`, `*.Containerfile` (the names BuildKit, Podman and editors recognise).
+/// `Dockerfile`, `Containerfile` and their variants: a `Dockerfile`/`Containerfile` prefix
+/// followed by `.`, `-`, `_` or a digit (`Dockerfile.dev`, `Dockerfile-2`,
+/// `Dockerfile_test_cache`, `Containerfile1`, `Dockerfiletmpfs`), or a `.Dockerfile`/`.dockerfile`/
+/// `.Containerfile` suffix (`api.Dockerfile`). Templates (`Dockerfile.j2`) and files of other
+/// types that share the prefix (`Dockerfile.md`, `Dockerfile-lint.sh`) are not Dockerfiles.
 pub fn is_dockerfile_name(name: &str) -> bool {
-    const STEMS: [&str; 2] = ["Dockerfile", "Containerfile"];
-    STEMS.iter().any(|stem| {
-        name == *stem
-            || name
-                .strip_prefix(stem)
-                .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1)
-            || name
-                .strip_suffix(stem)
-                .or_else(|| name.strip_suffix(&stem.to_ascii_lowercase()))
-                .is_some_and(|rest| rest.ends_with('.') && rest.len() > 1)
-    }) && !is_template_name(name)
+    const STEMS: [&str; 4] = ["Dockerfile", "Containerfile", "dockerfile", "containerfile"];
+    let by_prefix = STEMS.iter().any(|stem| {
+        name.strip_prefix(stem).is_some_and(|rest| {
+            rest.is_empty()
+                || (rest.len() > 1 && rest.starts_with(['.', '-', '_']))
+                || rest.starts_with(|c: char| c.is_ascii_digit())
+                // Capitalised stems are distinctive enough to take any suffix
+                // (`Dockerfilecachewrite` in build-engine test suites).
+                || (stem.starts_with(char::is_uppercase) && rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+        })
+    });
+    let by_suffix = STEMS.iter().any(|stem| {
+        name.strip_suffix(stem)
+            .is_some_and(|rest| rest.len() > 1 && rest.ends_with('.'))
+    });
+    (by_prefix || by_suffix) && !is_template_name(name) && !has_other_file_type(name)
 }
 
 /// Generated-from templates are not Dockerfiles yet (`Dockerfile.template`, `.j2`, …).
@@ -57,6 +65,31 @@ fn is_template_name(name: &str) -> bool {
     TEMPLATE_SUFFIXES.iter().any(|s| name.ends_with(s))
 }
 
+/// Files that merely share the prefix: docs, scripts, data (`Dockerfile.md`, `Dockerfile-lint.sh`).
+fn has_other_file_type(name: &str) -> bool {
+    const OTHER: [&str; 18] = [
+        ".md",
+        ".txt",
+        ".rst",
+        ".sh",
+        ".bash",
+        ".py",
+        ".js",
+        ".ts",
+        ".go",
+        ".rs",
+        ".json",
+        ".yml",
+        ".yaml",
+        ".toml",
+        ".lock",
+        ".dockerignore",
+        ".orig",
+        ".swp",
+    ];
+    OTHER.iter().any(|s| name.ends_with(s))
+}
+
 /// Every file to scan under `roots`, sorted and deduplicated, plus walk errors.
 pub fn discover(roots: &[PathBuf]) -> (Vec<Target>, Vec<(PathBuf, String)>) {
     let mut targets = Vec::new();
@@ -72,7 +105,7 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Target>, Vec<(PathBuf, String)>) {
             continue;
         }
         if !root.exists() {
-            errors.push((root.clone(), "no such file or directory".to_string()));
+            errors.push((root.clone(), "cannot read: no such file or directory".to_string()));
             continue;
         }
         let walker = WalkBuilder::new(root)
@@ -124,6 +157,11 @@ mod tests {
             "api.Dockerfile",
             "api.dockerfile",
             "x.Containerfile",
+            "Dockerfile-2",
+            "Dockerfile_test_cache",
+            "Dockerfile1",
+            "Containerfile2.bad",
+            "dockerfile",
         ] {
             assert!(is_dockerfile_name(yes), "{yes}");
         }
@@ -134,7 +172,10 @@ mod tests {
             "README.md",
             "Dockerfile.",
             ".dockerfile",
-            "Dockerfiles",
+            "dockerfiles",
+            "Dockerfile.md",
+            "Dockerfile-lint.sh",
+            "Dockerfile_",
         ] {
             assert!(!is_dockerfile_name(no), "{no}");
         }

@@ -54,7 +54,10 @@ pub fn check_dockerfile(input: &DockerfileInput<'_>) -> Vec<Finding> {
     let cx = BuildCx::new(&build, input.text, input.settings);
 
     let mut findings = Vec::new();
-    for diagnostic in dockerfile.diagnostics.iter().filter(|d| d.is_fatal) {
+    // Fatal diagnostics make BuildKit's parser refuse the file; the others (unknown
+    // instructions, invalid flags) make the build fail when BuildKit dispatches them. Both
+    // are worth knowing before a build; only the first kind stops the dump format.
+    for diagnostic in &dockerfile.diagnostics {
         findings.push(Finding::new(
             &SYNTAX_ERROR,
             Provenance::text(input.file, diagnostic.range),

@@ -48,6 +48,9 @@ declare_rule! {
     };
 }
 
+/// A declared variable: its name, the name's range, and its literal value with range.
+type Declared<'a> = (&'a str, TextRange, Option<(String, TextRange)>);
+
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     let instructions = cx
         .build
@@ -56,8 +59,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         .copied()
         .chain(cx.instructions().map(|(_, si)| si.instruction));
     for instruction in instructions {
-        let pairs: Vec<(&str, TextRange, Option<(String, TextRange)>)> = match (&instruction.keyword, &instruction.args)
-        {
+        let pairs: Vec<Declared<'_>> = match (&instruction.keyword, &instruction.args) {
             (Keyword::Env, Arguments::KeyValues(pairs)) => pairs
                 .iter()
                 .map(|p| {
