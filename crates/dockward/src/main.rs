@@ -8,8 +8,8 @@ mod scan;
 
 use clap::Parser;
 use cli::{Cli, ColorChoice, Command, DebugCommand, OutputFormat, ScanArgs, SeverityArg};
-use dockward_core::{ConfigError, Settings, Severity, SourceDb};
-use dockward_report::{Format, Report};
+use dockward_core::{ConfigError, Settings, Severity};
+use dockward_report::{Emitter, Format};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -56,20 +56,6 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         unsafe_fixes: args.unsafe_fixes,
         target: args.target.as_deref(),
     };
-    let sources = SourceDb::new();
-    let stdout = anstream::stdout();
-    let mut out = stdout.lock();
-    let outcome = scan::run(args, &options, &sources, &mut out);
-    if args.diff {
-        for error in &outcome.errors {
-            eprintln!("{}: {}", error.path.display(), error.message);
-        }
-        return if outcome.errors.iter().any(|e| !e.is_warning) {
-            ExitCode::from(EXIT_ERROR)
-        } else {
-            ExitCode::from(u8::from(outcome.diffs > 0))
-        };
-    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -81,22 +67,42 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         OutputFormat::Json => Format::Json,
         OutputFormat::Github => Format::Github,
     };
-    let report = Report {
-        findings: &outcome.findings,
-        sources: &sources,
-        errors: &outcome.errors,
-        files_scanned: outcome.files_scanned,
-    };
-    if let Err(e) = dockward_report::write_report(&mut out, &report, format, color) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    // With --diff the report is not printed: the diff is the output.
+    let mut sink = std::io::sink();
+    let report_out: &mut dyn Write = if args.diff { &mut sink } else { &mut out };
+    let mut emitter = Emitter::new(report_out, format, color);
+    let mut diff_buffer = Vec::new();
+    let result =
+        scan::run(args, &options, &mut emitter, &mut diff_buffer).and_then(|(files_scanned, errors, diffs)| {
+            let summary = emitter.finish(if args.diff { &[] } else { &errors }, files_scanned)?;
+            Ok((summary, errors, diffs))
+        });
+    let (summary, errors, diffs) = match result {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
             eprintln!("error: cannot write output: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
+    };
+    if args.diff {
+        let _ = out.write_all(&diff_buffer);
+        let _ = out.flush();
+        for error in &errors {
+            eprintln!("{}: {}", error.path.display(), error.message);
+        }
+        return if errors.iter().any(|e| !e.is_warning) {
+            ExitCode::from(EXIT_ERROR)
+        } else {
+            ExitCode::from(u8::from(diffs > 0))
+        };
     }
     let _ = out.flush();
-    if outcome.errors.iter().any(|e| !e.is_warning) {
+    if errors.iter().any(|e| !e.is_warning) {
         ExitCode::from(EXIT_ERROR)
-    } else if outcome.findings.iter().any(|f| f.severity >= settings.fail_on) {
+    } else if summary.any_at_or_above(settings.fail_on) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS

@@ -3,7 +3,7 @@
 use crate::cli::ScanArgs;
 use crate::discover::{FileKind, Target, discover};
 use dockward_core::{Applicability, FileId, Finding, Settings, SourceDb, SourceFile, apply_fixes};
-use dockward_report::RunError;
+use dockward_report::{Emitter, RunError};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,13 +15,10 @@ const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// How many times fixes are re-applied: each pass may uncover or unblock further fixes.
 const MAX_FIX_PASSES: usize = 8;
 
-pub struct ScanOutcome {
-    pub findings: Vec<Finding>,
-    pub errors: Vec<RunError>,
-    pub files_scanned: usize,
-    /// Files whose text `--diff` would change.
-    pub diffs: usize,
-}
+/// Files checked in parallel per batch. Each batch is emitted in order and its texts
+/// released, so memory stays flat however large the repository; the batch is big enough to
+/// keep both cores busy.
+const BATCH: usize = 256;
 
 /// What a scan needs besides the files: settings and the command-line switches.
 pub struct ScanOptions<'a> {
@@ -32,7 +29,13 @@ pub struct ScanOptions<'a> {
     pub target: Option<&'a str>,
 }
 
-pub fn run(args: &ScanArgs, options: &ScanOptions<'_>, sources: &SourceDb, diff_out: &mut dyn Write) -> ScanOutcome {
+/// Scans, streaming findings to `emitter` (or, with `--diff`, diffs to `diff_out`).
+pub fn run(
+    args: &ScanArgs,
+    options: &ScanOptions<'_>,
+    emitter: &mut Emitter<'_>,
+    diff_out: &mut dyn Write,
+) -> std::io::Result<(usize, Vec<RunError>, usize)> {
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -49,34 +52,33 @@ pub fn run(args: &ScanArgs, options: &ScanOptions<'_>, sources: &SourceDb, diff_
         })
         .collect();
 
-    let results: Vec<FileResult> = targets.par_iter().map(|t| scan_one(t, options, sources)).collect();
-
-    let mut findings = Vec::new();
+    let sources = SourceDb::new();
     let mut diffs = 0;
     let mut files_scanned = 0;
-    for result in results {
-        if result.scanned {
-            files_scanned += 1;
-        }
-        findings.extend(result.findings);
-        errors.extend(result.errors);
-        if let Some(diff) = result.diff {
-            diffs += 1;
-            let _ = diff_out.write_all(diff.as_bytes());
+    for batch in targets.chunks(BATCH) {
+        let results: Vec<FileResult> = batch.par_iter().map(|t| scan_one(t, options, &sources)).collect();
+        for mut result in results {
+            files_scanned += usize::from(result.scanned);
+            sort_findings(&mut result.findings, &sources);
+            emitter.findings(&result.findings, &sources)?;
+            for file in result.files {
+                sources.release(file);
+            }
+            errors.extend(result.errors);
+            if let Some(diff) = result.diff {
+                diffs += 1;
+                diff_out.write_all(diff.as_bytes())?;
+            }
         }
     }
-    sort_findings(&mut findings, sources);
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    ScanOutcome {
-        findings,
-        errors,
-        files_scanned,
-        diffs,
-    }
+    Ok((files_scanned, errors, diffs))
 }
 
 struct FileResult {
     scanned: bool,
+    /// Files this target added to the source database (released once emitted).
+    files: Vec<FileId>,
     findings: Vec<Finding>,
     errors: Vec<RunError>,
     diff: Option<String>,
@@ -85,6 +87,7 @@ struct FileResult {
 fn scan_one(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> FileResult {
     let mut result = FileResult {
         scanned: false,
+        files: Vec::new(),
         findings: Vec::new(),
         errors: Vec::new(),
         diff: None,
@@ -139,6 +142,7 @@ fn scan_one(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> F
 
     let text = final_text.unwrap_or(text);
     let file = sources.add(SourceFile::new(target.path.clone(), text));
+    result.files.push(file);
     if let Some(source) = sources.get(file) {
         result.findings = check(file, &source.text);
     }
@@ -235,7 +239,7 @@ fn unified_diff(path: &Path, before: &str, after: &str) -> String {
         .to_string()
 }
 
-/// Deterministic order: path, then position, then rule code.
+/// Deterministic order within a target: path, then position, then rule code.
 fn sort_findings(findings: &mut [Finding], sources: &SourceDb) {
     let key = |f: &Finding| {
         let (path, start) = match f.at.as_text() {

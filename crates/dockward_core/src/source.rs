@@ -55,6 +55,16 @@ impl SourceDb {
         files.get(id.0 as usize).cloned()
     }
 
+    /// Drops a file's text once its findings have been written, keeping its path (findings
+    /// still name it). Long scans call this so memory does not grow with the repository.
+    pub fn release(&self, id: FileId) {
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = files.get_mut(id.0 as usize) {
+            let path = slot.path.clone();
+            *slot = Arc::new(SourceFile::new(path, String::new()));
+        }
+    }
+
     /// Id of a file already added under `path`.
     pub fn find(&self, path: &Path) -> Option<FileId> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());

@@ -1,13 +1,21 @@
 //! rustc-style output: a header, a code frame around the offending bytes, help and fix notes.
 
-use crate::{Report, locate};
+use crate::{RunError, Summary, locate};
 use annotate_snippets::{Level, Renderer, Snippet};
 use dockward_core::{Finding, Provenance, Severity, SourceDb};
 use std::io::{self, Write};
 
-pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<()> {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-    for error in report.errors {
+pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &SourceDb, color: bool) -> io::Result<()> {
+    let renderer = renderer(color);
+    for finding in findings {
+        write_finding(out, finding, sources, &renderer)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn finish(out: &mut dyn Write, errors: &[RunError], summary: &Summary, color: bool) -> io::Result<()> {
+    let renderer = renderer(color);
+    for error in errors {
         let level = if error.is_warning { Level::Warning } else { Level::Error };
         let title = match error.line {
             Some(line) => format!("{}:{line}: {}", error.path.display(), error.message),
@@ -15,10 +23,11 @@ pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io
         };
         writeln!(out, "{}\n", renderer.render(level.title(&title)))?;
     }
-    for finding in report.findings {
-        write_finding(out, finding, report.sources, &renderer)?;
-    }
-    write_summary(out, report)
+    write_summary(out, summary)
+}
+
+fn renderer(color: bool) -> Renderer {
+    if color { Renderer::styled() } else { Renderer::plain() }
 }
 
 fn level_of(severity: Severity) -> Level {
@@ -90,41 +99,28 @@ fn applicability_word(fix: &dockward_core::Fix) -> &'static str {
     }
 }
 
-fn write_summary(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    let mut counts = [0usize; 5];
-    for f in report.findings {
-        counts[f.severity as usize] += 1;
-    }
-    let fixable = report
-        .findings
-        .iter()
-        .filter(|f| {
-            f.fix
-                .as_ref()
-                .is_some_and(|fix| fix.applicability == dockward_core::Applicability::Safe)
-        })
-        .count();
+fn write_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
     let by_severity: Vec<String> = Severity::ALL
         .iter()
         .rev()
-        .filter(|s| counts[**s as usize] > 0)
-        .map(|s| format!("{} {s}", counts[*s as usize]))
+        .filter(|s| summary.by_severity[**s as usize] > 0)
+        .map(|s| format!("{} {s}", summary.by_severity[*s as usize]))
         .collect();
-    let files = if report.files_scanned == 1 { "file" } else { "files" };
-    if report.findings.is_empty() {
-        writeln!(out, "No findings in {} {files}.", report.files_scanned)?;
+    let files = if summary.files_scanned == 1 { "file" } else { "files" };
+    let total = summary.total();
+    if total == 0 {
+        writeln!(out, "No findings in {} {files}.", summary.files_scanned)?;
     } else {
         writeln!(
             out,
-            "Found {} finding{} ({}) in {} {files}.",
-            report.findings.len(),
-            if report.findings.len() == 1 { "" } else { "s" },
+            "Found {total} finding{} ({}) in {} {files}.",
+            if total == 1 { "" } else { "s" },
             by_severity.join(", "),
-            report.files_scanned
+            summary.files_scanned
         )?;
     }
-    if fixable > 0 {
-        writeln!(out, "{fixable} can be fixed with `dockward scan --fix`.")?;
+    if summary.safe_fixes > 0 {
+        writeln!(out, "{} can be fixed with `dockward scan --fix`.", summary.safe_fixes)?;
     }
     Ok(())
 }

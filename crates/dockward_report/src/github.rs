@@ -1,11 +1,11 @@
 //! GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
 
-use crate::{Report, locate};
-use dockward_core::Severity;
+use crate::{RunError, locate};
+use dockward_core::{Finding, Severity, SourceDb};
 use std::io::{self, Write};
 
-pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    for error in report.errors {
+pub(crate) fn errors(out: &mut dyn Write, errors: &[RunError]) -> io::Result<()> {
+    for error in errors {
         let level = if error.is_warning { "warning" } else { "error" };
         let line = error.line.map(|l| format!(",line={l}")).unwrap_or_default();
         writeln!(
@@ -15,8 +15,12 @@ pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
             escape_data(&error.message)
         )?;
     }
-    for finding in report.findings {
-        let at = locate(finding, report.sources);
+    Ok(())
+}
+
+pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &SourceDb) -> io::Result<()> {
+    for finding in findings {
+        let at = locate(finding, sources);
         let level = match finding.severity {
             Severity::Critical | Severity::High => "error",
             Severity::Medium | Severity::Low => "warning",

@@ -1,26 +1,19 @@
 //! JSON output: a stable, documented shape for tools.
 //!
 //! ```json
-//! { "version": "0.1.0", "files_scanned": 3,
+//! { "version": "0.1.0",
 //!   "findings": [ { "code": "DW101", "name": "…", "severity": "high", "category": "image",
 //!                   "message": "…", "path": "Dockerfile", "line": 9, "column": 1,
 //!                   "end_line": 9, "end_column": 10, "help": null,
 //!                   "fix": { "description": "…", "applicability": "safe", "edits": […] } } ],
-//!   "errors": [ { "path": "…", "line": null, "message": "…", "warning": false } ] }
+//!   "errors": [ { "path": "…", "line": null, "message": "…", "warning": false } ],
+//!   "files_scanned": 3 }
 //! ```
 
-use crate::{Report, locate};
-use dockward_core::Applicability;
+use crate::{RunError, locate};
+use dockward_core::{Applicability, Finding, SourceDb};
 use serde::Serialize;
 use std::io::{self, Write};
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: &'static str,
-    files_scanned: usize,
-    findings: Vec<JsonFinding<'a>>,
-    errors: Vec<JsonError<'a>>,
-}
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
@@ -60,42 +53,54 @@ struct JsonError<'a> {
     warning: bool,
 }
 
-pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    let findings = report
-        .findings
-        .iter()
-        .map(|f| {
-            let at = locate(f, report.sources);
-            JsonFinding {
-                code: f.rule.code,
-                name: f.rule.name,
-                severity: f.severity.as_str(),
-                category: f.rule.category.as_str(),
-                message: &f.message,
-                path: at.path.display().to_string(),
-                line: at.line,
-                column: at.column,
-                end_line: at.end_line,
-                end_column: at.end_column,
-                help: f.help.as_deref(),
-                fix: f.fix.as_ref().map(|fix| JsonFix {
-                    description: &fix.description,
-                    applicability: fix.applicability,
-                    edits: fix
-                        .edits
-                        .iter()
-                        .map(|e| JsonEdit {
-                            start: e.range.start,
-                            end: e.range.end,
-                            replacement: &e.replacement,
-                        })
-                        .collect(),
-                }),
-            }
-        })
-        .collect();
-    let errors = report
-        .errors
+/// The opening of the document, before the first finding.
+pub(crate) fn begin(out: &mut dyn Write) -> io::Result<()> {
+    write!(
+        out,
+        "{{\n  \"version\": \"{}\",\n  \"findings\": [",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// One batch of findings as array elements (the caller writes separators between batches).
+pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &SourceDb) -> io::Result<()> {
+    for (i, f) in findings.iter().enumerate() {
+        let at = locate(f, sources);
+        let finding = JsonFinding {
+            code: f.rule.code,
+            name: f.rule.name,
+            severity: f.severity.as_str(),
+            category: f.rule.category.as_str(),
+            message: &f.message,
+            path: at.path.display().to_string(),
+            line: at.line,
+            column: at.column,
+            end_line: at.end_line,
+            end_column: at.end_column,
+            help: f.help.as_deref(),
+            fix: f.fix.as_ref().map(|fix| JsonFix {
+                description: &fix.description,
+                applicability: fix.applicability,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        start: e.range.start,
+                        end: e.range.end,
+                        replacement: &e.replacement,
+                    })
+                    .collect(),
+            }),
+        };
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut *out, &finding)?;
+    }
+    Ok(())
+}
+
+/// Closes the findings array and writes errors and counts.
+pub(crate) fn finish(out: &mut dyn Write, errors: &[RunError], files_scanned: usize) -> io::Result<()> {
+    let errors: Vec<JsonError<'_>> = errors
         .iter()
         .map(|e| JsonError {
             path: e.path.display().to_string(),
@@ -104,12 +109,7 @@ pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
             warning: e.is_warning,
         })
         .collect();
-    let doc = JsonReport {
-        version: env!("CARGO_PKG_VERSION"),
-        files_scanned: report.files_scanned,
-        findings,
-        errors,
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    write!(out, "\n  ],\n  \"errors\": ")?;
+    serde_json::to_writer(&mut *out, &errors)?;
+    writeln!(out, ",\n  \"files_scanned\": {files_scanned}\n}}")
 }

@@ -1,7 +1,9 @@
-//! Emitters: turn sorted findings and run errors into text for people and machines.
+//! Emitters: turn findings and run errors into text for people and machines.
 //!
 //! Emitters only format; they never decide what is reported. Line and column numbers are
-//! computed here, at the last moment, from byte ranges.
+//! computed here, at the last moment, from byte ranges. Output is streamed: the driver hands
+//! over the findings of a batch of files at a time (in a deterministic order), so a scan of
+//! 50,000 files never holds every finding or every file's text at once.
 
 mod concise;
 mod full;
@@ -9,7 +11,7 @@ mod github;
 mod json;
 mod location;
 
-use dockward_core::{Finding, SourceDb};
+use dockward_core::{Applicability, Finding, Severity, SourceDb};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -38,20 +40,89 @@ pub struct RunError {
     pub is_warning: bool,
 }
 
-/// Everything one run has to say.
-pub struct Report<'a> {
-    /// Findings, already filtered and sorted by the driver.
-    pub findings: &'a [Finding],
-    pub sources: &'a SourceDb,
-    pub errors: &'a [RunError],
+/// Counts kept while findings stream past, for the summary line and the exit code.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    pub by_severity: [usize; 5],
+    pub safe_fixes: usize,
     pub files_scanned: usize,
 }
 
-pub fn write_report(out: &mut dyn Write, report: &Report<'_>, format: Format, color: bool) -> io::Result<()> {
-    match format {
-        Format::Full => full::write(out, report, color),
-        Format::Concise => concise::write(out, report),
-        Format::Json => json::write(out, report),
-        Format::Github => github::write(out, report),
+impl Summary {
+    pub fn total(&self) -> usize {
+        self.by_severity.iter().sum()
+    }
+
+    /// Whether any finding is at or above `severity`.
+    pub fn any_at_or_above(&self, severity: Severity) -> bool {
+        self.by_severity[severity as usize..].iter().any(|n| *n > 0)
+    }
+
+    fn count(&mut self, findings: &[Finding]) {
+        for f in findings {
+            self.by_severity[f.severity as usize] += 1;
+            if f.fix
+                .as_ref()
+                .is_some_and(|fix| fix.applicability == Applicability::Safe)
+            {
+                self.safe_fixes += 1;
+            }
+        }
+    }
+}
+
+/// Writes a report piece by piece: `findings` once per batch, then `finish` once.
+pub struct Emitter<'a> {
+    out: &'a mut dyn Write,
+    format: Format,
+    color: bool,
+    summary: Summary,
+    first: bool,
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(out: &'a mut dyn Write, format: Format, color: bool) -> Self {
+        Self {
+            out,
+            format,
+            color,
+            summary: Summary::default(),
+            first: true,
+        }
+    }
+
+    /// Emits a batch of findings, already sorted. Their files must still be in `sources`.
+    pub fn findings(&mut self, findings: &[Finding], sources: &SourceDb) -> io::Result<()> {
+        if self.first {
+            self.first = false;
+            if self.format == Format::Json {
+                json::begin(self.out)?;
+            }
+        } else if self.format == Format::Json && !findings.is_empty() && self.summary.total() > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.summary.count(findings);
+        match self.format {
+            Format::Full => full::findings(self.out, findings, sources, self.color),
+            Format::Concise => concise::findings(self.out, findings, sources),
+            Format::Json => json::findings(self.out, findings, sources),
+            Format::Github => github::findings(self.out, findings, sources),
+        }
+    }
+
+    /// Emits run errors and the summary; returns the counts.
+    pub fn finish(mut self, errors: &[RunError], files_scanned: usize) -> io::Result<Summary> {
+        if self.first && self.format == Format::Json {
+            json::begin(self.out)?;
+        }
+        self.summary.files_scanned = files_scanned;
+        match self.format {
+            Format::Full => full::finish(self.out, errors, &self.summary, self.color)?,
+            Format::Concise => concise::errors(self.out, errors)?,
+            Format::Json => json::finish(self.out, errors, files_scanned)?,
+            Format::Github => github::errors(self.out, errors)?,
+        }
+        self.out.flush()?;
+        Ok(self.summary)
     }
 }
