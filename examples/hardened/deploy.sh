@@ -13,7 +13,7 @@ docker run -d --name orders-db --network orders-backend \
   --mount type=bind,source="$PWD/secrets/db_password.txt",target=/run/secrets/db_password,readonly \
   postgres:16.4-bookworm
 docker run -d --name orders-web --network orders-backend \
-  --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges:true \
+  --user 10001 --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges:true \
   --memory 512m --cpus 1 --pids-limit 200 --restart on-failure:5 \
   -p 127.0.0.1:8000:8000 \
   orders-web:1.4.2

@@ -77,6 +77,9 @@ pub struct ScanArgs {
     /// The build target stage (as `docker build --target`): decides the final stage.
     #[arg(long)]
     pub target: Option<String>,
+    /// Also read `docker run` lines in Markdown code blocks (```sh, ```bash, ```console).
+    #[arg(long)]
+    pub markdown: bool,
     /// When to use colors.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -5,12 +5,24 @@
 //! classifies each file by name. Explicitly named files are always scanned whatever their
 //! name.
 
+use dockward_rules::scripts::{ScriptKind, script_kind_for};
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {
     Dockerfile,
+    /// The entry file of a Compose project (its override file is loaded with it).
+    Compose,
+    /// A file that may hold `docker run` lines: shell scripts, Makefiles, CI files, units.
+    Script(ScriptKind),
+}
+
+/// What discovery looks for beyond the defaults.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DiscoverOptions {
+    /// Also read `docker run` lines in Markdown code blocks.
+    pub markdown: bool,
 }
 
 /// A file to scan and what it is.
@@ -20,10 +32,33 @@ pub struct Target {
     pub kind: FileKind,
 }
 
-/// What a file's name says it is.
-pub fn classify(path: &Path) -> Option<FileKind> {
+/// What a file is, from its name, and for extension-less files its shebang line.
+pub fn classify(path: &Path, options: DiscoverOptions) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
-    is_dockerfile_name(name).then_some(FileKind::Dockerfile)
+    if is_dockerfile_name(name) {
+        return Some(FileKind::Dockerfile);
+    }
+    if dockward_yaml::is_compose_file_name(name) {
+        return Some(FileKind::Compose);
+    }
+    let kind = script_kind_for(path, "").or_else(|| {
+        // Only files without an extension can be scripts by shebang alone; reading the
+        // first bytes of every file in a repository would cost more than the scan.
+        (!name.contains('.'))
+            .then(|| script_kind_for(path, &first_line(path)))
+            .flatten()
+    })?;
+    (options.markdown || !kind.is_opt_in()).then_some(FileKind::Script(kind))
+}
+
+fn first_line(path: &Path) -> String {
+    use std::io::Read;
+    let mut head = [0u8; 128];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..n]);
+    head.lines().next().unwrap_or("").to_string()
 }
 
 /// `Dockerfile`, `Containerfile` and their variants: a `Dockerfile`/`Containerfile` prefix
@@ -91,13 +126,13 @@ fn has_other_file_type(name: &str) -> bool {
 }
 
 /// Every file to scan under `roots`, sorted and deduplicated, plus walk errors.
-pub fn discover(roots: &[PathBuf]) -> (Vec<Target>, Vec<(PathBuf, String)>) {
+pub fn discover(roots: &[PathBuf], options: DiscoverOptions) -> (Vec<Target>, Vec<(PathBuf, String)>) {
     let mut targets = Vec::new();
     let mut errors = Vec::new();
     for root in roots {
         if root.is_file() {
             // Named explicitly: scanned whatever its name; unknown names are read as Dockerfiles.
-            let kind = classify(root).unwrap_or(FileKind::Dockerfile);
+            let kind = classify(root, DiscoverOptions { markdown: true }).unwrap_or(FileKind::Dockerfile);
             targets.push(Target {
                 path: root.clone(),
                 kind,
@@ -122,7 +157,7 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Target>, Vec<(PathBuf, String)>) {
                     if !entry.file_type().is_some_and(|t| t.is_file()) {
                         continue;
                     }
-                    if let Some(kind) = classify(entry.path()) {
+                    if let Some(kind) = classify(entry.path(), options) {
                         targets.push(Target {
                             path: clean(entry.path()),
                             kind,
@@ -135,7 +170,32 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Target>, Vec<(PathBuf, String)>) {
     }
     targets.sort();
     targets.dedup();
+    drop_overrides_loaded_with_their_base(&mut targets);
     (targets, errors)
+}
+
+/// `compose.override.yaml` is loaded together with `compose.yaml` in the same folder (as
+/// `docker compose` does), so it is not a project of its own there.
+fn drop_overrides_loaded_with_their_base(targets: &mut Vec<Target>) {
+    let bases: std::collections::HashSet<PathBuf> = targets
+        .iter()
+        .filter(|t| t.kind == FileKind::Compose)
+        .filter(|t| {
+            t.path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(dockward_yaml::is_default_file_name)
+        })
+        .filter_map(|t| t.path.parent().map(Path::to_path_buf))
+        .collect();
+    targets.retain(|t| {
+        let is_override = t.kind == FileKind::Compose
+            && t.path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(dockward_yaml::is_override_file_name);
+        !(is_override && t.path.parent().is_some_and(|dir| bases.contains(dir)))
+    });
 }
 
 /// `./x/Dockerfile` → `x/Dockerfile`, as users write paths.

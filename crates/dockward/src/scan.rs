@@ -1,7 +1,7 @@
 //! `dockward scan`: discover, read, check in parallel, fix, report.
 
 use crate::cli::ScanArgs;
-use crate::discover::{FileKind, Target, discover};
+use crate::discover::{DiscoverOptions, FileKind, Target, discover};
 use dockward_core::{Applicability, FileId, Finding, Settings, SourceDb, SourceFile, apply_fixes};
 use dockward_report::{Emitter, RunError};
 use rayon::prelude::*;
@@ -41,7 +41,12 @@ pub fn run(
     } else {
         args.paths.clone()
     };
-    let (targets, walk_errors) = discover(&roots);
+    let (targets, walk_errors) = discover(
+        &roots,
+        DiscoverOptions {
+            markdown: args.markdown,
+        },
+    );
     let mut errors: Vec<RunError> = walk_errors
         .into_iter()
         .map(|(path, message)| RunError {
@@ -75,6 +80,7 @@ pub fn run(
     Ok((files_scanned, errors, diffs))
 }
 
+#[derive(Default)]
 struct FileResult {
     scanned: bool,
     /// Files this target added to the source database (released once emitted).
@@ -85,13 +91,36 @@ struct FileResult {
 }
 
 fn scan_one(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> FileResult {
-    let mut result = FileResult {
-        scanned: false,
-        files: Vec::new(),
-        findings: Vec::new(),
-        errors: Vec::new(),
-        diff: None,
-    };
+    match target.kind {
+        FileKind::Compose => scan_compose(target, options, sources),
+        FileKind::Dockerfile | FileKind::Script(_) => scan_single_file(target, options, sources),
+    }
+}
+
+/// Checks one file whose findings are all in that file: a Dockerfile or a script.
+fn check_single(target: &Target, options: &ScanOptions<'_>, file: FileId, text: &str) -> Vec<Finding> {
+    match target.kind {
+        FileKind::Script(kind) => dockward_rules::scripts::check_script(&dockward_rules::scripts::ScriptInput {
+            file,
+            path: &target.path,
+            text,
+            kind,
+            settings: options.settings,
+        }),
+        FileKind::Dockerfile | FileKind::Compose => {
+            dockward_rules::check_dockerfile(&dockward_rules::DockerfileInput {
+                file,
+                path: &target.path,
+                text,
+                settings: options.settings,
+                target_stage: options.target,
+            })
+        }
+    }
+}
+
+fn scan_single_file(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> FileResult {
+    let mut result = FileResult::default();
     let text = match read_text(&target.path) {
         Ok(text) => text,
         Err(error) => {
@@ -100,18 +129,7 @@ fn scan_one(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> F
         }
     };
     result.scanned = true;
-
-    let check = |file: FileId, text: &str| -> Vec<Finding> {
-        match target.kind {
-            FileKind::Dockerfile => dockward_rules::check_dockerfile(&dockward_rules::DockerfileInput {
-                file,
-                path: &target.path,
-                text,
-                settings: options.settings,
-                target_stage: options.target,
-            }),
-        }
-    };
+    let check = |file: FileId, text: &str| check_single(target, options, file, text);
 
     let mut final_text = None;
     if options.fix || options.diff {
@@ -120,23 +138,15 @@ fn scan_one(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> F
                 if options.diff {
                     result.diff = Some(unified_diff(&target.path, &text, &fixed));
                 } else if let Err(e) = write_atomically(&target.path, &fixed) {
-                    result.errors.push(RunError {
-                        path: target.path.clone(),
-                        line: None,
-                        message: format!("could not write fixes: {e}"),
-                        is_warning: false,
-                    });
+                    result
+                        .errors
+                        .push(run_error(&target.path, format!("could not write fixes: {e}")));
                 } else {
                     final_text = Some(fixed);
                 }
             }
             Ok(None) => {}
-            Err(message) => result.errors.push(RunError {
-                path: target.path.clone(),
-                line: None,
-                message,
-                is_warning: false,
-            }),
+            Err(message) => result.errors.push(run_error(&target.path, message)),
         }
     }
 
@@ -147,6 +157,102 @@ fn scan_one(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> F
         result.findings = check(file, &source.text);
     }
     result
+}
+
+/// Loads a Compose project (the entry file, its override, `extends` and `include` sources,
+/// `.env`), checks it, and links the Dockerfiles its services build from.
+///
+/// `--fix` does not rewrite Compose files yet: their fixes are shown (and listed in JSON)
+/// but applying them needs the multi-file fix loop that Dockerfiles and scripts have.
+fn scan_compose(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> FileResult {
+    let mut result = FileResult::default();
+    let is_default = target
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(dockward_yaml::is_default_file_name);
+    let load_options = dockward_yaml::LoadOptions::with_process_env();
+    let project = if is_default {
+        dockward_yaml::load_compose(&target.path, &load_options)
+    } else {
+        dockward_yaml::load_compose_files(std::slice::from_ref(&target.path), &load_options)
+    };
+    if project.files.is_empty() {
+        result.errors.push(run_error(
+            &target.path,
+            "cannot read: the Compose file could not be loaded".to_string(),
+        ));
+        return result;
+    }
+    result.scanned = true;
+    let file_ids: Vec<FileId> = project
+        .files
+        .iter()
+        .map(|f| sources.add(SourceFile::new(display_path(&f.path), f.text.clone())))
+        .collect();
+    result.files.extend(&file_ids);
+    let linked = std::sync::Mutex::new(Vec::new());
+    let read_dockerfile = |path: &Path| -> Option<(FileId, String)> {
+        let text = read_text(path).ok()?;
+        let id = sources.add(SourceFile::new(display_path(path), text.clone()));
+        linked.lock().unwrap_or_else(|e| e.into_inner()).push(id);
+        Some((id, text))
+    };
+    result.findings = dockward_rules::compose::check_compose(&dockward_rules::compose::ComposeInput {
+        project: &project,
+        file_ids: &file_ids,
+        settings: options.settings,
+        read_dockerfile: &read_dockerfile,
+    });
+    result
+        .files
+        .extend(linked.into_inner().unwrap_or_else(|e| e.into_inner()));
+    // YAML syntax errors are DW001 findings; the other load problems (a missing `extends`
+    // file, a required variable unset) are things `docker compose` would refuse: shown as
+    // located warnings, and the rest of the project is still checked.
+    for error in project
+        .errors
+        .iter()
+        .filter(|e| e.kind != dockward_yaml::ComposeErrorKind::Yaml)
+    {
+        let (path, line) = match error
+            .file
+            .and_then(|f| file_ids.get(f as usize))
+            .and_then(|id| sources.get(*id))
+        {
+            Some(source) => (
+                source.path.clone(),
+                Some(source.line_index().line_col(error.range.start, &source.text).line),
+            ),
+            None => (target.path.clone(), None),
+        };
+        result.errors.push(RunError {
+            path,
+            line,
+            message: error.message.clone(),
+            is_warning: true,
+        });
+    }
+    result
+}
+
+fn run_error(path: &Path, message: String) -> RunError {
+    RunError {
+        path: path.to_path_buf(),
+        line: None,
+        message,
+        is_warning: false,
+    }
+}
+
+/// Paths as the user wrote them: relative to where dockward runs when possible.
+fn display_path(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().ok();
+    let relative = cwd
+        .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
+    relative.strip_prefix(".").unwrap_or(relative).to_path_buf()
 }
 
 /// Reads a file as text, refusing huge and binary files with a message that says why.

@@ -63,7 +63,7 @@ impl RuleMeta {
         }
         self.references.iter().any(|reference| {
             let peer_id = reference.split_once(':').map_or(*reference, |(_, id)| id);
-            peer_id.eq_ignore_ascii_case(id) || trivy_short_form(peer_id).is_some_and(|s| s.eq_ignore_ascii_case(id))
+            peer_id.eq_ignore_ascii_case(id) || same_trivy_id(peer_id, id)
         })
     }
 
@@ -76,10 +76,14 @@ impl RuleMeta {
     }
 }
 
-/// trivy writes `DS-0002` in its docs and `DS002` in its ids; accept both.
-fn trivy_short_form(id: &str) -> Option<String> {
-    let digits = id.strip_prefix("DS-")?;
-    Some(format!("DS{:03}", digits.parse::<u32>().ok()?))
+/// trivy writes `DS-0002` in its docs and `DS002` in its ids; accept both. Runs for every
+/// rule and selector on every file, so it compares numbers without allocating.
+fn same_trivy_id(reference: &str, id: &str) -> bool {
+    let number = |s: &str| -> Option<u32> {
+        let rest = s.get(..2).filter(|p| p.eq_ignore_ascii_case("DS")).map(|_| &s[2..])?;
+        rest.strip_prefix('-').unwrap_or(rest).parse().ok()
+    };
+    reference.starts_with("DS-") && number(reference).is_some_and(|n| number(id) == Some(n))
 }
 
 #[cfg(test)]

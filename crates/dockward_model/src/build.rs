@@ -375,7 +375,11 @@ fn lower_run(instruction: &Instruction, shell: ShellKind) -> RunBody<'_> {
             }
             _ => {}
         }
-        for heredoc in &instruction.heredocs {
+        for heredoc in instruction
+            .heredocs
+            .iter()
+            .filter(|h| heredoc_is_shell_script(instruction, h))
+        {
             scripts.push(RunScript {
                 script: parse_shell(&heredoc.body),
                 source: ScriptSource::Offset(heredoc.body_range.start),
@@ -383,6 +387,38 @@ fn lower_run(instruction: &Instruction, shell: ShellKind) -> RunBody<'_> {
         }
     }
     RunBody { shell, scripts }
+}
+
+/// Whether a RUN heredoc's body runs as shell. BuildKit runs the body as the script when the
+/// command line is nothing but heredoc markers (and then honours a shebang: `#!/usr/bin/env
+/// python3` makes it Python); otherwise the body is input to the line's command, which is
+/// shell only when that command is a shell reading its script from stdin (`bash <<EOF`), not
+/// data (`cat > /etc/app.conf <<EOF`) or another language (`python3 <<EOF`).
+fn heredoc_is_shell_script(instruction: &Instruction, heredoc: &dockward_dockerfile::Heredoc) -> bool {
+    let line = match &instruction.args {
+        Arguments::Shell(text) => text.text.as_str(),
+        _ => return false,
+    };
+    let only_markers = line.split_whitespace().all(|word| word.contains("<<"));
+    if only_markers {
+        let first = heredoc.body.lines().next().unwrap_or("");
+        return match first.strip_prefix("#!") {
+            Some(shebang) => {
+                let mut words = shebang.split_whitespace();
+                let program = words.next().unwrap_or("");
+                let program = if program.ends_with("/env") {
+                    words.next().unwrap_or("")
+                } else {
+                    program
+                };
+                is_posix_shell(program)
+            }
+            None => true,
+        };
+    }
+    let mut words = line.split_whitespace().filter(|w| !w.contains('='));
+    let program = words.next().unwrap_or("");
+    is_posix_shell(program) && !line.split_whitespace().any(|w| w == "-c")
 }
 
 /// Quotes an exec-form argument so the shell parser reads it back as one word.

@@ -3,9 +3,13 @@
 //! carries its provenance so a finding points at the bytes that caused it.
 
 pub mod build;
+pub mod compose;
+pub mod compose_writer;
 pub mod container;
 pub mod image_ref;
 pub mod known;
+pub mod run_line;
+pub mod topology;
 pub mod vars;
 
 pub use image_ref::ImageRef;

@@ -5,15 +5,21 @@
 //! enabled rules and applies configuration and suppressions.
 
 pub mod build;
+pub mod compose;
+pub mod container;
 mod context;
 mod declare;
 mod meta;
+pub mod scripts;
 pub mod secrets;
+pub mod topology;
 
+pub use compose::{ComposeInput, check_compose};
 pub use context::{BuildCx, RunCommand};
 pub use declare::{DocExample, doc_examples, explanation_markdown};
 pub use dockward_core::{Category, FixAvailability, ModelKind, RuleMeta, Severity};
 pub use meta::{INVALID_SUPPRESSION, SYNTAX_ERROR, UNUSED_SUPPRESSION};
+pub use scripts::{ScriptInput, ScriptKind, check_script, container_specs_in_build, script_kind_for};
 
 use dockward_core::{Edit, FileId, Finding, Fix, Provenance, Settings, Suppressions, TextRange};
 use std::path::Path;
@@ -31,6 +37,8 @@ pub fn all_rules() -> &'static [&'static RuleMeta] {
     ALL.get_or_init(|| {
         let mut all: Vec<&'static RuleMeta> = vec![&SYNTAX_ERROR, &UNUSED_SUPPRESSION, &INVALID_SUPPRESSION];
         all.extend(build::rules().map(|r| r.meta));
+        all.extend(container::rules().map(|r| r.meta));
+        all.extend(topology::rules().map(|r| r.meta));
         all.sort_by_key(|r| r.code);
         all
     })
@@ -69,6 +77,10 @@ pub fn check_dockerfile(input: &DockerfileInput<'_>) -> Vec<Finding> {
             (rule.check)(&cx, &mut findings);
         }
     }
+    // `docker run` lines inside RUN bodies (docker-in-docker images) are containers too.
+    for spec in scripts::container_specs_in_build(&build) {
+        container::check_container(&spec, input.settings, &mut findings);
+    }
 
     let comments: Vec<TextRange> = dockerfile.comments.iter().map(|c| c.range).collect();
     let statements: Vec<TextRange> = dockerfile.instructions.iter().map(|i| i.range).collect();
@@ -86,7 +98,7 @@ pub fn check_dockerfile(input: &DockerfileInput<'_>) -> Vec<Finding> {
 /// The steps every file kind shares once its rules have run: drop findings of disabled or
 /// per-path-ignored rules, apply severity overrides, honour suppressions, and report
 /// unused and malformed dockward pragmas.
-fn finish(
+pub(crate) fn finish(
     file: FileId,
     path: &Path,
     text: &str,

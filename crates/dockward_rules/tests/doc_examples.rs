@@ -3,7 +3,44 @@
 
 mod common;
 
-use dockward_rules::{all_rules, doc_examples};
+use dockward_core::{FileId, Finding, Settings};
+use dockward_rules::{ScriptInput, ScriptKind, all_rules, check_script, doc_examples};
+use std::path::Path;
+
+/// `sh` examples are run lines: checked as a shell script.
+fn check_sh(text: &str, settings: &Settings) -> Vec<Finding> {
+    check_script(&ScriptInput {
+        file: FileId(0),
+        path: Path::new("example.sh"),
+        text,
+        kind: ScriptKind::Shell,
+        settings,
+    })
+}
+
+/// `yaml` examples are Compose files: loaded as a project (from a scratch directory) and
+/// checked.
+fn check_yaml(text: &str, settings: &Settings) -> Vec<Finding> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "doc-example-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("compose.yaml");
+    std::fs::write(&path, text).unwrap();
+    let project = dockward_model::compose::load_compose_files(&[path], &Default::default());
+    std::fs::remove_dir_all(&dir).ok();
+    let ids: Vec<FileId> = (0..project.files.len() as u32).map(FileId).collect();
+    dockward_rules::check_compose(&dockward_rules::ComposeInput {
+        project: &project,
+        file_ids: &ids,
+        settings,
+        read_dockerfile: &|_| None,
+    })
+}
 
 #[test]
 fn documented_examples_behave_as_documented() {
@@ -17,8 +54,15 @@ fn documented_examples_behave_as_documented() {
             rule.code
         );
         let settings = common::only(rule.code);
-        for example in examples.iter().filter(|e| e.lang == "dockerfile") {
-            let findings = common::check(&example.code, &settings);
+        for example in examples
+            .iter()
+            .filter(|e| e.lang == "dockerfile" || e.lang == "sh" || e.lang == "yaml")
+        {
+            let findings = match example.lang.as_str() {
+                "sh" => check_sh(&example.code, &settings),
+                "yaml" => check_yaml(&example.code, &settings),
+                _ => common::check(&example.code, &settings),
+            };
             let fired = findings.iter().any(|f| f.rule.code == rule.code);
             if fired != example.bad {
                 failures.push(format!(

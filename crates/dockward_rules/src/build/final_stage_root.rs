@@ -1,5 +1,5 @@
 use crate::{BuildCx, declare_rule};
-use dockward_core::Finding;
+use dockward_core::{Finding, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +10,11 @@ declare_rule! {
     /// A process that runs as root in the container is root on the host's kernel. Any
     /// container escape, writable host mount or kernel bug then starts with full
     /// privileges. Builder stages may use root freely; only the image that runs counts.
+    ///
+    /// Images that start as root only to drop privileges in their entrypoint (they install
+    /// `gosu`, `su-exec` or `setpriv`, as the official database images do) are reported at
+    /// low severity: the drop cannot be verified from the Dockerfile, and the entrypoint
+    /// itself still runs as root.
     ///
     /// ## Example
     /// ```dockerfile
@@ -49,6 +54,14 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     // `FROM scratch` images hold only what was copied in, usually a static binary; they
     // still run as root unless USER is set, so they are judged like any other.
     match &stage.user {
+        None if installs_privilege_drop_tool(cx) => out.push(
+            cx.finding(
+                &META,
+                stage.from.range,
+                "the final stage never sets USER; it installs a privilege-drop tool, so the entrypoint presumably switches user, but it starts as root",
+            )
+            .with_severity(Severity::Low),
+        ),
         None => out.push(
             cx.finding(&META, stage.from.range, "the final stage never sets USER, so the container runs as root")
                 .with_help("create an unprivileged user (or use the base image's, e.g. `node`, `nobody`) and add `USER <name>` before CMD"),
@@ -63,4 +76,19 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         )),
         Some(_) => {}
     }
+}
+
+/// Whether the final image gets `gosu`, `su-exec` or `setpriv`: the official images' way of
+/// starting as root for setup and then running the service as an unprivileged user.
+fn installs_privilege_drop_tool(cx: &BuildCx<'_>) -> bool {
+    let final_stages = cx.build.stages_in_final_build();
+    cx.run_commands()
+        .filter(|c| final_stages.contains(&c.stage.index))
+        .any(|c| {
+            c.command.words.iter().any(|w| {
+                matches!(w.value.rsplit('/').next().unwrap_or(""), "gosu" | "su-exec" | "setpriv")
+                    || w.value.starts_with("gosu-")
+                    || w.value.contains("/gosu/releases/")
+            })
+        })
 }

@@ -3,6 +3,8 @@
 mod add_instead_of_copy;
 mod base_image_floating_tag;
 mod final_stage_root;
+mod instructions;
+mod packages;
 mod secret_in_arg_or_env;
 
 use crate::BuildRule;
@@ -27,6 +29,7 @@ static RULES: &[BuildRule] = &[
     },
 ];
 
+/// Every build rule: the ones here, then each group's.
 pub fn rules() -> impl Iterator<Item = &'static BuildRule> {
-    RULES.iter()
+    RULES.iter().chain(packages::RULES).chain(instructions::RULES)
 }

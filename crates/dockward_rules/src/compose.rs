@@ -1,0 +1,192 @@
+//! Compose projects: lower every service to a `ContainerSpec` and the project to a
+//! `Topology`, link services that build their image to the Dockerfile they build, run the
+//! container and topology rules, and apply configuration and suppressions per file.
+//!
+//! The container rules are the same ones that judge `docker run` lines: a finding points at
+//! the Compose node that caused it (`privileged: true`'s value, a `ports:` item, the
+//! service's key for a missing setting), in whichever file of the project (override,
+//! `extends` source) that node came from.
+//!
+//! Suppressions are YAML comments: `# dockward: ignore[DW301] reason` on its own line
+//! covers the entry that follows it, with everything nested in it (above a service: the
+//! whole service; above `ports:`: every port); at the end of a line it covers the entry
+//! written on that line. `# dockward: ignore-file[…]` and the peers' pragmas work as
+//! everywhere else.
+
+use crate::container::check_container;
+use crate::topology::check_topology;
+use crate::{SYNTAX_ERROR, UNUSED_SUPPRESSION, finish};
+use dockward_core::{FileId, Finding, Provenance, Settings, TextRange};
+use dockward_model::compose::{
+    ComposeErrorKind, ComposeProject, Node, NodeValue, SourceKind, link_dockerfiles, lower_compose,
+};
+use std::path::Path;
+
+/// What [`check_compose`] needs to know about one project.
+pub struct ComposeInput<'a> {
+    /// The loaded project (`dockward_yaml::load_compose` / `load_compose_files`).
+    pub project: &'a ComposeProject,
+    /// The run's id for every file the loader read, in `project.files` order: add them to
+    /// the source database first. Findings point into these files.
+    pub file_ids: &'a [FileId],
+    pub settings: &'a Settings,
+    /// Reads the Dockerfile a service builds from (context and `dockerfile:` already
+    /// resolved to a path) and returns the run's id for it and its text; `None` when it
+    /// cannot be read. Its user and healthcheck then inform the container rules (no root
+    /// finding when the image sets a non-root USER, no healthcheck finding when it defines
+    /// one). Findings never point into it: the Dockerfile is checked on its own.
+    pub read_dockerfile: &'a dyn Fn(&Path) -> Option<(FileId, String)>,
+}
+
+/// Lowers, links and checks one project; returns its findings (in any of its YAML files)
+/// after configuration and suppressions, unsorted.
+pub fn check_compose(input: &ComposeInput<'_>) -> Vec<Finding> {
+    let project = input.project;
+    let file_id = |file: u32| input.file_ids.get(file as usize).copied().unwrap_or(FileId(file));
+    let (mut specs, topology) = lower_compose(project, input.file_ids);
+    link_dockerfiles(project, input.file_ids, &mut specs, input.read_dockerfile);
+
+    let mut findings = Vec::new();
+    for error in &project.errors {
+        if let (ComposeErrorKind::Yaml, Some(file)) = (error.kind, error.file) {
+            findings.push(Finding::new(
+                &SYNTAX_ERROR,
+                Provenance::text(file_id(file), error.range),
+                error.message.clone(),
+            ));
+        }
+    }
+    for spec in &specs {
+        check_container(spec, input.settings, &mut findings);
+    }
+    check_topology(&topology, input.settings, &mut findings);
+
+    let mut out = Vec::with_capacity(findings.len());
+    for (index, source) in project.files.iter().enumerate() {
+        if source.kind == SourceKind::DotEnv {
+            continue;
+        }
+        let id = file_id(u32::try_from(index).unwrap_or(u32::MAX));
+        let (mine, rest): (Vec<Finding>, Vec<Finding>) = findings
+            .into_iter()
+            .partition(|f| f.at.as_text().is_some_and(|(file, _)| file == id));
+        findings = rest;
+        let checked = finish_yaml(id, &source.path, &source.text, input.settings, mine, &source.comments);
+        if source.kind == SourceKind::Extends {
+            // Only the services this project extends were checked here: a pragma for the
+            // others is not unused, it belongs to another project's view of the file.
+            out.extend(checked.into_iter().filter(|f| f.rule.code != UNUSED_SUPPRESSION.code));
+        } else {
+            out.extend(checked);
+        }
+    }
+    // Nothing else is expected (rules report at Compose nodes); keep it, configured.
+    out.extend(
+        findings
+            .into_iter()
+            .filter(|f| input.settings.is_enabled(f.rule))
+            .map(|mut f| {
+                f.severity = input.settings.severity_override(f.rule).unwrap_or(f.severity);
+                f
+            }),
+    );
+    out
+}
+
+/// [`finish`] for one YAML file. Pragmas on their own line cover the entry that follows
+/// (the outermost one starting there, so everything nested in it); pragmas at the end of a
+/// line cover the outermost entry that starts on that line (all of `ports: [a, b]`, the
+/// whole item `- target: 80`, the whole service after `web:`). The shared suppression
+/// parser picks the first matching statement in list order, so the two kinds are applied
+/// in two passes with the statements ordered for each.
+fn finish_yaml(
+    file: FileId,
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    findings: Vec<Finding>,
+    comments: &[dockward_model::compose::Comment],
+) -> Vec<Finding> {
+    let (own_line, end_of_line): (Vec<TextRange>, Vec<TextRange>) =
+        comments.iter().map(|c| c.range).partition(|r| is_own_line(text, *r));
+    let mut statements = if comments.is_empty() {
+        Vec::new()
+    } else {
+        yaml_statements(text)
+    };
+    statements.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    statements.dedup();
+    let findings = finish(file, path, text, settings, findings, &own_line, &statements);
+    if end_of_line.is_empty() {
+        return findings;
+    }
+    // The statements holding an end-of-line comment are the entries that start on its line
+    // and their ancestors (which start on earlier lines): latest line first, then outermost.
+    let line_starts: Vec<u32> = std::iter::once(0)
+        .chain(
+            text.match_indices('\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        )
+        .collect();
+    let line_of = |offset: u32| line_starts.partition_point(|&s| s <= offset);
+    statements.sort_by_key(|r| (std::cmp::Reverse(line_of(r.start)), r.start, std::cmp::Reverse(r.end)));
+    finish(file, path, text, settings, findings, &end_of_line, &statements)
+}
+
+fn is_own_line(text: &str, comment: TextRange) -> bool {
+    let start = (comment.start as usize).min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..start].trim().is_empty()
+}
+
+/// Every mapping entry and sequence item written in the text, from its start to the end of
+/// the line where it ends (so a trailing comment is inside).
+fn yaml_statements(text: &str) -> Vec<TextRange> {
+    let doc = dockward_model::compose::parse_yaml(text, &dockward_model::compose::Budget::default());
+    let mut out = Vec::new();
+    for root in &doc.docs {
+        collect_statements(root, text, &mut out);
+    }
+    out
+}
+
+fn collect_statements(node: &Node, text: &str, out: &mut Vec<TextRange>) {
+    if node.alias.is_some() || node.synthetic {
+        return;
+    }
+    match &node.value {
+        NodeValue::Map(entries) => {
+            for (key, value) in entries {
+                if key.alias.is_some() || key.synthetic {
+                    continue;
+                }
+                let end = if value.alias.is_none() && value.range.end >= key.range.end {
+                    value.range.end
+                } else {
+                    key.range.end
+                };
+                out.push(TextRange::new(key.range.start, line_end(text, end)));
+                collect_statements(value, text, out);
+            }
+        }
+        NodeValue::Seq(items) => {
+            for item in items {
+                if item.alias.is_none() && !item.synthetic {
+                    out.push(TextRange::new(item.range.start, line_end(text, item.range.end)));
+                }
+                collect_statements(item, text, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn line_end(text: &str, offset: u32) -> u32 {
+    // Block scalars' ranges may run over their trailing line breaks: skip blanks first.
+    let mut offset = (offset as usize).min(text.len());
+    while offset > 0 && text.as_bytes()[offset - 1].is_ascii_whitespace() {
+        offset -= 1;
+    }
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    u32::try_from(end).unwrap_or(u32::MAX)
+}
