@@ -159,24 +159,127 @@ fn scan_single_file(target: &Target, options: &ScanOptions<'_>, sources: &Source
     result
 }
 
-/// Loads a Compose project (the entry file, its override, `extends` and `include` sources,
-/// `.env`), checks it, and links the Dockerfiles its services build from.
-///
-/// `--fix` does not rewrite Compose files yet: their fixes are shown (and listed in JSON)
-/// but applying them needs the multi-file fix loop that Dockerfiles and scripts have.
-fn scan_compose(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> FileResult {
-    let mut result = FileResult::default();
+fn load_project(target: &Target) -> dockward_yaml::ComposeProject {
     let is_default = target
         .path
         .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(dockward_yaml::is_default_file_name);
     let load_options = dockward_yaml::LoadOptions::with_process_env();
-    let project = if is_default {
+    if is_default {
         dockward_yaml::load_compose(&target.path, &load_options)
     } else {
         dockward_yaml::load_compose_files(std::slice::from_ref(&target.path), &load_options)
+    }
+}
+
+/// Checks a loaded project against `sources`; returns the findings, the ids of the
+/// project's files, and the ids of the Dockerfiles its services build from.
+fn check_project(
+    project: &dockward_yaml::ComposeProject,
+    options: &ScanOptions<'_>,
+    sources: &SourceDb,
+) -> (Vec<Finding>, Vec<FileId>, Vec<FileId>) {
+    let file_ids: Vec<FileId> = project
+        .files
+        .iter()
+        .map(|f| sources.add(SourceFile::new(display_path(&f.path), f.text.clone())))
+        .collect();
+    let linked = std::sync::Mutex::new(Vec::new());
+    let read_dockerfile = |path: &Path| -> Option<(FileId, String)> {
+        let text = read_text(path).ok()?;
+        let id = sources.add(SourceFile::new(display_path(path), text.clone()));
+        linked.lock().unwrap_or_else(|e| e.into_inner()).push(id);
+        Some((id, text))
     };
+    let findings = dockward_rules::compose::check_compose(&dockward_rules::compose::ComposeInput {
+        project,
+        file_ids: &file_ids,
+        settings: options.settings,
+        read_dockerfile: &read_dockerfile,
+    });
+    let linked = linked.into_inner().unwrap_or_else(|e| e.into_inner());
+    (findings, file_ids, linked)
+}
+
+/// One round of Compose fixes: for each project file with applicable fixes, its path, old
+/// text and new text. A file whose fixed text no longer parses as YAML is refused.
+fn compose_fix_round(target: &Target, options: &ScanOptions<'_>) -> Result<Vec<(PathBuf, String, String)>, String> {
+    let project = load_project(target);
+    let scratch = SourceDb::new();
+    let (findings, file_ids, _) = check_project(&project, options, &scratch);
+    let mut changes = Vec::new();
+    for (index, id) in file_ids.iter().enumerate() {
+        let fixes = findings
+            .iter()
+            .filter(|f| f.at.as_text().is_some_and(|(file, _)| file == *id))
+            .filter_map(|f| f.fix.as_ref())
+            .filter(|fix| {
+                fix.applicability == Applicability::Safe
+                    || (options.unsafe_fixes && fix.applicability == Applicability::Unsafe)
+            });
+        let source = &project.files[index];
+        let (fixed, applied) = apply_fixes(&source.text, fixes);
+        if applied == 0 || fixed == source.text {
+            continue;
+        }
+        let reparsed = dockward_yaml::parse_yaml(&fixed, &dockward_yaml::Budget::default());
+        if let Some(error) = reparsed.errors.first() {
+            return Err(format!(
+                "fixes would break {}'s YAML ({}); none were applied (please report this)",
+                source.path.display(),
+                error.message
+            ));
+        }
+        changes.push((source.path.clone(), source.text.clone(), fixed));
+    }
+    Ok(changes)
+}
+
+/// `--diff` shows one round of fixes; `--fix` writes rounds until nothing changes.
+fn fix_compose(target: &Target, options: &ScanOptions<'_>, result: &mut FileResult) {
+    if options.diff {
+        match compose_fix_round(target, options) {
+            Ok(changes) => {
+                let diff: String = changes
+                    .iter()
+                    .map(|(path, before, after)| unified_diff(&display_path(path), before, after))
+                    .collect();
+                if !diff.is_empty() {
+                    result.diff = Some(diff);
+                }
+            }
+            Err(message) => result.errors.push(run_error(&target.path, message)),
+        }
+        return;
+    }
+    for _ in 0..MAX_FIX_PASSES {
+        let changes = match compose_fix_round(target, options) {
+            Ok(changes) => changes,
+            Err(message) => return result.errors.push(run_error(&target.path, message)),
+        };
+        if changes.is_empty() {
+            return;
+        }
+        for (path, _, fixed) in changes {
+            if let Err(e) = write_atomically(&path, &fixed) {
+                return result
+                    .errors
+                    .push(run_error(&path, format!("could not write fixes: {e}")));
+            }
+        }
+    }
+}
+
+/// Loads a Compose project (the entry file, its override, `extends` and `include` sources,
+/// `.env`), applies fixes when asked, checks it, and links the Dockerfiles its services
+/// build from.
+fn scan_compose(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) -> FileResult {
+    let mut result = FileResult::default();
+    if options.fix || options.diff {
+        fix_compose(target, options, &mut result);
+    }
+    let project = load_project(target);
     if project.files.is_empty() {
         result.errors.push(run_error(
             &target.path,
@@ -185,28 +288,10 @@ fn scan_compose(target: &Target, options: &ScanOptions<'_>, sources: &SourceDb) 
         return result;
     }
     result.scanned = true;
-    let file_ids: Vec<FileId> = project
-        .files
-        .iter()
-        .map(|f| sources.add(SourceFile::new(display_path(&f.path), f.text.clone())))
-        .collect();
+    let (findings, file_ids, linked) = check_project(&project, options, sources);
+    result.findings = findings;
     result.files.extend(&file_ids);
-    let linked = std::sync::Mutex::new(Vec::new());
-    let read_dockerfile = |path: &Path| -> Option<(FileId, String)> {
-        let text = read_text(path).ok()?;
-        let id = sources.add(SourceFile::new(display_path(path), text.clone()));
-        linked.lock().unwrap_or_else(|e| e.into_inner()).push(id);
-        Some((id, text))
-    };
-    result.findings = dockward_rules::compose::check_compose(&dockward_rules::compose::ComposeInput {
-        project: &project,
-        file_ids: &file_ids,
-        settings: options.settings,
-        read_dockerfile: &read_dockerfile,
-    });
-    result
-        .files
-        .extend(linked.into_inner().unwrap_or_else(|e| e.into_inner()));
+    result.files.extend(linked);
     // YAML syntax errors are DW001 findings; the other load problems (a missing `extends`
     // file, a required variable unset) are things `docker compose` would refuse: shown as
     // located warnings, and the rest of the project is still checked.

@@ -383,3 +383,90 @@ fn example_projects_insecure_has_findings_hardened_is_clean() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn one_run_reports_dockerfile_compose_and_run_line_findings_for_one_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/Dockerfile", ROOT_DOCKERFILE);
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n",
+    );
+    write(
+        dir.path(),
+        "deploy.sh",
+        "#!/bin/sh\ndocker run -d --privileged nginx:1.27\n",
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "jobs:\n  t:\n    steps:\n      - run: docker run --rm --privileged alpine:3.20 true\n",
+    );
+    let (_, report) = scan_json(dir.path(), &["--select", "DW101,DW301"]);
+    let mut hits: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    hits.sort();
+    assert_eq!(
+        hits,
+        [
+            ("DW101".to_string(), "app/Dockerfile".to_string(), 1),
+            ("DW301".to_string(), ".github/workflows/ci.yml".to_string(), 4),
+            ("DW301".to_string(), "compose.yaml".to_string(), 4),
+            ("DW301".to_string(), "deploy.sh".to_string(), 2),
+        ]
+    );
+}
+
+#[test]
+fn compose_fixes_keep_the_layout_and_converge() {
+    let dir = tempfile::tempdir().unwrap();
+    let original =
+        "# the web tier\nservices:\n  web:\n    image: \"nginx:1.27\"   # pinned\n    ports:\n      - \"8080:80\"\n";
+    write(dir.path(), "compose.yaml", original);
+    let out = dockward()
+        .current_dir(dir.path())
+        .args(["scan", "--isolated", "--diff", "--select", "DW305"])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{diff}");
+    assert!(diff.contains("no-new-privileges"), "{diff}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("compose.yaml")).unwrap(),
+        original,
+        "--diff writes nothing"
+    );
+    let (_, report) = scan_json(dir.path(), &["--fix", "--select", "DW305"]);
+    assert!(codes(&report).is_empty(), "fixed: {report}");
+    let fixed = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(
+        fixed.starts_with("# the web tier\nservices:\n  web:\n    image: \"nginx:1.27\"   # pinned\n"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("    security_opt:") || fixed.contains("    security_opt: ["),
+        "{fixed}"
+    );
+    let out = dockward()
+        .current_dir(dir.path())
+        .args(["scan", "--isolated", "--diff", "--select", "DW305"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "nothing left: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
