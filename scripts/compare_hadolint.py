@@ -24,10 +24,12 @@ it cannot parse are listed separately, with its message, and left out of the cou
 Rules hadolint switches off by default but dockward has (DL3057, DL3049 and the label
 format checks DL3051-DL3053, which need a label schema) are switched on with
 `--warning DL3057` and `--require-label`; DL3049 is kept only for the three labels DW267
-asks for. dockward runs once over the folder with every rule selected (opt-in rules too),
-JSON output. Both tools honour inline `# hadolint ignore=` pragmas.
+asks for. DL3026/DW106 only run with a list of trusted registries: both tools get the same
+list (`--trusted-registry`, default `docker.io`; dockward through a temporary configuration
+file instead of `--isolated`). dockward runs once over the folder with every rule selected
+(opt-in rules too), JSON output. Both tools honour inline `# hadolint ignore=` pragmas.
 """
-import argparse, bisect, collections, json, os, re, subprocess, sys
+import argparse, bisect, collections, json, os, re, subprocess, sys, tempfile
 
 # Labels handed to hadolint as a label schema, so that DL3049/DL3051-DL3053 run at all.
 LABEL_SCHEMA = [
@@ -106,6 +108,8 @@ def main():
     ap.add_argument("--dockward", default="target/release/dockward")
     ap.add_argument("--samples", type=int, default=5)
     ap.add_argument("--json", help="write the raw comparison (all disagreements) here")
+    ap.add_argument("--trusted-registry", action="append",
+                    help="trusted registry for DL3026/DW106, repeatable (default: docker.io)")
     args = ap.parse_args()
 
     rules = json.loads(subprocess.run([args.dockward, "rules", "--format", "json"],
@@ -134,9 +138,15 @@ def main():
         seen |= dls
         groups.append((sorted(dls), sorted(dws)))
 
-    report = json.loads(subprocess.run(
-        [args.dockward, "scan", "--isolated", "--select", "ALL", "--format", "json",
-         "--fail-on", "critical", args.dir], capture_output=True).stdout)
+    trusted = args.trusted_registry or ["docker.io"]
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as cfg:
+        cfg.write("[image]\ntrusted-registries = [%s]\n" % ", ".join(json.dumps(t) for t in trusted))
+    try:
+        report = json.loads(subprocess.run(
+            [args.dockward, "scan", "--config", cfg.name, "--select", "ALL", "--format", "json",
+             "--fail-on", "critical", args.dir], capture_output=True).stdout)
+    finally:
+        os.unlink(cfg.name)
     dw_lines = collections.defaultdict(set)  # (path, DW code) -> {first line}
     dw001 = set()
     for f in report["findings"]:
@@ -151,6 +161,8 @@ def main():
     files.sort()
 
     hl_extra = ["--warning", "DL3057"]
+    for t in trusted:
+        hl_extra += ["--trusted-registry", t]
     for label in LABEL_SCHEMA:
         hl_extra += ["--require-label", label]
     hl_lines = collections.defaultdict(set)  # (path, DL code) -> lines
@@ -212,6 +224,9 @@ def main():
         if len(dls) > 1:
             breakdown[name] = per_dl
 
+    hl_version = subprocess.run([args.hadolint, "--version"], capture_output=True, text=True).stdout.strip()
+    dw_version = subprocess.run([args.dockward, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"{hl_version}; {dw_version}; trusted registries: {', '.join(trusted)}")
     print(f"files: {len(files)}; hadolint could not parse: {len(hl_failed)}; "
           f"dockward DW001 (syntax error): {len(dw001)}")
     print(f"{'hadolint':<22} {'dockward':<14} {'both':>6} {'only-hl':>8} {'only-dw':>8}")

@@ -148,6 +148,9 @@ pub struct ContainerSpec {
     pub secrets: Vec<Sourced<String>>,
     /// The source may hold settings dockward cannot see (`$EXTRA_ARGS` in a run line).
     pub has_unknown_settings: bool,
+    /// A one-shot container removed when it exits (`docker run --rm`): a CI step or a tool
+    /// invocation, not a service, so limits, healthchecks and restart policies do not apply.
+    pub auto_remove: bool,
     pub writer: Option<Arc<dyn SettingWriter>>,
 }
 
@@ -200,6 +203,7 @@ impl ContainerSpec {
             log_driver: Sourced::unset(origin.clone()),
             secrets: Vec::new(),
             has_unknown_settings: false,
+            auto_remove: false,
             writer: None,
             origin,
         }

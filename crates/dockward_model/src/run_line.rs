@@ -183,6 +183,7 @@ impl Lowering<'_, '_> {
         match option.name.as_str() {
             "privileged" => self.spec.privileged = self.bool_flag(option),
             "read-only" => self.spec.read_only = self.bool_flag(option),
+            "rm" => self.spec.auto_remove = option.bool_value().unwrap_or(true),
             "oom-kill-disable" => self.spec.oom_kill_disable = self.bool_flag(option),
             "user" => self.spec.user = self.scalar_string(option),
             "network" => {

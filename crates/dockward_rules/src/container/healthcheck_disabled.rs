@@ -41,6 +41,10 @@ declare_rule! {
 }
 
 pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+    // One-shot `--rm` containers (CI steps, tool runs) are not services.
+    if cx.spec.auto_remove {
+        return;
+    }
     let spec = cx.spec;
     match &spec.healthcheck.value {
         Known::Set(Healthcheck::Disabled) => out.push(cx.finding(

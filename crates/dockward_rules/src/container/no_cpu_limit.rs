@@ -39,6 +39,10 @@ declare_rule! {
 }
 
 pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+    // One-shot `--rm` containers (CI steps, tool runs) are not services.
+    if cx.spec.auto_remove {
+        return;
+    }
     let cpus = &cx.spec.cpus;
     let finding = match &cpus.value {
         Known::Unset => cx.finding(&META, &cx.spec.origin, format!("{} sets no CPU limit", cx.subject())),

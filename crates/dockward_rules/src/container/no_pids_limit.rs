@@ -38,6 +38,10 @@ declare_rule! {
 }
 
 pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+    // One-shot `--rm` containers (CI steps, tool runs) are not services.
+    if cx.spec.auto_remove {
+        return;
+    }
     let pids = &cx.spec.pids_limit;
     let finding = match pids.value {
         Known::Unset => cx.finding(&META, &cx.spec.origin, format!("{} sets no PID limit", cx.subject())),

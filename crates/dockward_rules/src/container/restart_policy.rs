@@ -39,6 +39,10 @@ declare_rule! {
 }
 
 pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+    // One-shot `--rm` containers (CI steps, tool runs) are not services.
+    if cx.spec.auto_remove {
+        return;
+    }
     let restart = &cx.spec.restart;
     let Some(policy) = restart.get() else { return };
     let policy = policy.trim();
