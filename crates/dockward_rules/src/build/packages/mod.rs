@@ -30,6 +30,7 @@ mod pip_package_unpinned;
 mod pipe_without_pipefail;
 mod pointless_command_in_run;
 mod remote_script_execution;
+mod rpm_cache;
 mod sudo_in_run;
 mod tls_verification_disabled;
 mod useradd_high_uid;

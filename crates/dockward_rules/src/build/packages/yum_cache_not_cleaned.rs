@@ -1,6 +1,4 @@
-use super::command_util::{
-    RPM, command_name, final_image_stages, parse_args, removes, rpm_changes, runs, span_to, subcommand, tokens,
-};
+use super::command_util::RPM;
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
 
@@ -64,49 +62,18 @@ const CACHES: [&str; 2] = ["/var/cache/yum", "/var/cache/dnf"];
 const HELP: &str = "end the same RUN with `yum clean all`";
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
-    let in_image = final_image_stages(cx);
-    for run in runs(cx) {
-        if !in_image[run.stage.index] || run.mounts_cache_over(&CACHES) {
-            continue;
-        }
-        if !run.any_command(|c| command_name(c).is_some_and(|n| TOOLS.contains(&n))) {
-            continue;
-        }
-        let commands: Vec<_> = run.commands().collect();
-        for (i, cmd) in commands.iter().enumerate() {
-            let c = cmd.command;
-            let Some(tool) = command_name(c).filter(|n| TOOLS.contains(n)) else {
-                continue;
-            };
-            let toks = tokens(c.args(), run.vars());
-            let args = parse_args(&toks, SPEC);
-            let Some((sub_at, sub)) = subcommand(&args) else {
-                continue;
-            };
-            if !INSTALLS.contains(&sub) || !rpm_changes(&args, sub) {
-                continue;
-            }
-            let cleaned = commands[i + 1..].iter().any(|later| {
-                removes(later.command, &CACHES)
-                    || command_name(later.command).is_some_and(|n| CLEANERS.contains(&n)) && {
-                        let a = later.command.args();
-                        a.iter().any(|w| w.value == "clean" || w.value == "cc")
-                            && (!NEEDS_ALL || a.iter().any(|w| w.value == "all"))
-                    }
-            });
-            if cleaned {
-                continue;
-            }
-            out.push(
-                cx.finding(
-                    &META,
-                    span_to(cmd, toks[args[sub_at].at()].word),
-                    format!("`{tool} {sub}` leaves its package cache in the layer"),
-                )
-                .with_help(HELP),
-            );
-            // One finding per RUN: a single cleanup at its end covers every command.
-            break;
-        }
-    }
+    super::rpm_cache::check_cache_not_cleaned(
+        cx,
+        out,
+        &super::rpm_cache::CacheRule {
+            meta: &META,
+            tools: &TOOLS,
+            spec: SPEC,
+            installs: &INSTALLS,
+            cleaners: &CLEANERS,
+            needs_all: NEEDS_ALL,
+            caches: &CACHES,
+            help: HELP,
+        },
+    );
 }
