@@ -31,6 +31,7 @@ mod pipe_without_pipefail;
 mod pointless_command_in_run;
 mod remote_script_execution;
 mod rpm_cache;
+mod rpm_missing_yes;
 mod sudo_in_run;
 mod tls_verification_disabled;
 mod useradd_high_uid;
