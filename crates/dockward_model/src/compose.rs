@@ -36,7 +36,7 @@ use crate::container::{
     ContainerSource, ContainerSpec, EnvVar, Healthcheck, ImageFacts, Mount, MountKind, PortBinding, SecurityOpt,
 };
 use crate::image_ref::ImageRef;
-use crate::known::{Known, Sourced};
+use crate::known::Sourced;
 use crate::run_line::normalize_capability;
 use crate::topology::{self, Topology};
 use dockward_core::{FileId, Provenance, TextRange};
@@ -394,8 +394,8 @@ fn lower_service(cx: &Cx<'_>, service: &ComposeService) -> ContainerSpec {
 
     if extends_failed(cx.project, service) {
         // The base service could not be read: it may hold any setting.
-        spec.has_unknown_settings = true;
-        make_unset_unknown(&mut spec);
+        spec.mark_unset_as_unknown();
+        spec.image.unknown_if_unset();
     }
     spec
 }
@@ -407,36 +407,6 @@ fn extends_failed(project: &ComposeProject, service: &ComposeService) -> bool {
             && e.file == Some(service.node.file)
             && service.node.range.contains_range(e.range)
     })
-}
-
-fn unknown_if_unset<T>(field: &mut Sourced<T>) {
-    if field.value.is_unset() {
-        field.value = Known::Unknown;
-    }
-}
-
-fn make_unset_unknown(spec: &mut ContainerSpec) {
-    unknown_if_unset(&mut spec.privileged);
-    unknown_if_unset(&mut spec.read_only);
-    unknown_if_unset(&mut spec.oom_kill_disable);
-    unknown_if_unset(&mut spec.memory);
-    unknown_if_unset(&mut spec.pids_limit);
-    unknown_if_unset(&mut spec.healthcheck);
-    unknown_if_unset(&mut spec.image);
-    for field in [
-        &mut spec.user,
-        &mut spec.network_mode,
-        &mut spec.pid,
-        &mut spec.ipc,
-        &mut spec.uts,
-        &mut spec.userns,
-        &mut spec.cgroupns,
-        &mut spec.cpus,
-        &mut spec.restart,
-        &mut spec.log_driver,
-    ] {
-        unknown_if_unset(field);
-    }
 }
 
 /// `./web`, or `./web (Dockerfile.prod, target prod)`.

@@ -160,6 +160,33 @@ impl ContainerSpec {
         self.writer.as_ref()?.edits_for(setting)
     }
 
+    /// Every setting the source did not show becomes unknown (not the image): used when the
+    /// source may hold settings dockward cannot see — `$EXTRA_ARGS` in a run line, a Compose
+    /// `extends` base that could not be read.
+    pub fn mark_unset_as_unknown(&mut self) {
+        self.privileged.unknown_if_unset();
+        self.read_only.unknown_if_unset();
+        self.oom_kill_disable.unknown_if_unset();
+        self.memory.unknown_if_unset();
+        self.pids_limit.unknown_if_unset();
+        self.healthcheck.unknown_if_unset();
+        for field in [
+            &mut self.user,
+            &mut self.network_mode,
+            &mut self.pid,
+            &mut self.ipc,
+            &mut self.uts,
+            &mut self.userns,
+            &mut self.cgroupns,
+            &mut self.cpus,
+            &mut self.restart,
+            &mut self.log_driver,
+        ] {
+            field.unknown_if_unset();
+        }
+        self.has_unknown_settings = true;
+    }
+
     /// "service `web`", "this docker run line".
     pub fn describe(&self) -> String {
         match &self.source {

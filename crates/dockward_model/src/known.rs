@@ -64,4 +64,11 @@ impl<T> Sourced<T> {
     pub fn get(&self) -> Option<&T> {
         self.value.as_set()
     }
+
+    /// `Unset` becomes `Unknown`: the source may say more than dockward can see.
+    pub fn unknown_if_unset(&mut self) {
+        if self.value.is_unset() {
+            self.value = Known::Unknown;
+        }
+    }
 }

@@ -86,15 +86,14 @@ pub fn lower_run_line(
             &mut spec.cgroupns,
             &mut spec.restart,
         ] {
-            unknown_if_unset(field);
+            field.unknown_if_unset();
         }
-        unknown_if_unset(&mut spec.privileged);
-        unknown_if_unset(&mut spec.oom_kill_disable);
+        spec.privileged.unknown_if_unset();
+        spec.oom_kill_disable.unknown_if_unset();
         spec.security_opts.push(Sourced::unknown(origin.clone()));
     }
     if invocation.has_unknown_args {
-        spec.has_unknown_settings = true;
-        make_unset_unknown(&mut spec);
+        spec.mark_unset_as_unknown();
     }
     let insert_at = map(TextRange::empty(invocation.insert_at));
     if invocation.image.is_some() && insert_at.is_empty() {
@@ -105,36 +104,6 @@ pub fn lower_run_line(
         }));
     }
     spec
-}
-
-fn unknown_if_unset<T>(field: &mut Sourced<T>) {
-    if field.value.is_unset() {
-        field.value = Known::Unknown;
-    }
-}
-
-/// `$EXTRA_ARGS` may hold any flag: every scalar the line does not show becomes unknown.
-fn make_unset_unknown(spec: &mut ContainerSpec) {
-    unknown_if_unset(&mut spec.privileged);
-    unknown_if_unset(&mut spec.user);
-    unknown_if_unset(&mut spec.read_only);
-    for field in [
-        &mut spec.network_mode,
-        &mut spec.pid,
-        &mut spec.ipc,
-        &mut spec.uts,
-        &mut spec.userns,
-        &mut spec.cgroupns,
-        &mut spec.cpus,
-        &mut spec.restart,
-        &mut spec.log_driver,
-    ] {
-        unknown_if_unset(field);
-    }
-    unknown_if_unset(&mut spec.memory);
-    unknown_if_unset(&mut spec.pids_limit);
-    unknown_if_unset(&mut spec.healthcheck);
-    unknown_if_unset(&mut spec.oom_kill_disable);
 }
 
 struct Lowering<'a, 'm> {
