@@ -77,7 +77,11 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         }
         let all_local_plain = sources.iter().all(|w| {
             let s = w.text.trim_matches(['"', '\'']).to_ascii_lowercase();
-            !s.contains("://") && !s.starts_with("git@") && !s.contains('$') && !ARCHIVES.iter().any(|a| s.ends_with(a))
+            // A glob may match an archive, which ADD would unpack and COPY would not.
+            !s.contains("://")
+                && !s.starts_with("git@")
+                && !s.contains(['$', '*', '?', '['])
+                && !ARCHIVES.iter().any(|a| s.ends_with(a))
         });
         if !all_local_plain {
             continue;

@@ -31,6 +31,13 @@ declare_rule! {
     /// CMD ["node", "/app/server.js"]
     /// ```
     ///
+    /// or a base image whose default user is unprivileged:
+    /// ```dockerfile
+    /// FROM gcr.io/distroless/nodejs22-debian12:nonroot
+    /// COPY . /app
+    /// CMD ["/app/server.js"]
+    /// ```
+    ///
     /// ## References
     /// - CIS Docker Benchmark 4.1: ensure that a user for the container has been created
     /// - <https://docs.docker.com/reference/dockerfile/#user>
@@ -54,6 +61,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     // `FROM scratch` images hold only what was copied in, usually a static binary; they
     // still run as root unless USER is set, so they are judged like any other.
     match &stage.user {
+        None if runs_as_non_root_by_default(stage) => {}
         None if installs_privilege_drop_tool(cx) => out.push(
             cx.finding(
                 &META,
@@ -76,6 +84,22 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         )),
         Some(_) => {}
     }
+}
+
+/// Base images whose default user is not root: distroless `:nonroot` / `:*-nonroot` tags
+/// (uid 65532) and Chainguard images (uid 65532 unless a `-dev` variant). A stage built on
+/// another stage was already judged through the inherited USER.
+fn runs_as_non_root_by_default(stage: &dockward_model::build::Stage<'_>) -> bool {
+    if stage.base_stage.is_some() || stage.base_unknown {
+        return false;
+    }
+    let base = &stage.base;
+    let tag = base.tag.as_deref().unwrap_or("");
+    let distroless_nonroot = base.registry.as_deref() == Some("gcr.io")
+        && base.path.starts_with("distroless/")
+        && (tag == "nonroot" || tag.ends_with("-nonroot"));
+    let chainguard = base.registry.as_deref() == Some("cgr.dev") && !tag.contains("-dev") && tag != "dev";
+    distroless_nonroot || chainguard
 }
 
 /// Whether the final image gets `gosu`, `su-exec` or `setpriv`: the official images' way of

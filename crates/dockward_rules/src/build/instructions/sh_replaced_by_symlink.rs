@@ -51,11 +51,15 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         let symbolic = args.iter().any(|w| {
             w.value.starts_with('-') && !w.value.starts_with("--") && w.value.contains('s') || w.value == "--symbolic"
         });
+        // Without -f, `ln` cannot replace an existing /bin/sh (it only creates a missing one).
+        let forced = args.iter().any(|w| {
+            w.value.starts_with('-') && !w.value.starts_with("--") && w.value.contains('f') || w.value == "--force"
+        });
         let operands: Vec<&dockward_shell::Word> = args.iter().filter(|w| !w.value.starts_with('-')).collect();
         let Some(target) = operands.last().filter(|_| operands.len() >= 2) else {
             continue;
         };
-        if !symbolic || !matches!(literal(target), Some("/bin/sh" | "/usr/bin/sh")) {
+        if !symbolic || !forced || !matches!(literal(target), Some("/bin/sh" | "/usr/bin/sh")) {
             continue;
         }
         out.push(

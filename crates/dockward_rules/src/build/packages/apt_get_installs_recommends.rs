@@ -1,6 +1,6 @@
 use super::command_util::{
-    APT, apt_option, command_name, falsy, final_image_stages, has_unknown, insert_after, is_apt, operands, parse_args,
-    runs, span_to, subcommand, tokens,
+    APT, apt_option, apt_simulates, command_name, falsy, final_image_stages, has_unknown, insert_after, is_apt,
+    operands, parse_args, runs, span_to, subcommand, tokens,
 };
 use crate::{BuildCx, declare_rule};
 use dockward_core::{Finding, Fix};
@@ -85,13 +85,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             if has_unknown(&args) || operands(&args).count() < 2 {
                 continue;
             }
-            let simulated = args.iter().any(|a| {
-                a.is_short(b's')
-                    || ["--simulate", "--just-print", "--dry-run", "--recon", "--no-act"]
-                        .iter()
-                        .any(|f| a.is_long(f))
-            });
-            let off = simulated
+            let off = apt_simulates(&args)
                 || args.iter().any(|a| a.is_long("--no-install-recommends"))
                 || apt_option(&args, "APT::Install-Recommends").is_some_and(falsy);
             if off {

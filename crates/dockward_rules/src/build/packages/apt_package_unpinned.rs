@@ -1,5 +1,6 @@
 use super::command_util::{
-    APT, command_name, is_apt, is_path_or_url, operands, parse_args, runs, subcommand, tokens, unpinned_finding,
+    APT, apt_simulates, command_name, is_apt, is_path_or_url, operands, parse_args, runs, subcommand, tokens,
+    unpinned_finding,
 };
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
@@ -58,6 +59,9 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             let Some((sub_at, "install")) = subcommand(&args) else {
                 continue;
             };
+            if apt_simulates(&args) {
+                continue;
+            }
             let unpinned: Vec<&str> = operands(&args)
                 .skip(1)
                 .map(|(s, _)| s)

@@ -1265,3 +1265,13 @@ mod tests {
         assert_eq!(k("[x]\\nbaseurl=https://x\\ngpgcheck=0\\n"), Some(Disables::Signature));
     }
 }
+
+/// `apt-get install -s` (and its long spellings) only simulates: nothing is installed.
+pub(crate) fn apt_simulates(args: &[Arg<'_>]) -> bool {
+    args.iter().any(|a| {
+        a.is_short(b's')
+            || ["--simulate", "--just-print", "--dry-run", "--recon", "--no-act"]
+                .iter()
+                .any(|f| a.is_long(f))
+    })
+}
