@@ -1215,6 +1215,16 @@ pub(crate) fn falsy(value: &str) -> bool {
     matches!(value.to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off")
 }
 
+/// `apt-get install -s` (and its long spellings) only simulates: nothing is installed.
+pub(crate) fn apt_simulates(args: &[Arg<'_>]) -> bool {
+    args.iter().any(|a| {
+        a.is_short(b's')
+            || ["--simulate", "--just-print", "--dry-run", "--recon", "--no-act"]
+                .iter()
+                .any(|f| a.is_long(f))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1264,14 +1274,4 @@ mod tests {
         assert_eq!(k("no sslverify mention"), None);
         assert_eq!(k("[x]\\nbaseurl=https://x\\ngpgcheck=0\\n"), Some(Disables::Signature));
     }
-}
-
-/// `apt-get install -s` (and its long spellings) only simulates: nothing is installed.
-pub(crate) fn apt_simulates(args: &[Arg<'_>]) -> bool {
-    args.iter().any(|a| {
-        a.is_short(b's')
-            || ["--simulate", "--just-print", "--dry-run", "--recon", "--no-act"]
-                .iter()
-                .any(|f| a.is_long(f))
-    })
 }
