@@ -24,7 +24,7 @@ declare_rule! {
     ///
     /// ## Example
     /// With `trusted-registries = ["registry.acme.internal"]`:
-    /// ```dockerfile title="Dockerfile"
+    /// ```dockerfile
     /// FROM someone/python-with-tools:3.12
     /// ```
     ///
