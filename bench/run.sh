@@ -6,6 +6,8 @@
 #   bench/run.sh                 # everything: ~10 minutes on a 2-core machine
 #   bench/run.sh --quick         # 1 round, 1/10-size monorepo, fewer start-up runs (~3 min)
 #   bench/run.sh --skip-peers    # dockward alone (no venv, no Python peers)
+#   bench/run.sh --instructions  # also count the monorepo scans' instructions (valgrind,
+#                                # ~10 more minutes) and judge linearity on them
 #   bench/run.sh --help          # every option of bench/bench.py (rounds, runs, sizes, …)
 #
 # What it does:
