@@ -6,6 +6,9 @@ mod discover;
 mod rules_cmd;
 mod scan;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use cli::{Cli, ColorChoice, Command, DebugCommand, OutputFormat, ScanArgs, SeverityArg};
 use dockward_core::{ConfigError, Settings, Severity};

@@ -165,11 +165,12 @@ fn load_project(target: &Target) -> dockward_yaml::ComposeProject {
         .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(dockward_yaml::is_default_file_name);
-    let load_options = dockward_yaml::LoadOptions::with_process_env();
+    static LOAD_OPTIONS: std::sync::OnceLock<dockward_yaml::LoadOptions> = std::sync::OnceLock::new();
+    let load_options = LOAD_OPTIONS.get_or_init(dockward_yaml::LoadOptions::with_process_env);
     if is_default {
-        dockward_yaml::load_compose(&target.path, &load_options)
+        dockward_yaml::load_compose(&target.path, load_options)
     } else {
-        dockward_yaml::load_compose_files(std::slice::from_ref(&target.path), &load_options)
+        dockward_yaml::load_compose_files(std::slice::from_ref(&target.path), load_options)
     }
 }
 
@@ -356,7 +357,7 @@ fn read_text(path: &Path) -> Result<String, RunError> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read: {e}"), false))?;
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err(error("skipped: binary file (contains NUL bytes)".to_string(), true));
     }
     Ok(match String::from_utf8(bytes) {

@@ -64,6 +64,9 @@ pub(crate) fn begin(out: &mut dyn Write) -> io::Result<()> {
 
 /// One batch of findings as array elements (the caller writes separators between batches).
 pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &SourceDb) -> io::Result<()> {
+    // Serialise into a local buffer (static dispatch for serde_json's many small writes),
+    // then hand the writer one slice per finding.
+    let mut buf = Vec::with_capacity(512);
     for (i, f) in findings.iter().enumerate() {
         let at = locate(f, sources);
         let finding = JsonFinding {
@@ -92,8 +95,10 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
                     .collect(),
             }),
         };
-        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        serde_json::to_writer(&mut *out, &finding)?;
+        buf.clear();
+        buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        serde_json::to_writer(&mut buf, &finding)?;
+        out.write_all(&buf)?;
     }
     Ok(())
 }

@@ -109,7 +109,10 @@ pub fn is_secret_name(name: &str) -> bool {
 pub fn known_token_kind(value: &str) -> Option<&'static str> {
     let v = value.trim();
     let alnum_run = |s: &str, n: usize| s.len() >= n && s.bytes().take(n).all(|b| b.is_ascii_alphanumeric());
-    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+    if v.match_indices('-')
+        .any(|(i, _)| v.as_bytes()[i..].starts_with(b"-----BEGIN"))
+        && v.contains("PRIVATE KEY")
+    {
         return Some("a private key");
     }
     if let Some(rest) = v.strip_prefix("AKIA").or_else(|| v.strip_prefix("ASIA"))

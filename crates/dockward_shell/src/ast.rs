@@ -6,7 +6,6 @@
 //! little context (pipeline position, nesting) — not a full syntax tree. So the tree is
 //! flattened while parsing.
 
-use crate::command;
 use crate::words::Word;
 use dockward_core::TextRange;
 use serde::Serialize;
@@ -61,13 +60,19 @@ pub struct SimpleCommand {
     pub redirects: Vec<Redirect>,
     /// The innermost context the command runs in.
     pub nesting: Nesting,
+    /// Index into `words` of the effective argv, computed once when the command is made.
+    #[serde(skip)]
+    pub(crate) argv_start: usize,
+    /// Byte offset of the basename in the effective argv[0]'s value (`/usr/bin/curl` → 9).
+    #[serde(skip)]
+    pub(crate) name_offset: usize,
 }
 
 impl SimpleCommand {
     /// argv with command wrappers skipped: `sudo -u x env A=1 nice -n 5 apt-get install`
     /// → `apt-get install`. `command -v foo` is a lookup, not a run, and is left as is.
     pub fn effective_argv(&self) -> &[Word] {
-        command::effective_argv(&self.words)
+        self.words.get(self.argv_start..).unwrap_or(&[])
     }
 
     /// The basename of the effective argv[0] (`/usr/bin/curl` → `curl`); `None` when
@@ -77,7 +82,7 @@ impl SimpleCommand {
         if w.has_expansion {
             return None;
         }
-        Some(crate::words::basename(&w.value))
+        Some(w.value.get(self.name_offset..).unwrap_or(&w.value))
     }
 
     /// The arguments after the effective argv[0].

@@ -547,10 +547,17 @@ impl<'a> Parser<'a> {
             pipeline: None,
             redirects: Vec::new(),
             nesting,
+            argv_start: 0,
+            name_offset: 0,
         })
     }
 
-    fn push_command(&mut self, c: SimpleCommand) -> usize {
+    fn push_command(&mut self, mut c: SimpleCommand) -> usize {
+        c.argv_start = c.words.len() - crate::command::effective_argv(&c.words).len();
+        c.name_offset = c
+            .words
+            .get(c.argv_start)
+            .map_or(0, |w| w.value.rfind('/').map_or(0, |i| i + 1));
         self.out.commands.push(c);
         self.out.commands.len() - 1
     }
@@ -609,6 +616,8 @@ impl<'a> Parser<'a> {
             pipeline: None,
             redirects,
             nesting,
+            argv_start: 0,
+            name_offset: 0,
         }))
     }
 

@@ -85,11 +85,17 @@ fn literal_credential(text: &str) -> Option<&'static str> {
     // Every known token format is at least 20 characters long.
     if text.len() >= 20 {
         let separator = |b: u8| b.is_ascii_whitespace() || b"=:\"'@/,;".contains(&b);
-        for piece in text.split(|c: char| c.is_ascii() && separator(c as u8)) {
-            if piece.len() >= 20
-                && let Some(kind) = known_token_kind(piece)
-            {
-                return Some(kind);
+        // Split on ASCII separator bytes (never inside a multi-byte character).
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        for i in 0..=bytes.len() {
+            if i == bytes.len() || separator(bytes[i]) {
+                if i - start >= 20
+                    && let Some(kind) = known_token_kind(&text[start..i])
+                {
+                    return Some(kind);
+                }
+                start = i + 1;
             }
         }
     }

@@ -550,47 +550,10 @@ fn strip_quotes(s: &str) -> &str {
         s
     }
 }
-
-/// Programs that run another command (`effective_argv` skips them).
-const WRAPPERS: &[&str] = &[
-    "sudo",
-    "doas",
-    "env",
-    "exec",
-    "builtin",
-    "nohup",
-    "eatmydata",
-    "setsid",
-    "unbuffer",
-    "catchsegv",
-    "nice",
-    "time",
-    "timeout",
-    "stdbuf",
-    "ionice",
-    "chroot",
-    "gosu",
-    "su-exec",
-    "tini",
-    "tini-static",
-    "dumb-init",
-    "busybox",
-    "command",
-];
-
 /// [`SimpleCommand::name`] with a fast path for the common case, a first word that is no
 /// wrapper: every rule here asks every command its name, so this is the hottest call.
 pub(crate) fn command_name(c: &SimpleCommand) -> Option<&str> {
-    let first = c.words.first()?;
-    if first.has_expansion {
-        return None;
-    }
-    let v = first.value.as_str();
-    let base = match v.bytes().rposition(|b| b == b'/') {
-        Some(i) => &v[i + 1..],
-        None => v,
-    };
-    if WRAPPERS.contains(&base) { c.name() } else { Some(base) }
+    c.name()
 }
 
 /// Whether a command runs at the top level of the RUN (not in a subshell, a function body,
