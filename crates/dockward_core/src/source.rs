@@ -1,7 +1,7 @@
 //! Source files and where findings point.
 
 use crate::{LineIndex, TextRange};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
 
 /// A file's index in a [`SourceDb`].
@@ -63,15 +63,6 @@ impl SourceDb {
             let path = slot.path.clone();
             *slot = Arc::new(SourceFile::new(path, String::new()));
         }
-    }
-
-    /// Id of a file already added under `path`.
-    pub fn find(&self, path: &Path) -> Option<FileId> {
-        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
     }
 }
 
