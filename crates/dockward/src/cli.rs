@@ -44,15 +44,34 @@ pub enum DebugCommand {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or folders to scan.
+    /// Files or folders to scan; `-` reads standard input (name it with --stdin-filename).
     pub paths: Vec<PathBuf>,
+    /// Read every file named on the command line as this kind, whatever its name or content.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub input_type: Option<InputTypeArg>,
+    /// The file name standard input stands for (its kind, configuration, per-path ignores,
+    /// and the path findings show).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
     pub format: OutputFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
     /// Exit with 1 when a finding is at or above this severity (default: high, or the
     /// configuration file's `fail-on`).
     #[arg(long, value_enum)]
     pub fail_on: Option<SeverityArg>,
+    /// Exit with 0 even when findings are at or above --fail-on (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the number of findings per rule instead of each finding.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print findings only: no summary line and no warnings about skipped files.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Configuration file (default: the nearest dockward.toml or .dockward.toml).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -62,9 +81,16 @@ pub struct ScanArgs {
     /// Run only these rules (codes, prefixes, names or peer ids; comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
+    /// Run these rules too, on top of the selection (opt-in rules, for instance).
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
     /// Skip these rules.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Leave out paths matching these globs when walking folders (gitignore-style; added to
+    /// `exclude` in the configuration). Files named explicitly are always scanned.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub exclude: Vec<String>,
     /// Apply safe fixes to the files (atomically), then report what is left.
     #[arg(long)]
     pub fix: bool,
@@ -83,6 +109,25 @@ pub struct ScanArgs {
     /// When to use colors.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum InputTypeArg {
+    Dockerfile,
+    Compose,
+    Script,
+    Daemon,
+}
+
+impl InputTypeArg {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputTypeArg::Dockerfile => "dockerfile",
+            InputTypeArg::Compose => "compose",
+            InputTypeArg::Script => "script",
+            InputTypeArg::Daemon => "daemon",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -2,7 +2,6 @@
 //! rules crate, formatting in the report crate; this binary wires them together.
 
 mod cli;
-mod discover;
 mod rules_cmd;
 mod scan;
 
@@ -12,7 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::Parser;
 use cli::{Cli, ColorChoice, Command, DebugCommand, OutputFormat, ScanArgs, SeverityArg};
 use dockward_core::{ConfigError, Settings, Severity};
-use dockward_report::{Emitter, Format};
+use dockward_report::{Emitter, Format, RunError};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -20,6 +19,9 @@ use std::process::ExitCode;
 /// I/O errors.
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
+
+/// A configuration file is a few hundred bytes; a larger one is not read whole.
+const CONFIG_MAX_BYTES: u64 = 1024 * 1024;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -52,17 +54,88 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
     if let Some(fail_on) = args.fail_on {
         settings.fail_on = severity_of(fail_on);
     }
+    let forced = args.input_type.map(cli::InputTypeArg::as_str);
+
+    // Standard input stands for one file: its kind comes from --type, the name given with
+    // --stdin-filename, or its content.
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if args.stdin_filename.is_some() && !reads_stdin {
+        eprintln!("error: --stdin-filename names standard input, but `-` is not among the paths");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    if reads_stdin && args.fix {
+        eprintln!("error: standard input cannot be fixed in place; use --diff");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let stdin = if reads_stdin {
+        match read_stdin() {
+            Ok(text) => Some(scan::Stdin {
+                path: args.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+                text,
+            }),
+            Err(message) => {
+                eprintln!("error: standard input: {message}");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        }
+    } else {
+        None
+    };
+
+    let mut roots: Vec<std::path::PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    if roots.is_empty() && stdin.is_none() {
+        roots.push(".".into());
+    }
+    let discover_options = dockward_inputs::DiscoverOptions {
+        markdown: args.markdown,
+        forced,
+        is_excluded: None, // MERGE: exclude from settings
+    };
+    let (mut targets, discover_errors) = dockward_inputs::discover(&roots, &discover_options);
+    let mut early_errors: Vec<RunError> = discover_errors
+        .into_iter()
+        .map(|e| RunError {
+            path: e.path,
+            line: None,
+            message: e.message,
+            is_warning: e.is_warning,
+        })
+        .collect();
+    if let Some(stdin) = &stdin {
+        match dockward_inputs::explicit_kind(&stdin.path, Some(&stdin.text), forced) {
+            Ok(kind) => targets.push(dockward_inputs::Target {
+                path: stdin.path.clone(),
+                kind,
+            }),
+            Err(message) => early_errors.push(RunError {
+                path: stdin.path.clone(),
+                line: None,
+                message,
+                is_warning: false,
+            }),
+        }
+    }
+    if targets.is_empty() && early_errors.is_empty() && !args.quiet {
+        let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+        eprintln!(
+            "dockward: no Dockerfile, Compose file, script or daemon.json found in {}",
+            names.join(", ")
+        );
+    }
+
     let options = scan::ScanOptions {
         settings: &settings,
         fix: args.fix,
         diff: args.diff,
         unsafe_fixes: args.unsafe_fixes,
         target: args.target.as_deref(),
+        stdin: stdin.as_ref(),
+        scope: dockward_driver::fix::WriteScope::new(&roots),
     };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
+    let color = match (args.color, &args.output_file) {
+        (ColorChoice::Always, _) => true,
+        (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
+        (ColorChoice::Auto, None) => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
     };
     let format = match args.format {
         OutputFormat::Full => Format::Full,
@@ -70,19 +143,36 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         OutputFormat::Json => Format::Json,
         OutputFormat::Github => Format::Github,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    // With --diff the report is not printed: the diff is the output.
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Box::new(std::io::BufWriter::new(file)),
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    // With --diff the diff is the output; with --statistics the table replaces findings.
     let mut sink = std::io::sink();
-    let report_out: &mut dyn Write = if args.diff { &mut sink } else { &mut out };
-    let mut emitter = Emitter::new(report_out, format, color);
+    let report_out: &mut dyn Write = if args.diff || args.statistics {
+        &mut sink
+    } else {
+        &mut out
+    };
+    let mut emitter = Emitter::new(report_out, format, color).quiet(args.quiet);
     let mut diff_buffer = Vec::new();
-    let result =
-        scan::run(args, &options, &mut emitter, &mut diff_buffer).and_then(|(files_scanned, errors, diffs)| {
-            let summary = emitter.finish(if args.diff { &[] } else { &errors }, files_scanned)?;
-            Ok((summary, errors, diffs))
-        });
-    let (summary, errors, diffs) = match result {
+    let result = scan::run(&targets, &options, &mut emitter, &mut diff_buffer).and_then(|mut outcome| {
+        outcome.errors.splice(0..0, early_errors);
+        let shown: Vec<RunError> = if args.diff || args.statistics {
+            Vec::new()
+        } else {
+            outcome.errors.clone()
+        };
+        let summary = emitter.finish(&shown, outcome.files_scanned)?;
+        Ok((summary, outcome))
+    });
+    let (summary, outcome) = match result {
         Ok(r) => r,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
         Err(e) => {
@@ -90,26 +180,71 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    if args.diff {
-        let _ = out.write_all(&diff_buffer);
-        let _ = out.flush();
-        for error in &errors {
+    let failed = outcome.errors.iter().any(|e| !e.is_warning);
+    if args.diff || args.statistics {
+        if args.diff {
+            let _ = out.write_all(&diff_buffer);
+        } else {
+            let _ = print_statistics(&mut out, &outcome);
+        }
+        for error in outcome.errors.iter().filter(|e| !(args.quiet && e.is_warning)) {
             eprintln!("{}: {}", error.path.display(), error.message);
         }
-        return if errors.iter().any(|e| !e.is_warning) {
-            ExitCode::from(EXIT_ERROR)
-        } else {
-            ExitCode::from(u8::from(diffs > 0))
-        };
     }
     let _ = out.flush();
-    if errors.iter().any(|e| !e.is_warning) {
+    if args.fix && outcome.fixed_files > 0 && !args.quiet {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        eprintln!(
+            "dockward: applied {} fix{} to {} file{}",
+            outcome.fixes_applied,
+            if outcome.fixes_applied == 1 { "" } else { "es" },
+            outcome.fixed_files,
+            s(outcome.fixed_files)
+        );
+    }
+    if failed {
         ExitCode::from(EXIT_ERROR)
-    } else if summary.any_at_or_above(settings.fail_on) {
+    } else if args.diff {
+        ExitCode::from(u8::from(outcome.diffs > 0))
+    } else if !args.exit_zero && summary.any_at_or_above(settings.fail_on) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `--statistics`: one line per rule that fired, most frequent first.
+fn print_statistics(out: &mut dyn Write, outcome: &scan::ScanOutcome) -> std::io::Result<()> {
+    let mut rows: Vec<_> = outcome.per_rule.values().collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(b.1.code)));
+    for (count, rule, fixable) in rows {
+        let fix = if *fixable > 0 { " [fixable]" } else { "" };
+        writeln!(
+            out,
+            "{count:>6}  {:<6} {:<9} {}{fix}",
+            rule.code,
+            rule.severity.as_str(),
+            rule.name
+        )?;
+    }
+    let total: usize = outcome.per_rule.values().map(|r| r.0).sum();
+    writeln!(out, "{total:>6}  in {} files", outcome.files_scanned)
+}
+
+/// Standard input, read with the same cap as a file.
+fn read_stdin() -> Result<String, String> {
+    use std::io::Read;
+    let cap = dockward_inputs::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("over the {cap}-byte limit"));
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn severity_of(arg: SeverityArg) -> Severity {
@@ -131,33 +266,47 @@ fn load_settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
     } else if let Some(path) = &args.config {
         Some(path.clone())
     } else {
-        let start = args.paths.first().cloned().unwrap_or_else(|| ".".into());
+        // Standard input is configured as the file it stands for.
+        let start = match args.paths.first() {
+            Some(p) if p.as_os_str() == "-" => args
+                .stdin_filename
+                .as_ref()
+                .and_then(|n| n.parent())
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| ".".into(), std::path::Path::to_path_buf),
+            Some(p) => p.clone(),
+            None => ".".into(),
+        };
         Settings::discover(&start)
     };
     let mut settings = match &path {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            let text = dockward_inputs::read_text(path, CONFIG_MAX_BYTES).map_err(|e| ConfigError {
                 path: path.clone(),
                 range: None,
-                message: format!("cannot read configuration: {e}"),
+                message: format!("configuration: {e}"),
             })?;
             Settings::parse(path, &text, rules)?
         }
         None => Settings::default(),
     };
+    let command_line = |message| ConfigError {
+        path: "<command line>".into(),
+        range: None,
+        message,
+    };
     settings
         .apply_command_line(&args.select, &args.ignore, rules)
-        .map_err(|message| ConfigError {
-            path: "<command line>".into(),
-            range: None,
-            message,
-        })?;
+        .map_err(command_line)?;
+    settings
+        .extend_selection(&args.extend_select, rules)
+        .map_err(command_line)?;
     Ok(settings)
 }
 
 fn print_config_error(error: &ConfigError) {
     use annotate_snippets::{Level, Renderer, Snippet};
-    let text = std::fs::read_to_string(&error.path).unwrap_or_default();
+    let text = dockward_inputs::read_text(&error.path, CONFIG_MAX_BYTES).unwrap_or_default();
     let origin = error.path.display().to_string();
     let title = format!("invalid configuration: {}", error.message);
     let mut message = Level::Error.title(&title);
@@ -175,8 +324,8 @@ fn print_config_error(error: &ConfigError) {
 }
 
 fn debug_dockerfile(path: &std::path::Path, buildkit: bool) -> ExitCode {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+    let text = match dockward_inputs::read_text(path, dockward_inputs::MAX_FILE_BYTES) {
+        Ok(text) => text,
         Err(e) => {
             eprintln!("error: {}: {e}", path.display());
             return ExitCode::from(EXIT_ERROR);

@@ -1,4 +1,4 @@
-//! The rule pass over the shared Dockerfile corpus: `dockward_rules::check_dockerfile`
+//! The rule pass over the shared Dockerfile corpus: `dockward_driver::check_dockerfile`
 //! (parse, lower, every enabled rule, suppressions) per file, one thread, files already
 //! in memory. Its stages are also measured apart (parse, parse + lower) so the rules'
 //! own share is the difference. `cargo bench -p dockward_bench --bench rules`.
@@ -6,7 +6,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dockward_bench::{dockerfiles, total_bytes};
 use dockward_core::{FileId, Settings};
-use dockward_rules::{DockerfileInput, check_dockerfile};
+use dockward_driver::check_dockerfile;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -41,13 +41,13 @@ fn rules(c: &mut Criterion) {
     group.bench_function(format!("check_dockerfile/corpus_{n}_files"), |b| {
         b.iter(|| {
             for (i, file) in files.iter().enumerate() {
-                black_box(check_dockerfile(&DockerfileInput {
-                    file: FileId(i as u32),
-                    path: &file.path,
-                    text: black_box(&file.text),
-                    settings: &settings,
-                    target_stage: None,
-                }));
+                let _ = black_box(check_dockerfile(
+                    FileId(i as u32),
+                    &file.path,
+                    black_box(&file.text),
+                    &settings,
+                    None,
+                ));
             }
         })
     });

@@ -100,6 +100,20 @@ impl Selector {
     }
 }
 
+/// Selectors given on the command line, each of which must name at least one rule.
+fn command_line_selectors(list: &[String], rules: &[&'static RuleMeta]) -> Result<Vec<Selector>, String> {
+    list.iter()
+        .map(|s| {
+            let sel = Selector(s.trim().to_string());
+            if sel.matches_any(rules) {
+                Ok(sel)
+            } else {
+                Err(format!("`{s}` names no dockward rule"))
+            }
+        })
+        .collect()
+}
+
 /// Resolved settings for one run.
 #[derive(Debug)]
 pub struct Settings {
@@ -211,23 +225,18 @@ impl Settings {
         ignore: &[String],
         rules: &[&'static RuleMeta],
     ) -> Result<(), String> {
-        let parse = |list: &[String]| -> Result<Vec<Selector>, String> {
-            list.iter()
-                .map(|s| {
-                    let sel = Selector(s.trim().to_string());
-                    if sel.matches_any(rules) {
-                        Ok(sel)
-                    } else {
-                        Err(format!("`{s}` names no dockward rule"))
-                    }
-                })
-                .collect()
-        };
         if !select.is_empty() {
-            self.select = Some(parse(select)?);
+            self.select = Some(command_line_selectors(select, rules)?);
             self.extend_select.clear();
         }
-        self.ignore.extend(parse(ignore)?);
+        self.ignore.extend(command_line_selectors(ignore, rules)?);
+        Ok(())
+    }
+
+    /// Applies `--extend-select` from the command line: these rules run too, on top of
+    /// whatever the selection is.
+    pub fn extend_selection(&mut self, extend: &[String], rules: &[&'static RuleMeta]) -> Result<(), String> {
+        self.extend_select.extend(command_line_selectors(extend, rules)?);
         Ok(())
     }
 

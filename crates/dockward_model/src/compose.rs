@@ -55,18 +55,17 @@ pub use dockward_yaml::{
 /// a file without an id keeps its project index as id.
 pub fn lower_compose(project: &ComposeProject, file_ids: &[FileId]) -> (Vec<ContainerSpec>, Topology) {
     let cx = Cx { project, file_ids };
-    let mut trees = FileTrees::default();
     let specs: Vec<ContainerSpec> = project
         .services
         .iter()
         .map(|service| {
             let mut spec = lower_service(&cx, service);
-            spec.writer = ComposeWriter::for_service(project, service, &spec, &mut trees)
+            spec.writer = ComposeWriter::for_service(project, service, &spec)
                 .map(|w| Arc::new(w) as Arc<dyn crate::container::SettingWriter>);
             spec
         })
         .collect();
-    let topology = topology::lower_topology(project, file_ids, &specs, &mut trees);
+    let topology = topology::lower_topology(project, file_ids, &specs);
     (specs, topology)
 }
 
@@ -861,24 +860,6 @@ fn sysctls(cx: &Cx<'_>, node: &Node, out: &mut Vec<Sourced<(String, String)>>) {
             }
         }
         _ => out.push(Sourced::unknown(cx.at(node))),
-    }
-}
-
-/// Per-file YAML trees, parsed on demand (the fix writer needs each file's own layout,
-/// which the merged model no longer shows).
-#[derive(Default)]
-pub(crate) struct FileTrees {
-    trees: rustc_hash::FxHashMap<u32, Vec<Node>>,
-}
-
-impl FileTrees {
-    /// The documents of project file `file`.
-    pub fn docs(&mut self, project: &ComposeProject, file: u32) -> &[Node] {
-        self.trees.entry(file).or_insert_with(|| {
-            project
-                .file(file)
-                .map_or_else(Vec::new, |f| parse_yaml_file(&f.text, file, &Budget::default()).docs)
-        })
     }
 }
 

@@ -11,7 +11,7 @@
 //!
 //! Edits are computed when the service is lowered; a writer owns them and no text.
 
-use crate::compose::{ComposeProject, ComposeService, FileTrees, Node, NodeStyle, NodeValue};
+use crate::compose::{ComposeProject, ComposeService, Node, NodeStyle, NodeValue};
 use crate::container::{ContainerSpec, Setting, SettingWriter};
 use dockward_core::{Edit, TextRange};
 
@@ -75,13 +75,12 @@ impl ComposeWriter {
         project: &ComposeProject,
         service: &ComposeService,
         spec: &ContainerSpec,
-        trees: &mut FileTrees,
     ) -> Option<ComposeWriter> {
         let mut writer = ComposeWriter {
             ports: port_edits(project, service, spec),
             ..ComposeWriter::default()
         };
-        if let Some(block) = ServiceBlock::find(project, service, trees) {
+        if let Some(block) = ServiceBlock::find(project, service) {
             writer.no_new_privileges = block.add_to_list("security_opt", "no-new-privileges:true", true);
             writer.cap_drop_all = block.add_to_list("cap_drop", "ALL", false);
             writer.read_only = block.add_key("read_only", "true");
@@ -105,13 +104,13 @@ struct ServiceBlock<'t> {
 }
 
 impl<'t> ServiceBlock<'t> {
-    fn find(project: &'t ComposeProject, service: &ComposeService, trees: &mut FileTrees) -> Option<Self> {
+    fn find(project: &'t ComposeProject, service: &ComposeService) -> Option<Self> {
         if service.key.synthetic {
             return None;
         }
         let file = service.key.file;
         let text = project.file(file)?.text.as_str();
-        let docs = trees.docs(project, file);
+        let docs = project.file_docs(file);
         let map = docs.iter().find_map(|root| {
             let in_section = root.get("services").and_then(Node::entries).into_iter().flatten();
             let top = root.entries().into_iter().flatten();
@@ -342,13 +341,13 @@ fn long_port_edit(text: &str, node: &Node) -> Option<Vec<Edit>> {
 
 /// Edits that make a top-level network declaration `internal: true`, keeping the layout;
 /// `None` when the declaration is not literal text or its form is unusual.
-pub(crate) fn make_network_internal(project: &ComposeProject, key: &Node, trees: &mut FileTrees) -> Option<Vec<Edit>> {
+pub(crate) fn make_network_internal(project: &ComposeProject, key: &Node) -> Option<Vec<Edit>> {
     if !literal(key, key.file) {
         return None;
     }
     let file = key.file;
     let text = project.file(file)?.text.as_str();
-    let docs = trees.docs(project, file);
+    let docs = project.file_docs(file);
     let value = docs.iter().find_map(|root| {
         root.get("networks")?
             .entries()?

@@ -14,6 +14,12 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
 }
 
 pub(crate) fn finish(out: &mut dyn Write, errors: &[RunError], summary: &Summary, color: bool) -> io::Result<()> {
+    self::errors(out, errors, color)?;
+    write_summary(out, summary)
+}
+
+/// Run errors and warnings, one rendered title each.
+pub(crate) fn errors(out: &mut dyn Write, errors: &[RunError], color: bool) -> io::Result<()> {
     let renderer = renderer(color);
     for error in errors {
         let level = if error.is_warning { Level::Warning } else { Level::Error };
@@ -23,7 +29,7 @@ pub(crate) fn finish(out: &mut dyn Write, errors: &[RunError], summary: &Summary
         };
         writeln!(out, "{}\n", renderer.render(level.title(&title)))?;
     }
-    write_summary(out, summary)
+    Ok(())
 }
 
 fn renderer(color: bool) -> Renderer {

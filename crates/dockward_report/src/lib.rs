@@ -78,6 +78,7 @@ pub struct Emitter<'a> {
     color: bool,
     summary: Summary,
     first: bool,
+    quiet: bool,
 }
 
 impl<'a> Emitter<'a> {
@@ -88,7 +89,15 @@ impl<'a> Emitter<'a> {
             color,
             summary: Summary::default(),
             first: true,
+            quiet: false,
         }
+    }
+
+    /// `--quiet`: findings and errors only, no warnings about skipped files and no
+    /// summary line (the JSON report keeps everything: it is read by programs).
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
     }
 
     /// Emits a batch of findings, already sorted. Their files must still be in `sources`.
@@ -116,7 +125,15 @@ impl<'a> Emitter<'a> {
             json::begin(self.out)?;
         }
         self.summary.files_scanned = files_scanned;
+        let kept: Vec<RunError>;
+        let errors = if self.quiet && self.format != Format::Json {
+            kept = errors.iter().filter(|e| !e.is_warning).cloned().collect();
+            &kept
+        } else {
+            errors
+        };
         match self.format {
+            Format::Full if self.quiet => full::errors(self.out, errors, self.color)?,
             Format::Full => full::finish(self.out, errors, &self.summary, self.color)?,
             Format::Concise => concise::errors(self.out, errors)?,
             Format::Json => json::finish(self.out, errors, files_scanned)?,

@@ -8,7 +8,7 @@
 
 use dockward_core::{FileId, LineIndex, Settings, testing};
 use dockward_model::compose::{LoadOptions, load_compose_files};
-use dockward_rules::{ComposeInput, all_rules, check_compose};
+use dockward_rules::all_rules;
 use std::collections::BTreeMap;
 
 #[test]
@@ -44,7 +44,7 @@ fn compose_corpus_findings_per_rule() {
         let ids: Vec<FileId> = (0..project.files.len() as u32).map(FileId).collect();
         // The corpus holds Compose files only: no Dockerfile is ever found.
         let read = |p: &std::path::Path| std::fs::read_to_string(p).ok().map(|t| (FileId(u32::MAX - 1), t));
-        let findings = check_compose(&ComposeInput {
+        let findings = dockward_driver::check_compose(&dockward_driver::ComposeInput {
             project: &project,
             file_ids: &ids,
             settings: &settings,
@@ -79,7 +79,7 @@ fn compose_corpus_findings_per_rule() {
         .collect();
     let project = load_compose_files(&stack, &options);
     let ids: Vec<FileId> = (0..project.files.len() as u32).map(FileId).collect();
-    let stacked = check_compose(&ComposeInput {
+    let stacked = dockward_driver::check_compose(&dockward_driver::ComposeInput {
         project: &project,
         file_ids: &ids,
         settings: &settings,
@@ -134,7 +134,7 @@ fn compose_corpus_fixes_reload_and_converge() {
         };
         let project = load_compose_files(&[path.to_path_buf()], &options);
         let ids: Vec<FileId> = (0..project.files.len() as u32).map(FileId).collect();
-        let findings = check_compose(&ComposeInput {
+        let findings = dockward_driver::check_compose(&dockward_driver::ComposeInput {
             project: &project,
             file_ids: &ids,
             settings: &settings,

@@ -11,7 +11,7 @@
 
 use dockward_core::{FileId, Finding, LineIndex, Settings, apply_fixes};
 use dockward_model::compose::{ComposeProject, LoadOptions, load_compose, load_compose_files};
-use dockward_rules::{ComposeInput, all_rules, check_compose};
+use dockward_rules::all_rules;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -43,7 +43,7 @@ fn read_dockerfile(path: &Path) -> Option<(FileId, String)> {
 
 fn check(project: &ComposeProject, settings: &Settings) -> Vec<Finding> {
     let ids: Vec<FileId> = (0..project.files.len() as u32).map(FileId).collect();
-    check_compose(&ComposeInput {
+    dockward_driver::check_compose(&dockward_driver::ComposeInput {
         project,
         file_ids: &ids,
         settings,

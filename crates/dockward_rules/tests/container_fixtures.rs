@@ -4,7 +4,7 @@
 //! and unsafe), which must re-parse and no longer trigger the fixed findings.
 
 use dockward_core::{FileId, Finding, LineIndex, Settings, apply_fixes};
-use dockward_rules::{ScriptInput, ScriptKind, all_rules, check_script};
+use dockward_rules::all_rules;
 use std::path::Path;
 
 fn only(code: &str) -> Settings {
@@ -16,13 +16,13 @@ fn only(code: &str) -> Settings {
 }
 
 fn check(text: &str, settings: &Settings) -> Vec<Finding> {
-    check_script(&ScriptInput {
-        file: FileId(0),
-        path: Path::new("fixture.sh"),
+    dockward_driver::check_script(
+        FileId(0),
+        Path::new("fixture.sh"),
         text,
-        kind: ScriptKind::Shell,
+        dockward_inputs::ScriptKind::Shell,
         settings,
-    })
+    )
 }
 
 /// `line:col-line:col CODE severity: message [fix] `first line of the span``, sorted.
@@ -148,7 +148,7 @@ fn corpus_run_lines_in_dockerfiles() {
         let text = String::from_utf8_lossy(&bytes);
         let dockerfile = dockward_dockerfile::parse(&text);
         let build = dockward_model::build::lower_build(FileId(0), &dockerfile, None);
-        let specs = dockward_rules::container_specs_in_build(&build);
+        let specs = dockward_inputs::scripts::container_specs_in_build(&build);
         if !specs.is_empty() {
             files_with_runs += 1;
         }
@@ -207,24 +207,18 @@ fn host_scripts_precision() {
             let Ok(bytes) = std::fs::read(&path) else { continue };
             let Ok(text) = String::from_utf8(bytes) else { continue };
             let first = text.lines().next().unwrap_or("");
-            let Some(script_kind) = dockward_rules::script_kind_for(&path, first) else {
+            let Some(script_kind) = dockward_inputs::script_kind_for(&path, first) else {
                 continue;
             };
             scanned += 1;
             *kinds.entry(script_kind.as_str()).or_default() += 1;
-            let specs = dockward_rules::scripts::container_specs_in_script(FileId(0), &text, script_kind);
+            let specs = dockward_inputs::run_lines(FileId(0), &text, script_kind).specs;
             if specs.is_empty() {
                 continue;
             }
             with_runs += 1;
             run_lines += specs.len();
-            let findings = check_script(&ScriptInput {
-                file: FileId(0),
-                path: &path,
-                text: &text,
-                kind: script_kind,
-                settings: &settings,
-            });
+            let findings = dockward_driver::check_script(FileId(0), &path, &text, script_kind, &settings);
             for line in render(&text, &findings).lines() {
                 eprintln!("{}:{line}", path.display());
             }

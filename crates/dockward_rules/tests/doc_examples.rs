@@ -4,18 +4,18 @@
 mod common;
 
 use dockward_core::{FileId, Finding, Settings};
-use dockward_rules::{ScriptInput, ScriptKind, all_rules, check_script, doc_examples};
+use dockward_rules::{all_rules, doc_examples};
 use std::path::Path;
 
 /// `sh` examples are run lines: checked as a shell script.
 fn check_sh(text: &str, settings: &Settings) -> Vec<Finding> {
-    check_script(&ScriptInput {
-        file: FileId(0),
-        path: Path::new("example.sh"),
+    dockward_driver::check_script(
+        FileId(0),
+        Path::new("example.sh"),
         text,
-        kind: ScriptKind::Shell,
+        dockward_inputs::ScriptKind::Shell,
         settings,
-    })
+    )
 }
 
 /// `yaml` examples are Compose files: loaded as a project (from a scratch directory) and
@@ -34,7 +34,7 @@ fn check_yaml(text: &str, settings: &Settings) -> Vec<Finding> {
     let project = dockward_model::compose::load_compose_files(&[path], &Default::default());
     std::fs::remove_dir_all(&dir).ok();
     let ids: Vec<FileId> = (0..project.files.len() as u32).map(FileId).collect();
-    dockward_rules::check_compose(&dockward_rules::ComposeInput {
+    dockward_driver::check_compose(&dockward_driver::ComposeInput {
         project: &project,
         file_ids: &ids,
         settings,

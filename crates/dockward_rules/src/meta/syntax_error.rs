@@ -9,7 +9,8 @@ declare_rule! {
     /// ## Why is this bad?
     /// The build fails, or — worse — a lenient tool reads the file differently from
     /// the builder, so its checks judge something that will not run. dockward keeps
-    /// checking the rest of the file.
+    /// checking the rest of the file, and — as hadolint does — a file that does not parse
+    /// fails the run at the default `--fail-on` (high).
     ///
     /// ## Example
     /// ```dockerfile
@@ -29,7 +30,7 @@ declare_rule! {
         code: "DW001",
         name: "syntax-error",
         category: Meta,
-        severity: Medium,
+        severity: High,
         summary: "the file does not parse",
         references: [],
         fix: None,

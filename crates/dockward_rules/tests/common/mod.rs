@@ -1,7 +1,7 @@
 //! Shared by the rule tests: run one rule (or all) over a text and print findings compactly.
 
 use dockward_core::{FileId, Finding, LineIndex, Settings};
-use dockward_rules::{DockerfileInput, all_rules, check_dockerfile};
+use dockward_rules::all_rules;
 use std::path::Path;
 
 /// Settings that run exactly the rule `code` (opt-in or not). Rules that need configured
@@ -17,13 +17,7 @@ pub fn only(code: &str) -> Settings {
 }
 
 pub fn check(text: &str, settings: &Settings) -> Vec<Finding> {
-    check_dockerfile(&DockerfileInput {
-        file: FileId(0),
-        path: Path::new("Dockerfile"),
-        text,
-        settings,
-        target_stage: None,
-    })
+    dockward_driver::check_dockerfile(FileId(0), Path::new("Dockerfile"), text, settings, None).expect("no --target")
 }
 
 /// `line:col-line:col CODE severity: message` per finding, sorted.

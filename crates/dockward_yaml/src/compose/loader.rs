@@ -132,6 +132,7 @@ impl Loader<'_> {
             kind,
             base_dir: base_dir.to_path_buf(),
             comments: Vec::new(),
+            docs: Vec::new(),
         });
         self.docs.push(None);
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -144,6 +145,9 @@ impl Loader<'_> {
     fn read_text(&mut self, path: &Path, from: Option<(FileId, TextRange)>, kind: ComposeErrorKind) -> Option<String> {
         let (file, range) = from.map_or((None, TextRange::default()), |(f, r)| (Some(f), r));
         let max = self.opts.budget.max_bytes as u64;
+        if let Some(text) = self.opts.overlay.get(path) {
+            return Some(text.clone());
+        }
         match std::fs::metadata(path) {
             Ok(meta) if meta.len() > max => {
                 self.error(
@@ -640,6 +644,10 @@ impl Loader<'_> {
             }
         }
         let section = |key: &str| model.get(key).cloned();
+        let mut files = self.files;
+        for (file, docs) in files.iter_mut().zip(self.docs) {
+            file.docs = docs.unwrap_or_default();
+        }
         ComposeProject {
             name,
             working_dir,
@@ -652,7 +660,7 @@ impl Loader<'_> {
             environment: env.vars,
             enabled_profiles: enabled,
             legacy_v1: self.legacy_v1,
-            files: self.files,
+            files,
             errors,
             model,
         }

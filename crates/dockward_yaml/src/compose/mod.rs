@@ -50,6 +50,10 @@ pub struct LoadOptions {
     /// For [`load_compose`] on a default-named file (`compose.yaml` …): do not add the
     /// `compose.override.yaml`-style file next to it.
     pub no_override: bool,
+    /// Texts to use instead of reading these paths (compared as written, not
+    /// canonicalised): a Compose file given on standard input, or fixed texts whose
+    /// project is re-checked before anything is written.
+    pub overlay: BTreeMap<PathBuf, String>,
 }
 
 impl LoadOptions {
@@ -90,6 +94,10 @@ pub struct SourceFile {
     pub base_dir: PathBuf,
     /// Comments recovered from the YAML (for suppressions); empty for `.env` files.
     pub comments: Vec<Comment>,
+    /// The file's own YAML documents as written (before interpolation and merging), kept
+    /// from the one parse the loader made: suppressions and fixes need each file's own
+    /// layout, which the merged model no longer shows. Empty for `.env` files.
+    pub docs: Vec<Node>,
 }
 
 /// What went wrong, broadly.
@@ -169,6 +177,11 @@ pub struct ComposeProject {
 }
 
 impl ComposeProject {
+    /// The YAML documents of project file `file` as written ([`SourceFile::docs`]).
+    pub fn file_docs(&self, file: FileId) -> &[Node] {
+        self.files.get(file as usize).map_or(&[], |f| f.docs.as_slice())
+    }
+
     pub fn service(&self, name: &str) -> Option<&ComposeService> {
         self.services.iter().find(|s| s.name == name)
     }

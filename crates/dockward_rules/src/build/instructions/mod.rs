@@ -183,7 +183,7 @@ pub(crate) static RULES: &[BuildRule] = &[
 
 #[cfg(test)]
 mod tests {
-    use crate::{DockerfileInput, all_rules, check_dockerfile};
+    use crate::{BuildCx, all_rules, check_build};
     use dockward_core::{FileId, Settings};
     use std::path::Path;
 
@@ -192,16 +192,15 @@ mod tests {
         settings
             .apply_command_line(&[code.to_string()], &[], all_rules())
             .unwrap();
-        check_dockerfile(&DockerfileInput {
-            file: FileId(0),
-            path: Path::new("Dockerfile"),
-            text,
-            settings: &settings,
-            target_stage: None,
-        })
-        .into_iter()
-        .map(|f| format!("{} {}", f.rule.code, f.message))
-        .collect()
+        let dockerfile = dockward_dockerfile::parse(text);
+        let build = dockward_model::build::lower_build(FileId(0), &dockerfile, None);
+        let mut findings = Vec::new();
+        check_build(&BuildCx::new(&build, text, &settings), &mut findings);
+        findings
+            .into_iter()
+            .filter(|f| settings.is_enabled(f.rule))
+            .map(|f| format!("{} {}", f.rule.code, f.message))
+            .collect()
     }
 
     #[test]

@@ -6,11 +6,10 @@
 //! each byte of that code maps back to the file (YAML block scalars are dedented, Make's
 //! `$$` is unescaped, Groovy string escapes are removed). The code is parsed with
 //! `dockward_shell`, every `docker`/`podman` `run`/`create`/`service create` is lowered into a
-//! `ContainerSpec`, and the container rules run on it. The YAML readers here are line-based
-//! on purpose: they only need to find `run:`/`script:` scalars, and they never fail.
+//! `ContainerSpec` for the container rules. The YAML readers here are line-based on purpose:
+//! they only need to find `run:`/`script:` scalars, and they never fail.
 
-use crate::container::check_container;
-use dockward_core::{FileId, Finding, Provenance, Settings, TextRange};
+use dockward_core::{FileId, Provenance, TextRange};
 use dockward_model::build::BuildSpec;
 use dockward_model::container::ContainerSpec;
 use dockward_model::run_line::lower_run_line;
@@ -65,15 +64,6 @@ impl ScriptKind {
             ScriptKind::Markdown => "markdown",
         }
     }
-}
-
-/// What [`check_script`] needs to know about one file.
-pub struct ScriptInput<'a> {
-    pub file: FileId,
-    pub path: &'a Path,
-    pub text: &'a str,
-    pub kind: ScriptKind,
-    pub settings: &'a Settings,
 }
 
 /// Which kind of script a file is, from its path and its first line (for shebangs);
@@ -136,7 +126,7 @@ pub fn script_kind_for(path: &Path, first_line: &str) -> Option<ScriptKind> {
 }
 
 /// `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/bin/bash -e`.
-fn is_shell_shebang(line: &str) -> bool {
+pub(crate) fn is_shell_shebang(line: &str) -> bool {
     let Some(rest) = line.strip_prefix("#!") else {
         return false;
     };
@@ -149,30 +139,26 @@ fn is_shell_shebang(line: &str) -> bool {
     matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh")
 }
 
-/// Finds the run lines of one script file, checks them, and applies configuration and
-/// suppressions (`# dockward: ignore[…]` comments work in every kind).
-pub fn check_script(input: &ScriptInput<'_>) -> Vec<Finding> {
-    let found = find_run_lines(input.file, input.text, input.kind);
-    let mut findings = Vec::new();
-    for spec in &found.specs {
-        check_container(spec, input.settings, &mut findings);
-    }
-    let comments = hash_comments(input.text);
-    crate::finish(
-        input.file,
-        input.path,
-        input.text,
-        input.settings,
-        findings,
-        &comments,
-        &found.statements,
-    )
+/// What a script file holds for the rules: the containers its run lines start, and the
+/// places suppression pragmas can attach to.
+#[derive(Debug, Default)]
+pub struct RunLines {
+    pub specs: Vec<ContainerSpec>,
+    /// Every shell command (file ranges, each running to the end of its last line), for
+    /// suppression comments to attach to.
+    pub statements: Vec<TextRange>,
+    /// Every `#` comment of the file (where pragmas are read).
+    pub comments: Vec<TextRange>,
 }
 
-/// The containers the run lines of a script file describe (for callers that run the
-/// container rules themselves).
-pub fn container_specs_in_script(file: FileId, text: &str, kind: ScriptKind) -> Vec<ContainerSpec> {
-    find_run_lines(file, text, kind).specs
+/// Finds and lowers the `docker run` lines of one file of `kind`.
+pub fn run_lines(file: FileId, text: &str, kind: ScriptKind) -> RunLines {
+    let found = find_run_lines(file, text, kind);
+    RunLines {
+        specs: found.specs,
+        statements: found.statements,
+        comments: hash_comments(text),
+    }
 }
 
 /// The containers `RUN` instructions start (`docker run` inside a build: docker-in-docker
@@ -1300,7 +1286,8 @@ mod tests {
     use super::*;
 
     fn images(text: &str, kind: ScriptKind) -> Vec<String> {
-        container_specs_in_script(FileId(0), text, kind)
+        run_lines(FileId(0), text, kind)
+            .specs
             .iter()
             .map(|s| {
                 let (_, r) = s.image.at.as_text().unwrap();
@@ -1310,7 +1297,8 @@ mod tests {
     }
 
     fn privileged_slices(text: &str, kind: ScriptKind) -> Vec<String> {
-        container_specs_in_script(FileId(0), text, kind)
+        run_lines(FileId(0), text, kind)
+            .specs
             .iter()
             .filter_map(|s| {
                 s.privileged
@@ -1347,7 +1335,7 @@ mod tests {
             ["alpine:3", "app", "node:20", "postgres:16"]
         );
         assert_eq!(privileged_slices(text, ScriptKind::GithubWorkflow).len(), 4);
-        let specs = container_specs_in_script(FileId(0), text, ScriptKind::GithubWorkflow);
+        let specs = run_lines(FileId(0), text, ScriptKind::GithubWorkflow).specs;
         // `app` is built by the same step: not a pulled image.
         assert!(specs[1].build.is_some() && specs[0].build.is_none());
         assert!(specs[1].writer.is_some() && specs[2].writer.is_none());
@@ -1367,7 +1355,7 @@ mod tests {
     #[test]
     fn makefile_recipes_unescape_dollars() {
         let text = "IMG := app\n.PHONY: run\nrun: build\n\t@docker run --privileged -e A=$$HOME \\\n\t\t-v $(CURDIR):/src $(IMG)\nx: ; docker run --privileged alpine\n";
-        let specs = container_specs_in_script(FileId(0), text, ScriptKind::Makefile);
+        let specs = run_lines(FileId(0), text, ScriptKind::Makefile).specs;
         assert_eq!(specs.len(), 2);
         assert_eq!(specs[0].privileged.at.as_text().unwrap().1.slice(text), "--privileged");
         let env = specs[0].env[0].get().unwrap();
@@ -1379,13 +1367,13 @@ mod tests {
     #[test]
     fn jenkins_systemd_and_markdown() {
         let text = "pipeline { steps { sh 'docker run --privileged alpine:3'\n sh label: 'x', script: \"\"\"\n  docker run \\\\\n   --pid=host \\$IMG\n\"\"\" } }";
-        let specs = container_specs_in_script(FileId(0), text, ScriptKind::Jenkinsfile);
+        let specs = run_lines(FileId(0), text, ScriptKind::Jenkinsfile).specs;
         assert_eq!(specs.len(), 2);
         assert_eq!(specs[1].pid.at.as_text().unwrap().1.slice(text), "--pid=host");
         assert!(specs[1].image.get().unwrap().has_variables);
 
         let text = "docker.image('ci/tools:1')\n  .inside('-u 0:0 --net host -v /var/run/docker.sock:/var/run/docker.sock') { sh 'make' }";
-        let specs = container_specs_in_script(FileId(0), text, ScriptKind::Jenkinsfile);
+        let specs = run_lines(FileId(0), text, ScriptKind::Jenkinsfile).specs;
         assert_eq!(specs.len(), 1);
         assert_eq!(specs[0].network_mode.at.as_text().unwrap().1.slice(text), "--net host");
         assert_eq!(specs[0].image.get().unwrap().raw, "ci/tools:1");
@@ -1395,7 +1383,7 @@ mod tests {
         assert_eq!(privileged_slices(text, ScriptKind::SystemdUnit), ["--privileged"]);
         // systemd is not shell: `<host>` is a word, not a redirection.
         let text = "[Service]\nExecStart=/usr/bin/docker run -e H=<host> \\\n  -e P=<pw> img:1\nExecStart=/bin/sh -c \"docker run --privileged x:1\"\n";
-        let specs = container_specs_in_script(FileId(0), text, ScriptKind::SystemdUnit);
+        let specs = run_lines(FileId(0), text, ScriptKind::SystemdUnit).specs;
         assert_eq!(specs.len(), 2);
         assert_eq!(specs[0].image.get().unwrap().raw, "img:1");
         assert_eq!(specs[0].env[1].get().unwrap().value.as_deref(), Some("<pw>"));
@@ -1444,13 +1432,7 @@ mod tests {
         ];
         for kind in kinds {
             for text in texts {
-                let _ = check_script(&ScriptInput {
-                    file: FileId(0),
-                    path: Path::new("x"),
-                    text,
-                    kind,
-                    settings: &Settings::default(),
-                });
+                let _ = run_lines(FileId(0), text, kind);
             }
         }
     }
@@ -1469,27 +1451,6 @@ mod tests {
             .unwrap();
         assert_eq!(edits[0].range.start as usize, text.find("alpine:3").unwrap());
         assert_eq!(specs[1].pid.get().map(String::as_str), Some("host"));
-    }
-
-    #[test]
-    fn trailing_pragma_covers_a_multi_line_command() {
-        let text = "docker run \\\n  --privileged \\\n  alpine:3  # dockward: ignore[DW301] lab only\ndocker run --privileged alpine:3\n";
-        let mut settings = Settings::default();
-        settings
-            .apply_command_line(&["DW301".to_string()], &[], crate::all_rules())
-            .unwrap();
-        let findings = check_script(&ScriptInput {
-            file: FileId(0),
-            path: Path::new("x.sh"),
-            text,
-            kind: ScriptKind::Shell,
-            settings: &settings,
-        });
-        let lines: Vec<usize> = findings
-            .iter()
-            .map(|f| text[..f.at.as_text().unwrap().1.start as usize].lines().count())
-            .collect();
-        assert_eq!(lines, [4], "{findings:?}");
     }
 
     #[test]

@@ -13,13 +13,11 @@
 //! written on that line. `# dockward: ignore-file[…]` and the peers' pragmas work as
 //! everywhere else.
 
-use crate::container::check_container;
-use crate::topology::check_topology;
-use crate::{SYNTAX_ERROR, UNUSED_SUPPRESSION, finish};
+use crate::finish::finish;
 use dockward_core::{FileId, Finding, Provenance, Settings, TextRange};
-use dockward_model::compose::{
-    ComposeErrorKind, ComposeProject, Node, NodeValue, SourceKind, link_dockerfiles, lower_compose,
-};
+use dockward_inputs::compose::{is_own_line, lower_project, yaml_statements};
+use dockward_model::compose::{ComposeErrorKind, ComposeProject, SourceFile, SourceKind};
+use dockward_rules::{SYNTAX_ERROR, UNUSED_SUPPRESSION, check_container, check_topology};
 use std::path::Path;
 
 /// What [`check_compose`] needs to know about one project.
@@ -43,8 +41,7 @@ pub struct ComposeInput<'a> {
 pub fn check_compose(input: &ComposeInput<'_>) -> Vec<Finding> {
     let project = input.project;
     let file_id = |file: u32| input.file_ids.get(file as usize).copied().unwrap_or(FileId(file));
-    let (mut specs, topology) = lower_compose(project, input.file_ids);
-    link_dockerfiles(project, input.file_ids, &mut specs, input.read_dockerfile);
+    let (specs, topology) = lower_project(project, input.file_ids, input.read_dockerfile);
 
     let mut findings = Vec::new();
     for error in &project.errors {
@@ -71,7 +68,7 @@ pub fn check_compose(input: &ComposeInput<'_>) -> Vec<Finding> {
             .into_iter()
             .partition(|f| f.at.as_text().is_some_and(|(file, _)| file == id));
         findings = rest;
-        let checked = finish_yaml(id, &source.path, &source.text, input.settings, mine, &source.comments);
+        let checked = finish_yaml(id, source, input.settings, mine);
         if source.kind == SourceKind::Extends {
             // Only the services this project extends were checked here: a pragma for the
             // others is not unused, it belongs to another project's view of the file.
@@ -99,20 +96,15 @@ pub fn check_compose(input: &ComposeInput<'_>) -> Vec<Finding> {
 /// whole item `- target: 80`, the whole service after `web:`). The shared suppression
 /// parser picks the first matching statement in list order, so the two kinds are applied
 /// in two passes with the statements ordered for each.
-fn finish_yaml(
-    file: FileId,
-    path: &Path,
-    text: &str,
-    settings: &Settings,
-    findings: Vec<Finding>,
-    comments: &[dockward_model::compose::Comment],
-) -> Vec<Finding> {
+fn finish_yaml(file: FileId, source: &SourceFile, settings: &Settings, findings: Vec<Finding>) -> Vec<Finding> {
+    let (path, text) = (source.path.as_path(), source.text.as_str());
+    let comments = &source.comments;
     let (own_line, end_of_line): (Vec<TextRange>, Vec<TextRange>) =
         comments.iter().map(|c| c.range).partition(|r| is_own_line(text, *r));
     let mut statements = if comments.is_empty() {
         Vec::new()
     } else {
-        yaml_statements(text)
+        yaml_statements(&source.docs, text)
     };
     statements.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     statements.dedup();
@@ -131,62 +123,4 @@ fn finish_yaml(
     let line_of = |offset: u32| line_starts.partition_point(|&s| s <= offset);
     statements.sort_by_key(|r| (std::cmp::Reverse(line_of(r.start)), r.start, std::cmp::Reverse(r.end)));
     finish(file, path, text, settings, findings, &end_of_line, &statements)
-}
-
-fn is_own_line(text: &str, comment: TextRange) -> bool {
-    let start = (comment.start as usize).min(text.len());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..start].trim().is_empty()
-}
-
-/// Every mapping entry and sequence item written in the text, from its start to the end of
-/// the line where it ends (so a trailing comment is inside).
-fn yaml_statements(text: &str) -> Vec<TextRange> {
-    let doc = dockward_model::compose::parse_yaml(text, &dockward_model::compose::Budget::default());
-    let mut out = Vec::new();
-    for root in &doc.docs {
-        collect_statements(root, text, &mut out);
-    }
-    out
-}
-
-fn collect_statements(node: &Node, text: &str, out: &mut Vec<TextRange>) {
-    if node.alias.is_some() || node.synthetic {
-        return;
-    }
-    match &node.value {
-        NodeValue::Map(entries) => {
-            for (key, value) in entries {
-                if key.alias.is_some() || key.synthetic {
-                    continue;
-                }
-                let end = if value.alias.is_none() && value.range.end >= key.range.end {
-                    value.range.end
-                } else {
-                    key.range.end
-                };
-                out.push(TextRange::new(key.range.start, line_end(text, end)));
-                collect_statements(value, text, out);
-            }
-        }
-        NodeValue::Seq(items) => {
-            for item in items {
-                if item.alias.is_none() && !item.synthetic {
-                    out.push(TextRange::new(item.range.start, line_end(text, item.range.end)));
-                }
-                collect_statements(item, text, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn line_end(text: &str, offset: u32) -> u32 {
-    // Block scalars' ranges may run over their trailing line breaks: skip blanks first.
-    let mut offset = (offset as usize).min(text.len());
-    while offset > 0 && text.as_bytes()[offset - 1].is_ascii_whitespace() {
-        offset -= 1;
-    }
-    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    u32::try_from(end).unwrap_or(u32::MAX)
 }

@@ -1,0 +1,343 @@
+//! End-to-end tests of how `dockward scan` takes its inputs and what a CI gate gets back:
+//! kinds by content, `--type`, standard input, exit codes for broken and special files,
+//! `--diff` equal to what `--fix` writes, `--target`, and the ruff/hadolint-style options.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+
+fn dockward() -> Command {
+    Command::cargo_bin("dockward").unwrap()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut cmd = dockward();
+    cmd.current_dir(dir).arg("scan").arg("--isolated").args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr))
+}
+
+/// `(code, path)` of every finding.
+fn found(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn has(report: &Value, code: &str) -> bool {
+    found(report).iter().any(|(c, _)| c == code)
+}
+
+const PRIVILEGED_STACK: &str = "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n";
+
+#[test]
+fn explicit_files_are_typed_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "stack.yml", PRIVILEGED_STACK);
+    write(dir.path(), "build.txt", "FROM alpine:3.20\nRUN echo hi\n");
+    write(dir.path(), "notes.txt", "hello world\n");
+
+    let r = run(dir.path(), &["--format", "json", "stack.yml"], None);
+    let report = json(&r);
+    assert!(has(&report, "DW301"), "stack.yml is read as Compose: {}", r.stdout);
+    assert!(!has(&report, "DW001"), "and not as a Dockerfile: {}", r.stdout);
+
+    let r = run(dir.path(), &["--format", "json", "build.txt"], None);
+    assert!(has(&json(&r), "DW101"), "a FROM file is a Dockerfile: {}", r.stdout);
+
+    let r = run(dir.path(), &["--format", "json", "notes.txt"], None);
+    assert_eq!(r.code, 2, "an unknown file named explicitly is an error");
+    assert!(
+        r.stdout.contains("--type"),
+        "the error says how to name its kind: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn type_forces_the_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    // A Compose file's text read as a Dockerfile: syntax errors.
+    write(dir.path(), "compose.yaml", PRIVILEGED_STACK);
+    let r = run(
+        dir.path(),
+        &["--format", "json", "--type", "dockerfile", "compose.yaml"],
+        None,
+    );
+    assert!(has(&json(&r), "DW001"), "{}", r.stdout);
+    // A script with no telling name.
+    write(dir.path(), "deploy", "docker run --privileged alpine:3\n");
+    let r = run(dir.path(), &["--format", "json", "--type", "script", "deploy"], None);
+    assert!(has(&json(&r), "DW301"), "{}", r.stdout);
+}
+
+#[test]
+fn standard_input_with_a_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(
+        dir.path(),
+        &["--format", "json", "-", "--stdin-filename", "deploy/compose.yaml"],
+        Some(PRIVILEGED_STACK),
+    );
+    let report = json(&r);
+    assert!(
+        found(&report).contains(&("DW301".to_string(), "deploy/compose.yaml".to_string())),
+        "findings carry the stdin file name: {}",
+        r.stdout
+    );
+    // Without a name, the content decides.
+    let r = run(
+        dir.path(),
+        &["--format", "json", "-"],
+        Some("FROM alpine:3.20\nRUN echo\n"),
+    );
+    assert!(has(&json(&r), "DW101"), "{}", r.stdout);
+    // Standard input cannot be fixed in place.
+    let r = run(dir.path(), &["--fix", "-"], Some("FROM alpine:3.20\n"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--diff"), "{}", r.stderr);
+    // --diff works on standard input.
+    let r = run(
+        dir.path(),
+        &["--diff", "-", "--stdin-filename", "Dockerfile"],
+        Some("FROM alpine:3.20\nMAINTAINER me\n"),
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("-MAINTAINER me"), "{}", r.stdout);
+}
+
+#[test]
+fn broken_files_fail_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD [\"true\"]\nRUN <<EOF\necho never closed\n",
+    );
+    let r = run(dir.path(), &["--format", "json", "--select", "DW001"], None);
+    assert!(has(&json(&r), "DW001"), "{}", r.stdout);
+    assert_eq!(r.code, 1, "a file that does not parse fails at the default --fail-on");
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\n");
+    write(dir.path(), "compose.yaml", "services:\n  web: [\n");
+    let r = run(dir.path(), &["--format", "json", "--select", "DW001"], None);
+    assert!(has(&json(&r), "DW001"), "{}", r.stdout);
+    assert_eq!(r.code, 1, "broken YAML fails too");
+}
+
+#[test]
+fn special_files_are_reported_not_counted_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("Dockerfile");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("compose.yaml")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("run.sh")).unwrap();
+
+    // In a folder walk: warnings, and the run ends (a FIFO opened for reading would block).
+    let r = run(dir.path(), &["--format", "json"], None);
+    let report = json(&r);
+    let messages: Vec<String> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {}", e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("Dockerfile") && m.contains("FIFO")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("compose.yaml") && m.contains("symbolic link")),
+        "{messages:?}"
+    );
+
+    // Named explicitly: errors, exit 2.
+    for (name, what) in [
+        ("Dockerfile", "FIFO"),
+        ("compose.yaml", "character device"),
+        ("run.sh", "dangling"),
+    ] {
+        let r = run(dir.path(), &[name], None);
+        assert_eq!(r.code, 2, "{name}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains(what), "{name}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn a_scan_that_finds_nothing_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "README.md", "# nothing here\n");
+    let r = run(dir.path(), &[], None);
+    assert_eq!(r.code, 0);
+    assert!(r.stderr.contains("no Dockerfile, Compose file"), "{}", r.stderr);
+}
+
+/// `--diff` must show the result of every fix pass, exactly what `--fix` then writes.
+#[test]
+fn diff_is_exactly_what_fix_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let dockerfile = "FROM debian:12\nMAINTAINER me\nRUN apt-get update && apt-get install -y curl\n";
+    let compose = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n";
+    write(dir.path(), "Dockerfile", dockerfile);
+    write(dir.path(), "compose.yaml", compose);
+    let diff = run(dir.path(), &["--diff", "--unsafe-fixes"], None);
+    assert_eq!(diff.code, 1, "{}{}", diff.stdout, diff.stderr);
+    assert_eq!(fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), dockerfile);
+
+    // Apply the diff to a copy with `patch`-free logic: compare against what --fix writes.
+    let fixed = run(dir.path(), &["--fix", "--unsafe-fixes"], None);
+    assert!(
+        fixed.stderr.contains("applied"),
+        "--fix reports what it changed: {}",
+        fixed.stderr
+    );
+    let after_docker = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    let after_compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert_ne!(after_docker, dockerfile);
+    assert_ne!(after_compose, compose);
+    for (name, before, after) in [
+        ("Dockerfile", dockerfile, &after_docker),
+        ("compose.yaml", compose, &after_compose),
+    ] {
+        let expected = similar::TextDiff::from_lines(before, after.as_str())
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{name}"), &format!("b/{name}"))
+            .to_string();
+        assert!(
+            diff.stdout.contains(&expected),
+            "--diff for {name} differs from what --fix wrote:\n{}\n--- expected:\n{expected}",
+            diff.stdout
+        );
+    }
+    // Nothing is left to fix: a second --diff is empty.
+    let again = run(dir.path(), &["--diff", "--unsafe-fixes"], None);
+    assert_eq!(again.stdout, "", "{}", again.stdout);
+    assert_eq!(again.code, 0);
+}
+
+#[test]
+fn fix_counts_files_and_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/Dockerfile", "FROM alpine:3.20\nMAINTAINER me\n");
+    write(dir.path(), "b/Dockerfile", "FROM alpine:3.20\nMAINTAINER me\n");
+    let r = run(dir.path(), &["--fix", "--select", "DW2"], None);
+    assert!(r.stderr.contains("to 2 files"), "{}", r.stderr);
+}
+
+#[test]
+fn target_must_name_a_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20 AS build\nFROM alpine:3.20\n",
+    );
+    let r = run(dir.path(), &["--target", "biuld"], None);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stdout.contains("no stage named `biuld`"), "{}", r.stdout);
+    let r = run(dir.path(), &["--target", "BUILD", "--format", "json"], None);
+    assert_ne!(r.code, 2, "stage names compare case-insensitively: {}", r.stdout);
+}
+
+#[test]
+fn exit_zero_output_file_statistics_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\nRUN echo hi\n");
+    write(dir.path(), "big/Dockerfile", &"#".repeat(17 * 1024 * 1024));
+
+    let r = run(dir.path(), &[], None);
+    assert_eq!(r.code, 1);
+    let r = run(dir.path(), &["--exit-zero"], None);
+    assert_eq!(r.code, 0, "--exit-zero");
+
+    let r = run(dir.path(), &["-o", "report.json", "--format", "json"], None);
+    assert_eq!(r.stdout, "", "the report went to the file");
+    let report: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    assert!(has(&report, "DW101"));
+
+    let r = run(dir.path(), &["--statistics"], None);
+    let line = r.stdout.lines().find(|l| l.contains("DW101")).expect("a DW101 row");
+    assert!(line.trim_start().starts_with('1'), "{line}");
+    assert!(line.contains("final-stage-root") || line.contains("root"), "{line}");
+
+    let loud = run(dir.path(), &[], None);
+    assert!(
+        loud.stdout.contains("over the"),
+        "a warning about the huge file: {}",
+        loud.stdout
+    );
+    let quiet = run(dir.path(), &["--quiet"], None);
+    assert!(!quiet.stdout.contains("over the"), "{}", quiet.stdout);
+    assert!(quiet.stdout.contains("DW101"), "{}", quiet.stdout);
+    assert!(loud.stdout.len() > quiet.stdout.len());
+}
+
+#[test]
+fn extend_select_adds_opt_in_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nRUN adduser -D app\nUSER app\nHEALTHCHECK CMD [\"true\"]\n",
+    );
+    let opt_in = dockward_opt_in_rule();
+    let r = run(dir.path(), &["--format", "json"], None);
+    assert!(!has(&json(&r), &opt_in), "{}", r.stdout);
+    let r = run(dir.path(), &["--format", "json", "--extend-select", &opt_in], None);
+    assert!(has(&json(&r), &opt_in), "{}", r.stdout);
+    let r = run(dir.path(), &["--extend-select", "NOPE"], None);
+    assert_eq!(r.code, 2);
+}
+
+/// An opt-in rule that fires on a pinned-by-tag base image: digest pinning.
+fn dockward_opt_in_rule() -> String {
+    let out = dockward().args(["rules", "--format", "json"]).output().unwrap();
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["opt_in"] == true && r["name"].as_str().unwrap().contains("digest"))
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .expect("an opt-in digest rule")
+}

@@ -1,0 +1,17 @@
+//! dockward's one driver: for every kind of input, it runs the enabled rules on the models
+//! the inputs layer lowered, then applies the configuration (enabled rules, per-path
+//! ignores, severity overrides) and suppressions the same way; and it applies fixes until
+//! they converge, in memory first, so `--diff` shows exactly what `--fix` writes.
+//!
+//! `scan` uses it today; engine, image and guard commands will hand it their models too.
+
+mod compose;
+mod dockerfile;
+mod finish;
+pub mod fix;
+mod script;
+
+pub use compose::{ComposeInput, check_compose};
+pub use dockerfile::check_dockerfile;
+pub use finish::finish;
+pub use script::check_script;
