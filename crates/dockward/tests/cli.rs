@@ -1,19 +1,11 @@
 //! End-to-end tests of the `dockward` binary: what a user runs and what they get back.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
-fn dockward() -> Command {
-    Command::cargo_bin("dockward").unwrap()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+mod common;
+use common::{dockward, write};
 
 /// Runs `dockward scan --format json` in `dir` and returns the exit code and the report.
 fn scan_json(dir: &Path, extra: &[&str]) -> (i32, Value) {

@@ -2,20 +2,12 @@
 //! kinds by content, `--type`, standard input, exit codes for broken and special files,
 //! `--diff` equal to what `--fix` writes, `--target`, and the ruff/hadolint-style options.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
-fn dockward() -> Command {
-    Command::cargo_bin("dockward").unwrap()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+mod common;
+use common::{dockward, write};
 
 struct Run {
     code: i32,
