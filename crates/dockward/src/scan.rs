@@ -163,10 +163,13 @@ impl Cx<'_> {
             let check = |file: FileId, text: &str| self.check_single(target, file, text);
             match fix_file(&target.path, &text, mode, &check) {
                 Ok(Some(fixed)) => {
-                    if self.write(&mut result, std::slice::from_ref(&fixed)) {
+                    let written = self.write(&mut result, std::slice::from_ref(&fixed));
+                    if written {
                         text = fixed.after.clone();
                     }
-                    result.fixed.push(fixed);
+                    if self.options.diff || written {
+                        result.fixed.push(fixed);
+                    }
                 }
                 Ok(None) => {}
                 Err(message) => result.errors.push(run_error(&target.path, message, false)),

@@ -333,3 +333,58 @@ fn dockward_opt_in_rule() -> String {
         .map(|r| r["code"].as_str().unwrap().to_string())
         .expect("an opt-in digest rule")
 }
+
+/// A Compose project may reach files outside the scanned folder (`extends: file: ../…`):
+/// they are checked, never written.
+#[test]
+fn fix_writes_only_inside_the_named_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n";
+    write(dir.path(), "shared/base.yaml", base);
+    write(
+        dir.path(),
+        "proj/compose.yaml",
+        "services:\n  web:\n    extends:\n      file: ../shared/base.yaml\n      service: web\n",
+    );
+    let r = run(dir.path(), &["--fix", "--unsafe-fixes", "proj"], None);
+    assert_eq!(fs::read_to_string(dir.path().join("shared/base.yaml")).unwrap(), base);
+    assert!(r.stdout.contains("outside the paths named"), "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 2, "a refused write is an error");
+    // Named together, both may be written.
+    let r = run(dir.path(), &["--fix", "--unsafe-fixes", "proj", "shared"], None);
+    assert_ne!(
+        fs::read_to_string(dir.path().join("shared/base.yaml")).unwrap(),
+        base,
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+}
+
+#[test]
+fn fix_writes_through_links_and_keeps_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "real/Dockerfile", "FROM alpine:3.20\nMAINTAINER me\n");
+    let real = dir.path().join("real/Dockerfile");
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink(&real, dir.path().join("Dockerfile")).unwrap();
+    let r = run(dir.path(), &["--fix", "Dockerfile"], None);
+    assert!(r.stderr.contains("applied"), "{}{}", r.stdout, r.stderr);
+    let link = fs::symlink_metadata(dir.path().join("Dockerfile")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    assert!(!fs::read_to_string(&real).unwrap().contains("MAINTAINER"));
+    assert_eq!(fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o640);
+
+    // A file with two hard links is refused, not split.
+    write(dir.path(), "h/Dockerfile", "FROM alpine:3.20\nMAINTAINER me\n");
+    fs::hard_link(dir.path().join("h/Dockerfile"), dir.path().join("h/other")).unwrap();
+    let r = run(dir.path(), &["--fix", "h/Dockerfile"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("hard links"), "{}", r.stdout);
+    assert!(
+        fs::read_to_string(dir.path().join("h/other"))
+            .unwrap()
+            .contains("MAINTAINER")
+    );
+}
