@@ -161,6 +161,52 @@ fn split_host_port(rest: &str) -> (String, Option<u16>) {
     }
 }
 
+/// Keys dockerd reads only from its configuration file (they have no flag).
+const FILE_ONLY_KEYS: &[&str] = &[
+    "builder",
+    "default-address-pools",
+    "deprecated-key-path",
+    "features",
+    "min-api-version",
+    "proxies",
+    "runtimes",
+];
+
+/// Whether `key` is a setting dockerd knows (a flag's key or a file-only key).
+pub fn is_daemon_key(key: &str) -> bool {
+    FILE_ONLY_KEYS.contains(&key) || flags::is_flag_key(key)
+}
+
+impl DaemonSpec {
+    /// Whether a file is a Docker daemon configuration rather than another program's JSON
+    /// file that shares the name: it is empty, or most of its top-level keys are settings
+    /// dockerd knows. (Most, not all: a newer dockerd knows keys this list does not; and
+    /// not merely one, since generic names such as `debug` or `labels` are dockerd keys too.)
+    pub fn looks_like_docker_config(&self) -> bool {
+        let top: Vec<&DaemonKey> = self
+            .keys
+            .iter()
+            .filter(|k| k.origin == KeyOrigin::File && self.is_top_level(k))
+            .collect();
+        let known = top.iter().filter(|k| is_daemon_key(&k.name)).count();
+        top.is_empty() || known * 2 > top.len()
+    }
+
+    /// Members of an object value are listed after their key and inside its range.
+    fn is_top_level(&self, key: &DaemonKey) -> bool {
+        let Some((_, range)) = key.at.as_text() else {
+            return true;
+        };
+        !self.keys.iter().any(|outer| {
+            outer.origin == KeyOrigin::File
+                && outer
+                    .at
+                    .as_text()
+                    .is_some_and(|(_, r)| r != range && r.contains_range(range))
+        })
+    }
+}
+
 /// Where a key came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyOrigin {
@@ -679,6 +725,30 @@ mod tests {
         let (file, _) = lower_daemon_json(FileId(0), r#"{"runtimes": {"crun": {"path": "/usr/bin/crun"}}}"#);
         let flags = command_line("dockerd --add-runtime crun=/usr/bin/crun");
         assert!(merge_daemon(flags, file).conflicts.is_empty());
+    }
+
+    #[test]
+    fn docker_configs_are_told_from_other_json() {
+        for (json, docker) in [
+            ("{}", true),
+            (r#"{"log-driver": "local", "log-opts": {"max-size": "10m"}}"#, true),
+            (
+                r#"{"runtimes": {"nvidia": {"path": "nvidia-container-runtime"}}}"#,
+                true,
+            ),
+            (
+                r#"{"registry-mirrors": [], "icc": false, "some-future-key": true}"#,
+                true,
+            ),
+            (r#"{"debug": true, "port": 8080, "workers": 4}"#, false),
+            (
+                r#"{"name": "worker", "proxies": {"http-proxy": "x"}, "queue": "q"}"#,
+                false,
+            ),
+        ] {
+            let (spec, _) = lower_daemon_json(FileId(0), json);
+            assert_eq!(spec.looks_like_docker_config(), docker, "{json}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod build;
 pub mod compose;
 pub mod container;
 mod context;
+pub mod daemon;
 mod declare;
 mod meta;
 pub mod scripts;
@@ -39,6 +40,7 @@ pub fn all_rules() -> &'static [&'static RuleMeta] {
         all.extend(build::rules().map(|r| r.meta));
         all.extend(container::rules().map(|r| r.meta));
         all.extend(topology::rules().map(|r| r.meta));
+        all.extend(daemon::rules().map(|r| r.meta));
         all.sort_by_key(|r| r.code);
         all
     })

@@ -154,6 +154,11 @@ const FLAGS: &[Flag] = &[
     valued("userns-remap", None, "userns-remap"),
 ];
 
+/// Whether `key` is the `daemon.json` key of a dockerd flag.
+pub(crate) fn is_flag_key(key: &str) -> bool {
+    FLAGS.iter().any(|f| f.key == key)
+}
+
 /// Programs that run dockerd with the arguments that follow.
 const DOCKERD_PROGRAMS: &[&str] = &["dockerd", "dockerd-rootless.sh"];
 

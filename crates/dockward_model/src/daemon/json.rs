@@ -3,8 +3,9 @@
 //! dockerd decodes the file with Go's `encoding/json`, so the parser is set to be as strict:
 //! no comments, trailing commas, single-quoted strings, unquoted keys, hexadecimal or
 //! non-finite numbers. What dockerd would refuse (invalid JSON, a value of the wrong type)
-//! becomes a [`DaemonDiagnostic`] at the offending bytes, and the setting it concerns is
-//! `Unknown`, so no rule judges a file that would not load. An empty file is an empty
+//! becomes a [`DaemonDiagnostic`] at the offending bytes. A value of the wrong type leaves
+//! its setting `Unknown` (no rule judges a value dockerd would not accept); JSON that does
+//! not parse leaves every setting `Unknown`. An empty file is an empty
 //! configuration, as for dockerd; a UTF-8 byte order mark is skipped, as dockerd does.
 
 use super::{
