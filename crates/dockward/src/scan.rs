@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 /// keep both cores busy.
 const BATCH: usize = 256;
 
+/// Why a `daemon.json` found by name is left alone.
+const NOT_DOCKER_CONFIG: &str =
+    "skipped: not a Docker daemon configuration (most of its keys are not dockerd settings)";
+
 /// Standard input standing for a file (`dockward scan - --stdin-filename NAME`).
 pub struct Stdin {
     pub path: PathBuf,
@@ -114,15 +118,7 @@ impl Cx<'_> {
     fn scan_one(&self, target: &Target, sources: &SourceDb) -> FileResult {
         match target.kind {
             InputKind::Compose => self.scan_compose(target, sources),
-            InputKind::Dockerfile | InputKind::Script(_) => self.scan_single_file(target, sources),
-            InputKind::Daemon => FileResult {
-                errors: vec![run_error(
-                    &target.path,
-                    "skipped: daemon.json checks are not available in this version".to_string(),
-                    true,
-                )],
-                ..FileResult::default()
-            },
+            InputKind::Dockerfile | InputKind::Script(_) | InputKind::Daemon => self.scan_single_file(target, sources),
         }
     }
 
@@ -134,11 +130,14 @@ impl Cx<'_> {
         dockward_inputs::read_text(path, MAX_FILE_BYTES).map_err(|e| read_error(path, &e))
     }
 
-    /// Checks one file whose findings are all in that file: a Dockerfile or a script.
+    /// Checks one file whose findings are all in that file: a Dockerfile, a script or a
+    /// `daemon.json`. `Err` says why it could not be checked.
     fn check_single(&self, target: &Target, file: FileId, text: &str) -> Result<Vec<Finding>, String> {
         let settings = self.options.settings;
         match target.kind {
             InputKind::Script(kind) => Ok(dockward_driver::check_script(file, &target.path, text, kind, settings)),
+            InputKind::Daemon => dockward_driver::check_found_daemon_json(file, &target.path, text, settings)
+                .ok_or_else(|| NOT_DOCKER_CONFIG.to_string()),
             _ => dockward_driver::check_dockerfile(file, &target.path, text, settings, self.options.target),
         }
     }
@@ -180,6 +179,11 @@ impl Cx<'_> {
         if let Some(source) = sources.get(file) {
             match self.check_single(target, file, &source.text) {
                 Ok(findings) => result.findings = findings,
+                // Another program's `daemon.json` is not ours to judge: a note, not a failure.
+                Err(message) if message == NOT_DOCKER_CONFIG => {
+                    result.scanned = false;
+                    result.errors.push(run_error(&target.path, message, true));
+                }
                 Err(message) => result.errors.push(run_error(&target.path, message, false)),
             }
         }

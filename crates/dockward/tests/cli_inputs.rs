@@ -388,3 +388,38 @@ fn fix_writes_through_links_and_keeps_modes() {
             .contains("MAINTAINER")
     );
 }
+
+#[test]
+fn daemon_configurations_are_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "etc/docker/daemon.json",
+        "{\"hosts\": [\"tcp://0.0.0.0:2375\"]}\n",
+    );
+    // Another program's file with the same name: left alone, with a note.
+    write(
+        dir.path(),
+        "app/daemon.json",
+        "{\"name\": \"x\", \"port\": 8080, \"workers\": 4}\n",
+    );
+    // Named explicitly with another name: typed by content.
+    write(dir.path(), "prod.json", "{\"icc\": true, \"live-restore\": true}\n");
+    let r = run(dir.path(), &["--format", "json"], None);
+    let report = json(&r);
+    assert!(
+        found(&report).contains(&("DW701".to_string(), "etc/docker/daemon.json".to_string())),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !found(&report).iter().any(|(_, p)| p.starts_with("app/")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("not a Docker daemon configuration"), "{}", r.stdout);
+    assert_eq!(r.code, 1, "a critical finding fails the run");
+
+    let r = run(dir.path(), &["--format", "json", "prod.json"], None);
+    assert!(has(&json(&r), "DW704"), "{}", r.stdout);
+}

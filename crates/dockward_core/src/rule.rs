@@ -22,6 +22,8 @@ pub enum ModelKind {
     Container,
     /// A Compose project's services and networks.
     Topology,
+    /// How the Docker daemon is configured: `daemon.json`, dockerd flags.
+    Daemon,
     /// dockward's own inputs (syntax errors, suppressions).
     Meta,
 }

@@ -6,12 +6,14 @@
 //! `scan` uses it today; engine, image and guard commands will hand it their models too.
 
 mod compose;
+mod daemon;
 mod dockerfile;
 mod finish;
 pub mod fix;
 mod script;
 
 pub use compose::{ComposeInput, check_compose};
+pub use daemon::{check_daemon_json, check_found_daemon_json};
 pub use dockerfile::check_dockerfile;
 pub use finish::finish;
 pub use script::check_script;

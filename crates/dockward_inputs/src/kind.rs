@@ -61,34 +61,6 @@ pub fn kind_by_name(path: &Path, first_line: Option<&str>, markdown: bool) -> Op
     (markdown || !kind.is_opt_in()).then_some(InputKind::Script(kind))
 }
 
-/// Keys only a dockerd configuration has (a JSON object with one of them is `daemon.json`).
-const DAEMON_KEYS: [&str; 24] = [
-    "hosts",
-    "tls",
-    "tlsverify",
-    "tlscacert",
-    "icc",
-    "live-restore",
-    "userland-proxy",
-    "userns-remap",
-    "no-new-privileges",
-    "seccomp-profile",
-    "insecure-registries",
-    "registry-mirrors",
-    "log-driver",
-    "log-level",
-    "log-opts",
-    "iptables",
-    "ip-forward",
-    "storage-driver",
-    "data-root",
-    "exec-opts",
-    "default-ulimits",
-    "authorization-plugins",
-    "selinux-enabled",
-    "default-runtime",
-];
-
 /// Dockerfile instruction keywords: a file whose first instruction is one of them is a
 /// Dockerfile (or a fragment of one).
 const INSTRUCTIONS: [&str; 18] = [
@@ -176,13 +148,15 @@ fn is_directive(line: &str) -> bool {
     matches!(key.trim().to_ascii_lowercase().as_str(), "syntax" | "escape" | "check")
 }
 
-/// A JSON object with at least one key only dockerd's configuration uses. The text is
-/// already size-capped, and `serde_json` refuses nesting deeper than 128 levels.
+/// A JSON object most of whose top-level keys are dockerd settings (most, not one: generic
+/// names such as `debug` or `labels` are dockerd keys too). The text is already
+/// size-capped, and `serde_json` refuses nesting deeper than 128 levels.
 fn is_daemon_json(text: &str) -> bool {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) else {
         return false;
     };
-    map.keys().any(|k| DAEMON_KEYS.contains(&k.as_str()))
+    let known = map.keys().filter(|k| dockward_model::daemon::is_daemon_key(k)).count();
+    !map.is_empty() && known * 2 > map.len()
 }
 
 /// `Dockerfile`, `Containerfile` and their variants: a `Dockerfile`/`Containerfile` prefix

@@ -14,6 +14,13 @@
 //! crate produces and applies settings, suppressions and fixes.
 
 pub mod compose;
+/// `daemon.json` and dockerd command lines, lowered into `DaemonSpec` (the lowering lives
+/// beside the model; this is the inputs layer's door to it).
+pub mod daemon {
+    pub use dockward_model::daemon::{
+        DaemonDiagnostic, DaemonSpec, lower_daemon_json, lower_dockerd_args, merge_daemon,
+    };
+}
 pub mod discover;
 pub mod dockerfile;
 pub mod kind;

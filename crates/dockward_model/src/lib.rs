@@ -6,6 +6,7 @@ pub mod build;
 pub mod compose;
 pub mod compose_writer;
 pub mod container;
+pub mod daemon;
 pub mod image_ref;
 pub mod known;
 pub mod run_line;

@@ -8,6 +8,7 @@
 pub mod build;
 pub mod container;
 mod context;
+pub mod daemon;
 mod declare;
 mod meta;
 pub mod secrets;
@@ -37,6 +38,7 @@ pub fn all_rules() -> &'static [&'static RuleMeta] {
         all.extend(build::rules().map(|r| r.meta));
         all.extend(container::rules().map(|r| r.meta));
         all.extend(topology::rules().map(|r| r.meta));
+        all.extend(daemon::rules().map(|r| r.meta));
         all.sort_by_key(|r| r.code);
         all
     })

@@ -4,7 +4,10 @@
 mod common;
 
 use dockward_core::{FileId, Finding, Settings};
+use dockward_model::daemon::{lower_daemon_json, lower_dockerd_args, merge_daemon};
+use dockward_rules::daemon::check_daemon;
 use dockward_rules::{all_rules, doc_examples};
+use dockward_shell::split_words_lenient;
 use std::path::Path;
 
 /// `sh` examples are run lines: checked as a shell script.
@@ -42,6 +45,28 @@ fn check_yaml(text: &str, settings: &Settings) -> Vec<Finding> {
     })
 }
 
+/// `json` examples are daemon configurations, checked as a `daemon.json`; when the same
+/// (bad or good) side also shows a systemd unit (`ini`), the file is checked merged with the
+/// unit's last `ExecStart=` command line, as dockerd would read both.
+fn check_json(text: &str, unit: Option<&str>, settings: &Settings) -> Vec<Finding> {
+    let Some(unit) = unit else {
+        return dockward_driver::check_daemon_json(FileId(0), Path::new("daemon.json"), text, settings);
+    };
+    let exec_start = unit
+        .lines()
+        .rev()
+        .filter_map(|l| l.trim().strip_prefix("ExecStart="))
+        .find(|v| !v.trim().is_empty())
+        .expect("the unit example has an ExecStart= command line");
+    let flags =
+        lower_dockerd_args(FileId(1), &split_words_lenient(exec_start), &|r| r).expect("a dockerd command line");
+    let (file, errors) = lower_daemon_json(FileId(0), text);
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut findings = Vec::new();
+    check_daemon(&merge_daemon(flags, file), settings, &mut findings);
+    findings
+}
+
 #[test]
 fn documented_examples_behave_as_documented() {
     let mut checked = 0;
@@ -56,11 +81,16 @@ fn documented_examples_behave_as_documented() {
         let settings = common::only(rule.code);
         for example in examples
             .iter()
-            .filter(|e| e.lang == "dockerfile" || e.lang == "sh" || e.lang == "yaml")
+            .filter(|e| ["dockerfile", "sh", "yaml", "json"].contains(&e.lang.as_str()))
         {
+            let unit = examples
+                .iter()
+                .find(|u| u.lang == "ini" && u.bad == example.bad)
+                .map(|u| u.code.as_str());
             let findings = match example.lang.as_str() {
                 "sh" => check_sh(&example.code, &settings),
                 "yaml" => check_yaml(&example.code, &settings),
+                "json" => check_json(&example.code, unit, &settings),
                 _ => common::check(&example.code, &settings),
             };
             let fired = findings.iter().any(|f| f.rule.code == rule.code);
@@ -108,7 +138,11 @@ fn every_rule_documents_its_sections() {
         for reference in rule.references {
             let (scheme, id) = reference.split_once(':').expect("scheme:id");
             assert!(
-                ["cis", "cwe", "hadolint", "trivy", "checkov", "kics", "dockle"].contains(&scheme) && !id.is_empty(),
+                [
+                    "cis", "cis-1.6", "cwe", "hadolint", "trivy", "checkov", "kics", "dockle"
+                ]
+                .contains(&scheme)
+                    && !id.is_empty(),
                 "{}: bad reference `{reference}`",
                 rule.code
             );
