@@ -25,6 +25,7 @@
 //! Errors carry the byte range of the offending value so the CLI can show a code frame into
 //! the configuration file.
 
+use crate::ids::{self, Resolution};
 use crate::{RuleMeta, Severity, TextRange};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -89,14 +90,40 @@ pub struct Selector(String);
 impl Selector {
     pub fn matches(&self, rule: &RuleMeta) -> bool {
         let s = self.0.as_str();
-        s.eq_ignore_ascii_case("ALL")
-            || (s.len() >= 2 && rule.code.len() >= s.len() && rule.code[..s.len()].eq_ignore_ascii_case(s))
-            || rule.answers_to(s)
+        s.eq_ignore_ascii_case("ALL") || self.matches_code_prefix(rule) || rule.answers_to(s)
     }
 
-    /// Whether this selector names any rule of `rules` (to reject typos).
-    fn matches_any(&self, rules: &[&'static RuleMeta]) -> bool {
-        rules.iter().any(|r| self.matches(r))
+    /// Checks that this selector names a rule of `rules` (a typo would otherwise silently
+    /// select nothing) and names it without ambiguity: a CIS id without a version whose
+    /// readings differ, or a bare number that several rules cite as a CWE, must be spelled
+    /// out rather than guessed at.
+    fn validate(&self, rules: &[&'static RuleMeta]) -> Result<(), String> {
+        let s = self.0.as_str();
+        if s.eq_ignore_ascii_case("ALL") || rules.iter().any(|r| self.matches_code_prefix(r)) {
+            return Ok(());
+        }
+        match ids::resolve(s, rules) {
+            Resolution::Rules { .. } => Ok(()),
+            Resolution::Ambiguous(readings) => {
+                let spelled: Vec<String> = readings
+                    .iter()
+                    .map(|r| {
+                        let codes: Vec<&str> = r.rules.iter().map(|r| r.code).collect();
+                        format!("`{}` ({})", r.id, codes.join(", "))
+                    })
+                    .collect();
+                Err(format!("`{s}` is ambiguous; write {}", spelled.join(" or ")))
+            }
+            Resolution::NoRule { reason } => Err(match reason {
+                Some(reason) => format!("`{s}` names no dockward rule: {reason}"),
+                None => format!("`{s}` names no dockward rule"),
+            }),
+        }
+    }
+
+    fn matches_code_prefix(&self, rule: &RuleMeta) -> bool {
+        let s = self.0.as_str();
+        s.len() >= 2 && rule.code.len() >= s.len() && rule.code[..s.len()].eq_ignore_ascii_case(s)
     }
 }
 
@@ -155,11 +182,7 @@ impl Settings {
             list.iter()
                 .map(|s| {
                     let sel = Selector(s.get_ref().trim().to_string());
-                    if sel.matches_any(rules) {
-                        Ok(sel)
-                    } else {
-                        Err(err(span(s), format!("`{}` names no dockward rule", s.get_ref())))
-                    }
+                    sel.validate(rules).map(|()| sel).map_err(|m| err(span(s), m))
                 })
                 .collect()
         };
@@ -215,11 +238,7 @@ impl Settings {
             list.iter()
                 .map(|s| {
                     let sel = Selector(s.trim().to_string());
-                    if sel.matches_any(rules) {
-                        Ok(sel)
-                    } else {
-                        Err(format!("`{s}` names no dockward rule"))
-                    }
+                    sel.validate(rules).map(|()| sel)
                 })
                 .collect()
         };
@@ -355,6 +374,43 @@ mod tests {
         assert_eq!(e.range.unwrap().slice(text), "\"severe\"");
         let e = parse("[rulez]\n").unwrap_err();
         assert!(e.message.contains("rulez") && e.range.is_some(), "{e:?}");
+    }
+
+    #[test]
+    fn selectors_take_every_id_form_but_refuse_to_guess() {
+        // Older CIS numbering, as the rules' metadata writes it: v1.6 5.5 and v1.6 5.4.
+        static PRIVILEGED: RuleMeta = RuleMeta {
+            code: "DW301",
+            references: &["cis:5.4", "cwe:250", "trivy:DS-0002"],
+            ..B
+        };
+        static CAPS: RuleMeta = RuleMeta {
+            code: "DW303",
+            references: &["cis:5.3", "cwe:250"],
+            ..B
+        };
+        let rules: &[&RuleMeta] = &[&PRIVILEGED, &CAPS];
+        let parse = |text: &str| Settings::parse(Path::new("/p/dockward.toml"), text, rules);
+        let s = parse("[rules]\nextend-select = [\"cis-1.6:5.5\", \"AVD-DS-0002\"]\n").unwrap();
+        assert!(s.is_enabled(&PRIVILEGED) && !s.is_enabled(&CAPS));
+        let s = parse("[rules]\nextend-select = [\"cwe:250\"]\n").unwrap();
+        assert!(s.is_enabled(&PRIVILEGED) && s.is_enabled(&CAPS));
+
+        let text = "[rules]\nignore = [\"DW301\", \"cis:5.4\"]\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.range.unwrap().slice(text), "\"cis:5.4\"");
+        assert!(
+            e.message.contains("`cis-1.6:5.4` (DW303)") && e.message.contains("`cis-1.5:5.4` (DW301)"),
+            "{}",
+            e.message
+        );
+        let e = parse("[rules]\nignore = [\"250\"]\n").unwrap_err();
+        assert!(e.message.contains("`cwe:250`"), "{}", e.message);
+        let mut s = Settings::default();
+        let e = s
+            .apply_command_line(&[], &["cis-1.9:5.5".to_string()], rules)
+            .unwrap_err();
+        assert!(e.contains("v1.2 to v1.6"), "{e}");
     }
 
     #[test]
