@@ -11,7 +11,7 @@
 //! - a CIS Docker Benchmark id: `cis-1.6:5.5` (what dockward cites), `cis-1.5:5.4` (the
 //!   older numbering), or without a version (`cis:5.4`, `5.4`), which is ambiguous.
 //!
-//! Everything compares without case and without allocating: selectors and pragmas are
+//! Matching compares without case and without allocating: selectors and pragmas are
 //! matched against every rule for every file.
 //!
 //! # CIS numbering
@@ -31,7 +31,7 @@ const BARE_CIS_IN_REFERENCES: CisNumbering = CisNumbering::V1_5;
 
 /// A CIS Docker Benchmark recommendation number such as `5.5` or `1.1.1`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct CisItem {
+struct CisItem {
     parts: [u16; 3],
     len: u8,
 }
@@ -370,7 +370,10 @@ impl<'a> Query<'a> {
             }
             Query::Peer(peer) => cites(rule, peer),
             Query::Number(n) => cites(rule, PeerId::cwe(n)),
-            Query::BareCis(item) => bare_cis_readings(item).into_iter().flatten().any(|p| cites(rule, p)),
+            Query::BareCis(item) => {
+                let (v16, older) = bare_cis_readings(item);
+                cites(rule, v16) || older.is_some_and(|older| cites(rule, older))
+            }
             Query::Unmapped(_) => false,
         }
     }
@@ -382,10 +385,10 @@ fn cites(rule: &RuleMeta, peer: PeerId<'_>) -> bool {
         .any(|reference| parse_reference(reference) == Some(peer))
 }
 
-/// A bare CIS id read as v1.6, then as v1.2–v1.5 when that reads differently.
-fn bare_cis_readings(item: CisItem) -> [Option<PeerId<'static>>; 2] {
+/// A bare CIS id read as v1.6, and as v1.2–v1.5 when that reads differently.
+fn bare_cis_readings(item: CisItem) -> (PeerId<'static>, Option<PeerId<'static>>) {
     let older = item.to_v16(CisNumbering::V1_5).filter(|&v16| v16 != item);
-    [Some(PeerId::cis(item)), older.map(PeerId::cis)]
+    (PeerId::cis(item), older.map(PeerId::cis))
 }
 
 /// Whether `id` names `rule` (see the module documentation for the forms).
@@ -467,9 +470,7 @@ pub fn resolve<'r>(id: &str, rules: &[&'r RuleMeta]) -> Resolution<'r> {
             )
         }
         Query::BareCis(item) => {
-            let [Some(v16), older] = bare_cis_readings(item) else {
-                unreachable!("the v1.6 reading is always there")
-            };
+            let (v16, older) = bare_cis_readings(item);
             let Some(older) = older else {
                 // Sections numbered alike in every version: no ambiguity.
                 return found(citing(v16), format!("no dockward rule cites CIS {item}"), None);
