@@ -54,6 +54,8 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
     if let Some(fail_on) = args.fail_on {
         settings.fail_on = severity_of(fail_on);
     }
+    // Shared with the folder walker's threads (for `exclude`).
+    let settings = std::sync::Arc::new(settings);
     let forced = args.input_type.map(cli::InputTypeArg::as_str);
 
     // Standard input stands for one file: its kind comes from --type, the name given with
@@ -86,10 +88,12 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
     if roots.is_empty() && stdin.is_none() {
         roots.push(".".into());
     }
+    let excluding = std::sync::Arc::clone(&settings);
+    let is_excluded: dockward_inputs::ExcludeFn = std::sync::Arc::new(move |path| excluding.is_excluded(path));
     let discover_options = dockward_inputs::DiscoverOptions {
         markdown: args.markdown,
         forced,
-        is_excluded: None, // MERGE: exclude from settings
+        is_excluded: Some(is_excluded),
     };
     let (mut targets, discover_errors) = dockward_inputs::discover(&roots, &discover_options);
     let mut early_errors: Vec<RunError> = discover_errors
@@ -301,6 +305,7 @@ fn load_settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
     settings
         .extend_selection(&args.extend_select, rules)
         .map_err(command_line)?;
+    settings.extend_exclude(&args.exclude).map_err(command_line)?;
     Ok(settings)
 }
 

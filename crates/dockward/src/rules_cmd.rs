@@ -2,6 +2,7 @@
 
 use crate::cli::ListFormat;
 use dockward_core::RuleMeta;
+use dockward_core::ids::{self, Resolution};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -61,18 +62,121 @@ pub fn list(format: ListFormat) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `dockward rule ID`: explains the one rule `id` names; lists them when it names several
+/// (a CIS or CWE id shared by rules) or can be read several ways (a CIS id without a
+/// version); exits 2 with the nearest codes and names when it names none.
 pub fn explain(id: &str) -> ExitCode {
     let rules = dockward_rules::all_rules();
-    let Some(rule) = rules
+    match ids::resolve(id, rules) {
+        Resolution::Rules { rules: found, note } => {
+            if let Some(note) = note {
+                eprintln!("note: {note}");
+            }
+            if let [rule] = found.as_slice() {
+                print!("{}", render(rule));
+            } else {
+                println!("`{}` names {} rules:\n", id.trim(), found.len());
+                print!("{}", rule_lines(&found));
+                println!("\n`dockward rule CODE` explains one.");
+            }
+            ExitCode::SUCCESS
+        }
+        Resolution::Ambiguous(readings) => {
+            if let [reading] = readings.as_slice() {
+                println!(
+                    "`{}` alone is too vague to pick a rule; as `{}` ({}) it names {} rules:\n",
+                    id.trim(),
+                    reading.id,
+                    reading.meaning,
+                    reading.rules.len()
+                );
+                print!("{}", rule_lines(&reading.rules));
+            } else {
+                println!(
+                    "`{}` can be read {} ways, which name different rules; spell out the one you mean:",
+                    id.trim(),
+                    readings.len()
+                );
+                for reading in &readings {
+                    println!("\n`{}`, {}:", reading.id, reading.meaning);
+                    print!("{}", rule_lines(&reading.rules));
+                }
+            }
+            println!("\n`dockward rule CODE` explains one.");
+            ExitCode::SUCCESS
+        }
+        Resolution::NoRule { reason } => {
+            // A code prefix (`DW3`) is not an id, but selectors accept it, and listing the
+            // rules it starts is what someone typing it wants.
+            let prefix = id.trim();
+            let by_prefix: Vec<&RuleMeta> = rules
+                .iter()
+                .copied()
+                .filter(|r| {
+                    prefix.len() >= 3
+                        && r.code
+                            .get(..prefix.len())
+                            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+                })
+                .collect();
+            if !by_prefix.is_empty() {
+                println!("`{prefix}` starts the codes of {} rules:\n", by_prefix.len());
+                print!("{}", rule_lines(&by_prefix));
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: no rule answers to `{prefix}`");
+            if let Some(reason) = reason {
+                eprintln!("  {reason}");
+            } else {
+                let near = nearest(prefix, rules);
+                if !near.is_empty() {
+                    eprintln!("  did you mean {}?", near.join(", "));
+                }
+            }
+            eprintln!("  `dockward rules` lists every rule with its references");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// One line per rule: code, name, summary.
+fn rule_lines(rules: &[&RuleMeta]) -> String {
+    rules
         .iter()
-        .find(|r| r.code.eq_ignore_ascii_case(id))
-        .or_else(|| rules.iter().find(|r| r.answers_to(id)))
-    else {
-        eprintln!("error: no rule answers to `{id}`; `dockward rules` lists them");
-        return ExitCode::from(2);
-    };
-    print!("{}", render(rule));
-    ExitCode::SUCCESS
+        .map(|r| format!("  {:<6} {:<44} {}\n", r.code, r.name, r.summary))
+        .collect()
+}
+
+/// Codes and names within a small edit distance of `id` (typos: `DW1O1`,
+/// `privileged-containr`), nearest first, at most three. Peer ids are left out on purpose:
+/// `DL3003` is one digit from `DL3002` but a different check.
+fn nearest(id: &str, rules: &[&RuleMeta]) -> Vec<String> {
+    let id = id.to_ascii_lowercase();
+    let budget = (id.chars().count() / 4).max(1);
+    let mut near: Vec<(usize, &str)> = rules
+        .iter()
+        .flat_map(|r| [r.code, r.name])
+        .map(|candidate| (edit_distance(&id, &candidate.to_ascii_lowercase()), candidate))
+        .filter(|&(d, _)| d <= budget)
+        .collect();
+    near.sort();
+    near.into_iter().take(3).map(|(_, c)| format!("`{c}`")).collect()
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// The text `dockward rule` prints; also what docs/rules/*.md hold.
@@ -98,4 +202,25 @@ pub fn render(rule: &RuleMeta) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_character_edits() {
+        assert_eq!(edit_distance("dw101", "dw101"), 0);
+        assert_eq!(edit_distance("dw1o1", "dw101"), 1);
+        assert_eq!(edit_distance("privileged-containr", "privileged-container"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn suggestions_are_codes_and_names_never_peer_ids() {
+        let rules = dockward_rules::all_rules();
+        assert_eq!(nearest("DW1O1", rules)[0], "`DW101`");
+        assert_eq!(nearest("privileged-containr", rules), ["`privileged-container`"]);
+        assert!(nearest("DL3003", rules).is_empty());
+    }
 }

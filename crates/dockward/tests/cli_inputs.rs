@@ -423,3 +423,39 @@ fn daemon_configurations_are_scanned() {
     let r = run(dir.path(), &["--format", "json", "prod.json"], None);
     assert!(has(&json(&r), "DW704"), "{}", r.stdout);
 }
+
+#[test]
+fn exclude_from_configuration_and_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\nRUN echo\n");
+    write(dir.path(), "vendor/lib/Dockerfile", "FROM alpine:3.20\nRUN echo\n");
+    write(dir.path(), "deploy.sh", "docker run --privileged alpine:3\n");
+    write(dir.path(), "dockward.toml", "exclude = [\"vendor/\"]\n");
+    let paths = |r: &Run| -> Vec<String> {
+        let mut p: Vec<String> = found(&json(r)).into_iter().map(|(_, p)| p).collect();
+        p.sort();
+        p.dedup();
+        p
+    };
+    // Not --isolated here: the configuration is the point.
+    let scan = |args: &[&str]| {
+        let out = dockward()
+            .current_dir(dir.path())
+            .arg("scan")
+            .args(["--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    assert_eq!(paths(&scan(&[])), ["Dockerfile", "deploy.sh"]);
+    assert_eq!(paths(&scan(&["--exclude", "*.sh"])), ["Dockerfile"]);
+    // A file named explicitly is scanned even when a pattern matches it.
+    assert_eq!(paths(&scan(&["vendor/lib/Dockerfile"])), ["vendor/lib/Dockerfile"]);
+    let bad = scan(&["--exclude", "!x"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}

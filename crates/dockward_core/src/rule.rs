@@ -56,17 +56,11 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// Whether `id` names this rule: its code, its name, or a peer id in its references
-    /// (`DL3002`, `CKV_DOCKER_3`, `DS-0002`, `DS002`), compared without case.
+    /// Whether `id` names this rule: its code, its name, or a peer, CWE or CIS id in its
+    /// references, in any of the forms [`crate::ids`] reads (`DL3002`, `DS002`,
+    /// `AVD-DS-0002`, `cis-1.6:5.5`…), compared without case.
     pub fn answers_to(&self, id: &str) -> bool {
-        let id = id.trim();
-        if id.eq_ignore_ascii_case(self.code) || id.eq_ignore_ascii_case(self.name) {
-            return true;
-        }
-        self.references.iter().any(|reference| {
-            let peer_id = reference.split_once(':').map_or(*reference, |(_, id)| id);
-            peer_id.eq_ignore_ascii_case(id) || same_trivy_id(peer_id, id)
-        })
+        crate::ids::answers_to(self, id)
     }
 
     /// The peer ids of one scheme (`"hadolint"` → `["DL3002"]`).
@@ -76,16 +70,6 @@ impl RuleMeta {
             (s == scheme).then_some(id)
         })
     }
-}
-
-/// trivy writes `DS-0002` in its docs and `DS002` in its ids; accept both. Runs for every
-/// rule and selector on every file, so it compares numbers without allocating.
-fn same_trivy_id(reference: &str, id: &str) -> bool {
-    let number = |s: &str| -> Option<u32> {
-        let rest = s.get(..2).filter(|p| p.eq_ignore_ascii_case("DS")).map(|_| &s[2..])?;
-        rest.strip_prefix('-').unwrap_or(rest).parse().ok()
-    };
-    reference.starts_with("DS-") && number(reference).is_some_and(|n| number(id) == Some(n))
 }
 
 #[cfg(test)]
@@ -115,6 +99,7 @@ mod tests {
             "CKV_DOCKER_3",
             "DS-0002",
             "DS002",
+            "AVD-DS-0002",
         ] {
             assert!(META.answers_to(id), "{id}");
         }

@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! fail-on = "high"
+//! exclude = ["vendor", "tests/fixtures/"]   # never scanned; patterns as for per-path-ignores
 //!
 //! [rules]
 //! select = ["ALL"]            # codes, prefixes (`DW1`), names; default: every rule not opt-in
@@ -22,13 +23,21 @@
 //! allowed-capabilities = ["NET_BIND_SERVICE"]
 //! ```
 //!
+//! Path patterns (`exclude`, `[per-path-ignores]`) read like `.gitignore` lines, relative to
+//! the folder of the configuration file: a pattern without a `/` (`vendor`, `*.j2`) matches
+//! at any depth, one with a `/` is anchored there (a leading `/` only anchors), a trailing `/`
+//! matches only folders, `*` does not cross a `/` while `**` does, and a pattern that matches
+//! a folder matches everything in it. Negation (`!pattern`) is not supported.
+//!
 //! Errors carry the byte range of the offending value so the CLI can show a code frame into
 //! the configuration file.
 
+use crate::ids::{self, Resolution};
 use crate::{RuleMeta, Severity, TextRange};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use serde_spanned::Spanned;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -46,6 +55,8 @@ pub struct ConfigError {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     fail_on: Option<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
     #[serde(default)]
     rules: RawRules,
     #[serde(default)]
@@ -89,14 +100,116 @@ pub struct Selector(String);
 impl Selector {
     pub fn matches(&self, rule: &RuleMeta) -> bool {
         let s = self.0.as_str();
-        s.eq_ignore_ascii_case("ALL")
-            || (s.len() >= 2 && rule.code.len() >= s.len() && rule.code[..s.len()].eq_ignore_ascii_case(s))
-            || rule.answers_to(s)
+        s.eq_ignore_ascii_case("ALL") || self.matches_code_prefix(rule) || rule.answers_to(s)
     }
 
-    /// Whether this selector names any rule of `rules` (to reject typos).
-    fn matches_any(&self, rules: &[&'static RuleMeta]) -> bool {
-        rules.iter().any(|r| self.matches(r))
+    /// Checks that this selector names a rule of `rules` (a typo would otherwise silently
+    /// select nothing) and names it without ambiguity: a CIS id without a version whose
+    /// readings differ, or a bare number that several rules cite as a CWE, must be spelled
+    /// out rather than guessed at.
+    fn validate(&self, rules: &[&'static RuleMeta]) -> Result<(), String> {
+        let s = self.0.as_str();
+        if s.eq_ignore_ascii_case("ALL") || rules.iter().any(|r| self.matches_code_prefix(r)) {
+            return Ok(());
+        }
+        match ids::resolve(s, rules) {
+            Resolution::Rules { .. } => Ok(()),
+            Resolution::Ambiguous(readings) => {
+                let spelled: Vec<String> = readings
+                    .iter()
+                    .map(|r| {
+                        let codes: Vec<&str> = r.rules.iter().map(|r| r.code).collect();
+                        format!("`{}` ({})", r.id, codes.join(", "))
+                    })
+                    .collect();
+                Err(format!("`{s}` is ambiguous; write {}", spelled.join(" or ")))
+            }
+            Resolution::NoRule { reason } => Err(match reason {
+                Some(reason) => format!("`{s}` names no dockward rule: {reason}"),
+                None => format!("`{s}` names no dockward rule"),
+            }),
+        }
+    }
+
+    fn matches_code_prefix(&self, rule: &RuleMeta) -> bool {
+        let s = self.0.as_str();
+        s.len() >= 2 && rule.code.len() >= s.len() && rule.code[..s.len()].eq_ignore_ascii_case(s)
+    }
+}
+
+/// Compiled `.gitignore`-like path patterns (see the module documentation).
+#[derive(Debug, Default)]
+struct PathPatterns {
+    /// The patterns as written.
+    sources: Vec<String>,
+    /// Patterns that match files and folders.
+    any: GlobSet,
+    /// Patterns written with a trailing `/`: folders only.
+    folders: GlobSet,
+}
+
+impl PathPatterns {
+    fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+        let mut sources = Vec::new();
+        let mut any = GlobSetBuilder::new();
+        let mut folders = GlobSetBuilder::new();
+        for source in patterns {
+            let pattern = source.trim();
+            if pattern.is_empty() {
+                return Err("an empty path pattern matches nothing".to_string());
+            }
+            if pattern.starts_with('!') {
+                return Err(format!(
+                    "`{pattern}`: negated patterns are not supported; narrow the patterns instead"
+                ));
+            }
+            let (pattern, folder_only) = match pattern.strip_suffix('/') {
+                Some(rest) => (rest, true),
+                None => (pattern, false),
+            };
+            // A `/` at the start or in the middle anchors the pattern at the root, as in
+            // .gitignore; without one it matches at any depth.
+            let anchored = pattern.contains('/');
+            let pattern = pattern.trim_start_matches('/');
+            let builder = if folder_only { &mut folders } else { &mut any };
+            let mut add = |glob: &str| -> Result<(), String> {
+                let glob = GlobBuilder::new(glob)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                builder.add(glob);
+                Ok(())
+            };
+            add(pattern)?;
+            if !anchored {
+                add(&format!("**/{pattern}"))?;
+            }
+            sources.push(source.to_string());
+        }
+        Ok(Self {
+            sources,
+            any: any.build().map_err(|e| e.to_string())?,
+            folders: folders.build().map_err(|e| e.to_string())?,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
+    /// Whether `relative` (the path relative to the root; `path` is the same path as given,
+    /// to ask the file system whether it is a folder) or a folder that holds it matches.
+    fn matches(&self, relative: &Path, path: &Path) -> bool {
+        if self.any.is_match(relative) {
+            return true;
+        }
+        // Every ancestor of the path is a folder, so folder-only patterns apply to them.
+        let mut ancestors = relative.ancestors().skip(1);
+        if ancestors.any(|dir| !dir.as_os_str().is_empty() && (self.any.is_match(dir) || self.folders.is_match(dir))) {
+            return true;
+        }
+        // Only a folder-only pattern that matches the path itself needs the file system.
+        !self.folders.is_empty() && self.folders.is_match(relative) && path.is_dir()
     }
 }
 
@@ -105,11 +218,7 @@ fn command_line_selectors(list: &[String], rules: &[&'static RuleMeta]) -> Resul
     list.iter()
         .map(|s| {
             let sel = Selector(s.trim().to_string());
-            if sel.matches_any(rules) {
-                Ok(sel)
-            } else {
-                Err(format!("`{s}` names no dockward rule"))
-            }
+            sel.validate(rules).map(|()| sel)
         })
         .collect()
 }
@@ -126,7 +235,8 @@ pub struct Settings {
     extend_select: Vec<Selector>,
     ignore: Vec<Selector>,
     severity: Vec<(Selector, Severity)>,
-    per_path: Vec<(GlobSet, Vec<Selector>)>,
+    per_path: Vec<(PathPatterns, Vec<Selector>)>,
+    exclude: PathPatterns,
     pub trusted_registries: Vec<String>,
     pub allowed_capabilities: Vec<String>,
 }
@@ -142,6 +252,7 @@ impl Default for Settings {
             ignore: Vec::new(),
             severity: Vec::new(),
             per_path: Vec::new(),
+            exclude: PathPatterns::default(),
             trusted_registries: Vec::new(),
             allowed_capabilities: Vec::new(),
         }
@@ -169,11 +280,7 @@ impl Settings {
             list.iter()
                 .map(|s| {
                     let sel = Selector(s.get_ref().trim().to_string());
-                    if sel.matches_any(rules) {
-                        Ok(sel)
-                    } else {
-                        Err(err(span(s), format!("`{}` names no dockward rule", s.get_ref())))
-                    }
+                    sel.validate(rules).map(|()| sel).map_err(|m| err(span(s), m))
                 })
                 .collect()
         };
@@ -195,18 +302,15 @@ impl Settings {
             settings.severity.push((sel, parse_severity(severity)?));
         }
         for (pattern, codes) in &raw.per_path_ignores {
-            let glob = Glob::new(pattern.get_ref()).map_err(|e| err(span(pattern), e.to_string()))?;
-            // A pattern without a slash matches at any depth, as in .gitignore.
-            let mut builder = GlobSetBuilder::new();
-            builder.add(glob);
-            if !pattern.get_ref().contains('/') {
-                builder.add(
-                    Glob::new(&format!("**/{}", pattern.get_ref())).map_err(|e| err(span(pattern), e.to_string()))?,
-                );
-            }
-            let set = builder.build().map_err(|e| err(span(pattern), e.to_string()))?;
-            settings.per_path.push((set, selectors(codes)?));
+            let patterns = PathPatterns::new([pattern.get_ref().as_str()]).map_err(|m| err(span(pattern), m))?;
+            settings.per_path.push((patterns, selectors(codes)?));
         }
+        // Each pattern is checked alone first, so that an error points at the one at fault.
+        for pattern in &raw.exclude {
+            PathPatterns::new([pattern.get_ref().as_str()]).map_err(|m| err(span(pattern), m))?;
+        }
+        settings.exclude =
+            PathPatterns::new(raw.exclude.iter().map(|p| p.get_ref().as_str())).map_err(|m| err(None, m))?;
         settings.trusted_registries = raw.image.trusted_registries;
         settings.allowed_capabilities = raw
             .runtime
@@ -266,11 +370,51 @@ impl Settings {
         if self.per_path.is_empty() {
             return false;
         }
-        let relative = path.strip_prefix(&self.root).unwrap_or(path);
-        let relative = relative.strip_prefix(".").unwrap_or(relative);
+        let relative = self.relative(path);
         self.per_path
             .iter()
-            .any(|(globs, sels)| globs.is_match(relative) && sels.iter().any(|s| s.matches(rule)))
+            .any(|(patterns, sels)| sels.iter().any(|s| s.matches(rule)) && patterns.matches(&relative, path))
+    }
+
+    /// Whether `path` (a file or a folder) is excluded from scanning by `exclude` in the
+    /// configuration or [`Settings::extend_exclude`]. A folder's exclusion covers
+    /// everything in it, so discovery may skip an excluded folder without descending.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.matches(&self.relative(path), path)
+    }
+
+    /// Adds exclusion patterns (`--exclude` on the command line) to those of the
+    /// configuration; they are read the same way, relative to [`Settings::root`]. On error
+    /// nothing is added.
+    pub fn extend_exclude(&mut self, patterns: &[String]) -> Result<(), String> {
+        let all = self.exclude.sources.iter().chain(patterns).map(String::as_str);
+        self.exclude = PathPatterns::new(all)?;
+        Ok(())
+    }
+
+    /// The exclusion patterns in force, as written.
+    pub fn exclude_patterns(&self) -> &[String] {
+        &self.exclude.sources
+    }
+
+    /// `path` relative to [`Settings::root`], which path patterns are written against. A
+    /// path outside the root is returned whole, so that unanchored patterns still apply.
+    fn relative(&self, path: &Path) -> PathBuf {
+        // Discovery hands out paths as the user typed them (relative to the current
+        // folder), while a discovered configuration's root is absolute: compare like with
+        // like.
+        let absolute = |p: &Path| std::env::current_dir().map_or_else(|_| p.to_path_buf(), |cwd| cwd.join(p));
+        let (path, root): (Cow<'_, Path>, Cow<'_, Path>) = match (path.is_absolute(), self.root.is_absolute()) {
+            (false, true) => (Cow::Owned(absolute(path)), Cow::Borrowed(&self.root)),
+            (true, false) => (Cow::Borrowed(path), Cow::Owned(absolute(&self.root))),
+            _ => (Cow::Borrowed(path), Cow::Borrowed(&self.root)),
+        };
+        let without_dot = |p: &'_ Path| -> PathBuf { p.strip_prefix(".").unwrap_or(p).to_path_buf() };
+        let (path, root) = (without_dot(&path), without_dot(&root));
+        match path.strip_prefix(&root) {
+            Ok(relative) => relative.to_path_buf(),
+            Err(_) => path,
+        }
     }
 
     /// The severity configured for `rule`, if the configuration overrides it.
@@ -364,6 +508,129 @@ mod tests {
         assert_eq!(e.range.unwrap().slice(text), "\"severe\"");
         let e = parse("[rulez]\n").unwrap_err();
         assert!(e.message.contains("rulez") && e.range.is_some(), "{e:?}");
+    }
+
+    #[test]
+    fn selectors_take_every_id_form_but_refuse_to_guess() {
+        // Older CIS numbering, as the rules' metadata writes it: v1.6 5.5 and v1.6 5.4.
+        static PRIVILEGED: RuleMeta = RuleMeta {
+            code: "DW301",
+            references: &["cis:5.4", "cwe:250", "trivy:DS-0002"],
+            ..B
+        };
+        static CAPS: RuleMeta = RuleMeta {
+            code: "DW303",
+            references: &["cis:5.3", "cwe:250"],
+            ..B
+        };
+        let rules: &[&RuleMeta] = &[&PRIVILEGED, &CAPS];
+        let parse = |text: &str| Settings::parse(Path::new("/p/dockward.toml"), text, rules);
+        let s = parse("[rules]\nextend-select = [\"cis-1.6:5.5\", \"AVD-DS-0002\"]\n").unwrap();
+        assert!(s.is_enabled(&PRIVILEGED) && !s.is_enabled(&CAPS));
+        let s = parse("[rules]\nextend-select = [\"cwe:250\"]\n").unwrap();
+        assert!(s.is_enabled(&PRIVILEGED) && s.is_enabled(&CAPS));
+
+        let text = "[rules]\nignore = [\"DW301\", \"cis:5.4\"]\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.range.unwrap().slice(text), "\"cis:5.4\"");
+        assert!(
+            e.message.contains("`cis-1.6:5.4` (DW303)") && e.message.contains("`cis-1.5:5.4` (DW301)"),
+            "{}",
+            e.message
+        );
+        let e = parse("[rules]\nignore = [\"250\"]\n").unwrap_err();
+        assert!(e.message.contains("`cwe:250`"), "{}", e.message);
+        let mut s = Settings::default();
+        let e = s
+            .apply_command_line(&[], &["cis-1.9:5.5".to_string()], rules)
+            .unwrap_err();
+        assert!(e.contains("v1.2 to v1.6"), "{e}");
+    }
+
+    #[test]
+    fn exclude_patterns_read_like_gitignore_lines() {
+        let s = parse(
+            "exclude = [\"vendor\", \"tests/fixtures/\", \"/build\", \"*.j2\", \"docs/**/*.md\", \"ci/*.yaml\"]\n",
+        )
+        .unwrap();
+        let excluded = |p: &str| s.is_excluded(Path::new(p));
+        // No slash: any depth, and a matching folder covers what it holds.
+        assert!(excluded("/p/vendor/x/Dockerfile"));
+        assert!(excluded("/p/a/b/vendor/compose.yaml"));
+        assert!(excluded("/p/vendor"));
+        assert!(!excluded("/p/vendors/Dockerfile"));
+        assert!(excluded("/p/templates/Dockerfile.j2"));
+        // A slash anchors at the configuration's folder; a leading one only anchors.
+        assert!(excluded("/p/tests/fixtures/bad/Dockerfile"));
+        assert!(!excluded("/p/a/tests/fixtures/Dockerfile"));
+        assert!(excluded("/p/build/Dockerfile"));
+        assert!(!excluded("/p/src/build/Dockerfile"));
+        // `**` crosses folders, `*` does not.
+        assert!(excluded("/p/docs/guide.md") && excluded("/p/docs/a/b/guide.md"));
+        assert!(excluded("/p/ci/deploy.yaml"));
+        assert!(!excluded("/p/ci/jobs/deploy.yaml"));
+        assert!(!excluded("/p/src/Dockerfile"));
+        assert_eq!(s.exclude_patterns().len(), 6);
+        assert!(!Settings::default().is_excluded(Path::new("vendor/Dockerfile")));
+    }
+
+    #[test]
+    fn exclude_takes_paths_as_discovery_gives_them() {
+        // A discovered configuration's root is absolute; discovery's paths are relative to
+        // the current folder (the test runs in the crate's folder).
+        let root = std::env::current_dir().unwrap();
+        let s = Settings::parse(
+            &root.join("dockward.toml"),
+            "exclude = [\"/src/\", \"Cargo.toml/\"]\n",
+            RULES,
+        )
+        .unwrap();
+        assert!(s.is_excluded(Path::new("src/settings.rs")));
+        assert!(s.is_excluded(Path::new("./src/settings.rs")));
+        assert!(
+            s.is_excluded(&root.join("src")),
+            "an existing folder matches a folder pattern"
+        );
+        assert!(
+            !s.is_excluded(Path::new("Cargo.toml")),
+            "a file does not match a folder pattern"
+        );
+        assert!(!s.is_excluded(Path::new("tests/src/x")));
+    }
+
+    #[test]
+    fn exclude_grows_from_the_command_line_and_rejects_bad_patterns() {
+        let mut s = parse("exclude = [\"vendor\"]\n").unwrap();
+        s.extend_exclude(&["*.md".to_string()]).unwrap();
+        assert!(s.is_excluded(Path::new("/p/docs/README.md")) && s.is_excluded(Path::new("/p/vendor/x")));
+        let e = s.extend_exclude(&["ok".to_string(), "[bad".to_string()]).unwrap_err();
+        assert!(e.contains("[bad"), "{e}");
+        assert_eq!(
+            s.exclude_patterns(),
+            ["vendor", "*.md"],
+            "a failed extension adds nothing"
+        );
+        assert!(
+            s.extend_exclude(&["!vendor/keep".to_string()])
+                .unwrap_err()
+                .contains("negated")
+        );
+
+        let text = "exclude = [\"vendor\", \"src/[bad\"]\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.range.unwrap().slice(text), "\"src/[bad\"");
+        let text = "[per-path-ignores]\n\"{a\" = [\"DW101\"]\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.range.unwrap().slice(text), "\"{a\"");
+    }
+
+    #[test]
+    fn per_path_ignores_share_the_pattern_rules() {
+        let s = parse("[per-path-ignores]\n\"fixtures/\" = [\"DW101\"]\n\"/Dockerfile.dev\" = [\"DW101\"]\n").unwrap();
+        assert!(s.is_ignored_for(&A, Path::new("/p/tests/fixtures/Dockerfile")));
+        assert!(s.is_ignored_for(&A, Path::new("/p/Dockerfile.dev")));
+        assert!(!s.is_ignored_for(&A, Path::new("/p/app/Dockerfile.dev")));
+        assert!(!s.is_ignored_for(&B, Path::new("/p/tests/fixtures/Dockerfile")));
     }
 
     #[test]

@@ -104,7 +104,7 @@ impl Suppressions {
         let mut hit = false;
         for pragma in &self.pragmas {
             let in_scope = pragma.scope.contains(range.start) || pragma.scope.start == range.start;
-            if in_scope && (pragma.ids.is_empty() || pragma.ids.iter().any(|id| rule.answers_to(strip_avd(id)))) {
+            if in_scope && (pragma.ids.is_empty() || pragma.ids.iter().any(|id| rule.answers_to(id))) {
                 pragma.used.store(true, Ordering::Relaxed);
                 hit = true;
             }
@@ -122,11 +122,6 @@ impl Suppressions {
     pub fn is_empty(&self) -> bool {
         self.pragmas.is_empty()
     }
-}
-
-/// `AVD-DS-0002` → `DS-0002`.
-fn strip_avd(id: &str) -> &str {
-    id.strip_prefix("AVD-").unwrap_or(id)
 }
 
 type Parsed = Result<(PragmaSource, Vec<String>, bool), String>;

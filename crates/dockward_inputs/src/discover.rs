@@ -18,14 +18,14 @@ pub struct DiscoverOptions<'a> {
     pub markdown: bool,
     /// `--type`: the kind every explicitly named file is read as.
     pub forced: Option<&'a str>,
-    /// Paths left out of folder walks (`--exclude`, `exclude` in the configuration); the
-    /// flag says whether the path is a folder. Files named explicitly are never excluded.
+    /// Paths left out of folder walks (`--exclude`, `exclude` in the configuration): an
+    /// excluded folder is not entered. Files named explicitly are never excluded.
     pub is_excluded: Option<ExcludeFn>,
 }
 
-/// Tells whether a path (and whether it is a folder) is left out of walks. Shared with the
-/// walker's threads, hence the `Arc`.
-pub type ExcludeFn = std::sync::Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
+/// Tells whether a path is left out of walks. The walker needs it `'static`, hence the
+/// `Arc`.
+pub type ExcludeFn = std::sync::Arc<dyn Fn(&Path) -> bool + Send + Sync>;
 
 /// A file to scan and what it is.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -117,11 +117,7 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions<'_>) -> (Vec<Target
             .require_git(false);
         let excluded = options.is_excluded.clone();
         builder.filter_entry(move |entry| {
-            entry.file_name() != ".git"
-                && !(entry.depth() > 0
-                    && excluded
-                        .as_ref()
-                        .is_some_and(|f| f(entry.path(), entry.file_type().is_some_and(|t| t.is_dir()))))
+            entry.file_name() != ".git" && !(entry.depth() > 0 && excluded.as_ref().is_some_and(|f| f(entry.path())))
         });
         for entry in builder.build() {
             let entry = match entry {

@@ -27,7 +27,7 @@ pub mod kind;
 pub mod read;
 pub mod scripts;
 
-pub use discover::{DiscoverError, DiscoverOptions, Target, discover, explicit_kind};
+pub use discover::{DiscoverError, DiscoverOptions, ExcludeFn, Target, discover, explicit_kind};
 pub use dockerfile::DockerfileInput;
 pub use kind::InputKind;
 pub use read::{MAX_FILE_BYTES, ReadError, read_text};

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use dockward_core::TextRange;
+use dockward_core::{LineIndex, TextRange};
 
 use super::budget::Budget;
 use super::comments::recover_comments;
@@ -52,7 +52,7 @@ pub fn parse_yaml_file(text: &str, file: FileId, budget: &Budget) -> YamlDocumen
         0
     };
     for _ in 0..fixes {
-        let doc = parse_once(&work, file, budget);
+        let doc = parse_once(&work, text, &inserted, file, budget);
         let Some(line_start) = lenient_indent_fix(&work, &doc) else {
             return if inserted.is_empty() {
                 doc
@@ -65,7 +65,7 @@ pub fn parse_yaml_file(text: &str, file: FileId, budget: &Budget) -> YamlDocumen
         inserted.insert(at, original);
         work = std::borrow::Cow::Owned(with_insertions(text, &inserted));
     }
-    remap(parse_once(&work, file, budget), &inserted)
+    remap(parse_once(&work, text, &inserted, file, budget), &inserted)
 }
 
 /// Bound on lenient re-parses of one text.
@@ -73,10 +73,12 @@ const MAX_INDENT_FIXES: usize = 32;
 /// Texts larger than this get no lenient re-parse.
 const LENIENT_MAX_BYTES: usize = 512 * 1024;
 
-fn parse_once(text: &str, file: FileId, budget: &Budget) -> YamlDocument {
+/// Parses `text`, which is `original` with a space inserted before each offset of `inserted`
+/// (see [`parse_yaml_file`]); ranges stay in `text`'s coordinates.
+fn parse_once(text: &str, original: &str, inserted: &[usize], file: FileId, budget: &Budget) -> YamlDocument {
     // The parser is a dependency; a bug in it must not take the whole scan down. Inputs are
     // owned by this call, so nothing observable is left half-updated by an unwind.
-    let result = std::panic::catch_unwind(|| Builder::new(text, file, budget).run());
+    let result = std::panic::catch_unwind(|| Builder::new(text, Original { original, inserted }, file, budget).run());
     result.unwrap_or_else(|_| YamlDocument {
         docs: Vec::new(),
         comments: Vec::new(),
@@ -178,8 +180,29 @@ struct AnchorDef {
     height: usize,
 }
 
+/// The text as written, for messages that quote positions (the builder may be reading a
+/// copy with spaces inserted).
+struct Original<'a> {
+    original: &'a str,
+    inserted: &'a [usize],
+}
+
+impl Original<'_> {
+    /// `line L, column C` (1-based, columns in characters) of an offset in the parsed text.
+    fn line_col(&self, index: &mut Option<LineIndex>, offset: u32) -> String {
+        let offset = to_original(offset as usize, self.inserted);
+        let at = index
+            .get_or_insert_with(|| LineIndex::new(self.original))
+            .line_col(to_u32(offset), self.original);
+        format!("line {}, column {}", at.line, at.column)
+    }
+}
+
 struct Builder<'a> {
     text: &'a str,
+    original: Original<'a>,
+    /// Built on the first message that needs a line number.
+    line_index: Option<LineIndex>,
     file: FileId,
     budget: &'a Budget,
     reader: EventReader<'a>,
@@ -194,9 +217,11 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(text: &'a str, file: FileId, budget: &'a Budget) -> Self {
+    fn new(text: &'a str, original: Original<'a>, file: FileId, budget: &'a Budget) -> Self {
         Self {
             text,
+            original,
+            line_index: None,
             file,
             budget,
             reader: EventReader::new(text),
@@ -533,7 +558,10 @@ impl<'a> Builder<'a> {
             if let Some(first) = seen.insert(name, k.range) {
                 if k.alias.is_none() {
                     self.errors.push(YamlError {
-                        message: format!("duplicate key `{name}` (first defined at bytes {first:?})"),
+                        message: format!(
+                            "duplicate key `{name}` (first defined at {})",
+                            self.original.line_col(&mut self.line_index, first.start)
+                        ),
                         range: k.range,
                         kind: YamlErrorKind::Semantic,
                     });

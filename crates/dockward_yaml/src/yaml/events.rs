@@ -88,15 +88,16 @@ impl<'a> EventReader<'a> {
             }
             Some(Err(e)) => {
                 self.done = true;
-                let at = self.offsets.byte(e.marker().index());
+                let marker = self.offsets.byte(e.marker().index());
                 // saphyr's own nesting guard is a budget, not a syntax problem.
                 let kind = if e.info().contains("recursion limit") {
                     YamlErrorKind::Budget
                 } else {
                     YamlErrorKind::Syntax
                 };
+                let (at, message) = locate_syntax_error(self.text, marker, e.info());
                 return Some(Err(YamlError {
-                    message: e.info().to_string(),
+                    message,
                     range: char_range_at(self.text, at),
                     kind,
                 }));
@@ -308,6 +309,67 @@ fn find_block_header(text: &str, from: usize, to: usize) -> Option<usize> {
             _ => after_space = false,
         }
         i += 1;
+    }
+    None
+}
+
+/// Where a syntax error really is, and what to say about it, from saphyr's marker and
+/// message. saphyr marks the token it was reading, which is not always the culprit:
+///
+/// - tab errors mark the start of the token (`tabs disallowed …`: the content after the
+///   indentation; `plain scalar, found a tab`: the scalar's first line; `block scalar
+///   content cannot start with a tab`: the `|` header), while the problem is the tab in a
+///   line's indentation at or after it;
+/// - a `- ` entry where a mapping key belongs is marked after the `- ` (the entry token's
+///   span starts past its blanks), while the problem is the `-`;
+/// - a quoted scalar that does not end where it should is marked at its opening quote,
+///   which is right, but the message blames indentation or the end of the text when the
+///   usual cause is a missing closing quote.
+fn locate_syntax_error(text: &str, marker: usize, message: &str) -> (usize, String) {
+    let marker = marker.min(text.len());
+    let bytes = text.as_bytes();
+    let line_start = text[..marker].rfind('\n').map_or(0, |i| i + 1);
+    if message.contains("tab") && bytes.get(marker) != Some(&b'\t') {
+        if let Some(tab) = first_indentation_tab(text, line_start) {
+            return (tab, message.to_string());
+        }
+    }
+    if message.starts_with("while parsing a block") {
+        let before = text[line_start..marker].trim_end_matches([' ', '\t']);
+        if let Some(dash_line_offset) = before.strip_suffix('-').map(str::len) {
+            let dash = line_start + dash_line_offset;
+            let introduces_entry = dash == line_start || matches!(bytes[dash - 1], b' ' | b'\t');
+            if introduces_entry && dash < marker {
+                return (dash, message.to_string());
+            }
+        }
+    }
+    if matches!(bytes.get(marker), Some(b'"' | b'\'')) && message.contains("quoted scalar") {
+        let line_end = text[marker..].find('\n').map_or(text.len(), |i| marker + i);
+        if quoted_end(text, marker).is_none_or(|end| end > line_end) {
+            let quote = bytes[marker] as char;
+            return (
+                marker,
+                format!("{message}: the {quote} opened here is not closed on its line"),
+            );
+        }
+    }
+    (marker, message.to_string())
+}
+
+/// The first tab in the indentation of a line that has content, from the line starting at
+/// `from` on. Tabs on blank lines are allowed by YAML and are skipped.
+fn first_indentation_tab(text: &str, from: usize) -> Option<usize> {
+    let mut line_start = from;
+    for line in text[from..].split_inclusive('\n') {
+        let indentation = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let has_content = !line[indentation..].trim().is_empty();
+        if has_content {
+            if let Some(tab) = line[..indentation].find('\t') {
+                return Some(line_start + tab);
+            }
+        }
+        line_start += line.len();
     }
     None
 }
