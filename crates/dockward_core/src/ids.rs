@@ -24,9 +24,9 @@
 use crate::RuleMeta;
 use std::fmt;
 
-/// How a bare `cis:` reference in rule metadata is numbered. The rules' section-5 references
-/// (privileged `cis:5.4`, Docker socket `cis:5.31`, …) follow v1.2–v1.5, which is what
-/// docker-bench-security printed until v1.6.1. A `cis-1.6:` reference is read as v1.6.
+/// How a bare `cis:` reference in rule metadata would be numbered. Every rule now cites
+/// `cis-1.6:` (v1.6 numbering); a bare reference, should one be written again, is read the
+/// way docker-bench-security printed section 5 until v1.6.1 (v1.2–v1.5 numbering).
 const BARE_CIS_IN_REFERENCES: CisNumbering = CisNumbering::V1_5;
 
 /// A CIS Docker Benchmark recommendation number such as `5.5` or `1.1.1`.

@@ -31,7 +31,7 @@ declare_rule! {
     /// not an archive (safe: the two behave the same for such sources).
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.9: ensure that COPY is used instead of ADD
+    /// - CIS Docker Benchmark v1.6.0, 4.9: ensure that COPY is used instead of ADD
     pub static META = {
         code: "DW103",
         name: "add-instead-of-copy",
@@ -39,7 +39,7 @@ declare_rule! {
         severity: Low,
         summary: "ADD used where COPY would do",
         references: [
-            "cis:4.9", "hadolint:DL3020", "trivy:DS-0005", "checkov:CKV_DOCKER_4", "dockle:CIS-DI-0009",
+            "cis-1.6:4.9", "hadolint:DL3020", "trivy:DS-0005", "checkov:CKV_DOCKER_4", "dockle:CIS-DI-0009",
         ],
         fix: Always,
         models: [Build],

@@ -33,7 +33,7 @@ declare_rule! {
         summary: "base image is untagged or `:latest`",
         references: [
             "hadolint:DL3006", "hadolint:DL3007", "trivy:DS-0001", "checkov:CKV_DOCKER_7",
-            "dockle:DKL-DI-0006", "cis:4.2",
+            "dockle:DKL-DI-0006", "cis-1.6:4.2",
         ],
         fix: None,
         models: [Build],

@@ -39,7 +39,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.1: ensure that a user for the container has been created
+    /// - CIS Docker Benchmark v1.6.0, 4.1: ensure that a user for the container has been created
     /// - <https://docs.docker.com/reference/dockerfile/#user>
     pub static META = {
         code: "DW101",
@@ -48,7 +48,7 @@ declare_rule! {
         severity: High,
         summary: "the image runs as root",
         references: [
-            "cis:4.1", "cwe:250", "hadolint:DL3002", "trivy:DS-0002",
+            "cis-1.6:4.1", "cwe:250", "hadolint:DL3002", "trivy:DS-0002",
             "checkov:CKV_DOCKER_3", "checkov:CKV_DOCKER_8", "dockle:CIS-DI-0001",
         ],
         fix: None,

@@ -33,7 +33,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.10: ensure secrets are not stored in Dockerfiles
+    /// - CIS Docker Benchmark v1.6.0, 4.10: ensure secrets are not stored in Dockerfiles
     /// - BuildKit check `SecretsUsedInArgOrEnv`
     /// - <https://docs.docker.com/build/building/secrets/>
     pub static META = {
@@ -42,7 +42,7 @@ declare_rule! {
         category: Secrets,
         severity: Critical,
         summary: "a secret is stored in ARG or ENV",
-        references: ["cis:4.10", "cwe:798", "cwe:538", "dockle:CIS-DI-0010", "trivy:DS-0031"],
+        references: ["cis-1.6:4.10", "cwe:798", "cwe:538", "dockle:CIS-DI-0010", "trivy:DS-0031"],
         fix: None,
         models: [Build],
     };

@@ -31,7 +31,7 @@ declare_rule! {
     /// switch users) stops working until it is added back with `--cap-add`.
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.3: ensure that Linux kernel capabilities are restricted within containers
+    /// - CIS Docker Benchmark v1.6.0, 5.4: ensure that Linux kernel capabilities are restricted within containers
     /// - <https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities>
     pub static META = {
         code: "DW303",
@@ -39,7 +39,7 @@ declare_rule! {
         category: Runtime,
         severity: Medium,
         summary: "the container keeps Docker's default capabilities",
-        references: ["cis:5.3", "cwe:250", "kics:ce76b7d0-9e77-464d-b86f-c5c48e03e22d"],
+        references: ["cis-1.6:5.4", "cwe:250", "kics:ce76b7d0-9e77-464d-b86f-c5c48e03e22d"],
         fix: Sometimes,
         models: [Container],
     };

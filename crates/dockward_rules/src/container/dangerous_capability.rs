@@ -28,7 +28,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.3: ensure that Linux kernel capabilities are restricted within containers
+    /// - CIS Docker Benchmark v1.6.0, 5.4: ensure that Linux kernel capabilities are restricted within containers
     /// - <https://man7.org/linux/man-pages/man7/capabilities.7.html>
     pub static META = {
         code: "DW304",
@@ -36,7 +36,7 @@ declare_rule! {
         category: Runtime,
         severity: High,
         summary: "a dangerous capability is added to the container",
-        references: ["cis:5.3", "cwe:250", "kics:ce76b7d0-9e77-464d-b86f-c5c48e03e22d"],
+        references: ["cis-1.6:5.4", "cwe:250", "kics:ce76b7d0-9e77-464d-b86f-c5c48e03e22d"],
         fix: None,
         models: [Container],
     };

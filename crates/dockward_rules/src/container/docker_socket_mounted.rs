@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.31: ensure that the Docker socket is not mounted inside any containers
+    /// - CIS Docker Benchmark v1.6.0, 5.32: ensure that the Docker socket is not mounted inside any containers
     /// - <https://docs.docker.com/engine/security/#docker-daemon-attack-surface>
     pub static META = {
         code: "DW309",
@@ -37,7 +37,7 @@ declare_rule! {
         category: Runtime,
         severity: Critical,
         summary: "the container-engine socket is mounted into the container",
-        references: ["cis:5.31", "cwe:250", "kics:d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b"],
+        references: ["cis-1.6:5.32", "cwe:250", "kics:d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b"],
         fix: None,
         models: [Container],
     };

@@ -26,7 +26,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.26: ensure that container health is checked at runtime
+    /// - CIS Docker Benchmark v1.6.0, 5.27: ensure that container health is checked at runtime
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#healthcheck>
     pub static META = {
         code: "DW315",
@@ -34,7 +34,7 @@ declare_rule! {
         category: Runtime,
         severity: Low,
         summary: "the container has no healthcheck",
-        references: ["cis:5.26", "cwe:693", "kics:698ed579-b239-4f8f-a388-baa4bcb13ef8"],
+        references: ["cis-1.6:5.27", "cwe:693", "kics:698ed579-b239-4f8f-a388-baa4bcb13ef8"],
         fix: None,
         models: [Container],
     };

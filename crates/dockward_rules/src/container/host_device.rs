@@ -25,7 +25,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.17: ensure that host devices are not directly exposed to containers
+    /// - CIS Docker Benchmark v1.6.0, 5.18: ensure that host devices are not directly exposed to containers
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#device>
     pub static META = {
         code: "DW312",
@@ -33,7 +33,7 @@ declare_rule! {
         category: Runtime,
         severity: Medium,
         summary: "a host device is exposed to the container",
-        references: ["cis:5.17", "cwe:668"],
+        references: ["cis-1.6:5.18", "cwe:668"],
         fix: None,
         models: [Container],
     };

@@ -27,10 +27,10 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.15: ensure that the host's process namespace is not shared
-    /// - CIS Docker Benchmark 5.16: ensure that the host's IPC namespace is not shared
-    /// - CIS Docker Benchmark 5.20: ensure that the host's UTS namespace is not shared
-    /// - CIS Docker Benchmark 5.30: ensure that the host's user namespaces are not shared
+    /// - CIS Docker Benchmark v1.6.0, 5.16: ensure that the host's process namespace is not shared
+    /// - CIS Docker Benchmark v1.6.0, 5.17: ensure that the host's IPC namespace is not shared
+    /// - CIS Docker Benchmark v1.6.0, 5.21: ensure that the host's UTS namespace is not shared
+    /// - CIS Docker Benchmark v1.6.0, 5.31: ensure that the host's user namespaces are not shared
     pub static META = {
         code: "DW308",
         name: "host-namespace-shared",
@@ -38,7 +38,7 @@ declare_rule! {
         severity: High,
         summary: "the container shares a namespace with the host",
         references: [
-            "cis:5.15", "cis:5.16", "cis:5.20", "cis:5.30", "cwe:668",
+            "cis-1.6:5.16", "cis-1.6:5.17", "cis-1.6:5.21", "cis-1.6:5.31", "cwe:668",
             "kics:4f31dd9f-2cc3-4751-9b53-67e4af83dac0",
             "kics:baa3890f-bed7-46f5-ab8f-1da8fc91c729",
             "kics:8af7162d-6c98-482f-868e-0d33fb675ca8",

@@ -24,7 +24,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.9: ensure that the host's network namespace is not shared
+    /// - CIS Docker Benchmark v1.6.0, 5.10: ensure that the host's network namespace is not shared
     /// - <https://docs.docker.com/engine/network/drivers/host/>
     pub static META = {
         code: "DW510",
@@ -32,7 +32,7 @@ declare_rule! {
         category: Network,
         severity: Medium,
         summary: "the container shares the host's network stack",
-        references: ["cis:5.9", "cwe:668", "kics:071a71ff-f868-47a4-ac0b-3c59e4ab5443"],
+        references: ["cis-1.6:5.10", "cwe:668", "kics:071a71ff-f868-47a4-ac0b-3c59e4ab5443"],
         fix: None,
         models: [Container],
     };

@@ -24,7 +24,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.11: ensure that CPU priority is set appropriately on containers
+    /// - CIS Docker Benchmark v1.6.0, 5.12: ensure that CPU priority is set appropriately on containers
     /// - <https://docs.docker.com/engine/containers/resource_constraints/#cpu>
     pub static META = {
         code: "DW602",
@@ -32,7 +32,7 @@ declare_rule! {
         category: Resources,
         severity: Low,
         summary: "the container's CPU is not limited",
-        references: ["cis:5.11", "cwe:770", "kics:6b610c50-99fb-4ef0-a5f3-e312fd945bc3"],
+        references: ["cis-1.6:5.12", "cwe:770", "kics:6b610c50-99fb-4ef0-a5f3-e312fd945bc3"],
         fix: None,
         models: [Container],
     };

@@ -24,7 +24,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.10: ensure that the memory usage for containers is limited
+    /// - CIS Docker Benchmark v1.6.0, 5.11: ensure that the memory usage for containers is limited
     /// - <https://docs.docker.com/engine/containers/resource_constraints/#memory>
     pub static META = {
         code: "DW601",
@@ -32,7 +32,7 @@ declare_rule! {
         category: Resources,
         severity: Medium,
         summary: "the container's memory is not limited",
-        references: ["cis:5.10", "cwe:770", "kics:bb9ac4f7-e13b-423d-a010-c74a1bfbe492"],
+        references: ["cis-1.6:5.11", "cwe:770", "kics:bb9ac4f7-e13b-423d-a010-c74a1bfbe492"],
         fix: None,
         models: [Container],
     };

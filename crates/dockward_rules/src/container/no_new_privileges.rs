@@ -31,7 +31,7 @@ declare_rule! {
     /// instead).
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.25: ensure that the container is restricted from acquiring additional privileges
+    /// - CIS Docker Benchmark v1.6.0, 5.26: ensure that the container is restricted from acquiring additional privileges
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#security-opt>
     pub static META = {
         code: "DW305",
@@ -39,7 +39,7 @@ declare_rule! {
         category: Runtime,
         severity: Medium,
         summary: "the container may gain privileges through setuid binaries",
-        references: ["cis:5.25", "cwe:250", "kics:27fcc7d6-c49b-46e0-98f1-6c082a6a2750"],
+        references: ["cis-1.6:5.26", "cwe:250", "kics:27fcc7d6-c49b-46e0-98f1-6c082a6a2750"],
         fix: Sometimes,
         models: [Container],
     };

@@ -23,7 +23,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.28: ensure that the PIDs cgroup limit is used
+    /// - CIS Docker Benchmark v1.6.0, 5.29: ensure that the PIDs cgroup limit is used
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#pids-limit>
     pub static META = {
         code: "DW603",
@@ -31,7 +31,7 @@ declare_rule! {
         category: Resources,
         severity: Low,
         summary: "the container's number of processes is not limited",
-        references: ["cis:5.28", "cwe:770", "kics:221e0658-cb2a-44e3-b08a-db96a341d6fa"],
+        references: ["cis-1.6:5.29", "cwe:770", "kics:221e0658-cb2a-44e3-b08a-db96a341d6fa"],
         fix: None,
         models: [Container],
     };

@@ -24,7 +24,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.10: ensure that the memory usage for containers is limited
+    /// - CIS Docker Benchmark v1.6.0, 5.11: ensure that the memory usage for containers is limited
     /// - <https://docs.docker.com/engine/containers/resource_constraints/#--memory-swap-details>
     pub static META = {
         code: "DW604",
@@ -32,7 +32,7 @@ declare_rule! {
         category: Resources,
         severity: Medium,
         summary: "the OOM killer is disabled for a container without a memory limit",
-        references: ["cis:5.10", "cwe:400"],
+        references: ["cis-1.6:5.11", "cwe:400"],
         fix: None,
         models: [Container],
     };

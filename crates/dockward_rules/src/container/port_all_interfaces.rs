@@ -33,7 +33,7 @@ declare_rule! {
     /// public web server (publish that one behind a reverse proxy, or suppress).
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.13: ensure that incoming container traffic is bound to a specific host interface
+    /// - CIS Docker Benchmark v1.6.0, 5.14: ensure that incoming container traffic is bound to a specific host interface
     /// - <https://docs.docker.com/engine/network/packet-filtering-firewalls/#port-publishing-and-mapping>
     pub static META = {
         code: "DW511",
@@ -41,7 +41,7 @@ declare_rule! {
         category: Network,
         severity: Medium,
         summary: "a port is published on every host interface",
-        references: ["cis:5.13", "cwe:668", "kics:451d79dc-0588-476a-ad03-3c7f0320abb3"],
+        references: ["cis-1.6:5.14", "cwe:668", "kics:451d79dc-0588-476a-ad03-3c7f0320abb3"],
         fix: Sometimes,
         models: [Container],
     };

@@ -24,7 +24,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.4: ensure that privileged containers are not used
+    /// - CIS Docker Benchmark v1.6.0, 5.5: ensure that privileged containers are not used
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#privileged>
     pub static META = {
         code: "DW301",
@@ -32,7 +32,7 @@ declare_rule! {
         category: Runtime,
         severity: Critical,
         summary: "the container runs privileged",
-        references: ["cis:5.4", "cwe:250", "kics:ae5b6871-7f45-42e0-bb4c-ab300c4d2026"],
+        references: ["cis-1.6:5.5", "cwe:250", "kics:ae5b6871-7f45-42e0-bb4c-ab300c4d2026"],
         fix: None,
         models: [Container],
     };

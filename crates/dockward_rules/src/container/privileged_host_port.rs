@@ -25,14 +25,14 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.7: ensure privileged ports are not mapped within containers
+    /// - CIS Docker Benchmark v1.6.0, 5.8: ensure privileged ports are not mapped within containers
     pub static META = {
         code: "DW512",
         name: "privileged-host-port",
         category: Network,
         severity: Low,
         summary: "a port is published on a privileged host port",
-        references: ["cis:5.7", "cwe:269", "kics:bc2908f3-f73c-40a9-8793-c1b7d5544f79"],
+        references: ["cis-1.6:5.8", "cwe:269", "kics:bc2908f3-f73c-40a9-8793-c1b7d5544f79"],
         fix: None,
         models: [Container],
     };

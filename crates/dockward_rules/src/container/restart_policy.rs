@@ -24,7 +24,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.14: ensure that the 'on-failure' container restart policy is set to '5'
+    /// - CIS Docker Benchmark v1.6.0, 5.15: ensure that the 'on-failure' container restart policy is set to '5'
     /// - <https://docs.docker.com/engine/containers/start-containers-automatically/>
     pub static META = {
         code: "DW314",
@@ -32,7 +32,7 @@ declare_rule! {
         category: Runtime,
         severity: Low,
         summary: "the container is restarted without a retry limit",
-        references: ["cis:5.14", "cwe:400", "kics:2fc99041-ddad-49d5-853f-e35e70a48391"],
+        references: ["cis-1.6:5.15", "cwe:400", "kics:2fc99041-ddad-49d5-853f-e35e70a48391"],
         fix: None,
         models: [Container],
     };

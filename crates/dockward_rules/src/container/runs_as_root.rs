@@ -28,7 +28,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.1: ensure that a user for the container has been created
+    /// - CIS Docker Benchmark v1.6.0, 4.1: ensure that a user for the container has been created
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#user>
     pub static META = {
         code: "DW302",
@@ -36,7 +36,7 @@ declare_rule! {
         category: Runtime,
         severity: High,
         summary: "the container runs as root",
-        references: ["cis:4.1", "cwe:250"],
+        references: ["cis-1.6:4.1", "cwe:250"],
         fix: None,
         models: [Container],
     };

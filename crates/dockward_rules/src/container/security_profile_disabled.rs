@@ -28,9 +28,9 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.21: ensure the default seccomp profile is not disabled
-    /// - CIS Docker Benchmark 5.1: ensure that, if applicable, an AppArmor profile is enabled
-    /// - CIS Docker Benchmark 5.2: ensure that, if applicable, SELinux security options are set
+    /// - CIS Docker Benchmark v1.6.0, 5.22: ensure the default seccomp profile is not disabled
+    /// - CIS Docker Benchmark v1.6.0, 5.2: ensure that, if applicable, an AppArmor profile is enabled
+    /// - CIS Docker Benchmark v1.6.0, 5.3: ensure that, if applicable, SELinux security options are set
     /// - <https://docs.docker.com/engine/security/seccomp/>
     pub static META = {
         code: "DW306",
@@ -38,7 +38,7 @@ declare_rule! {
         category: Runtime,
         severity: High,
         summary: "seccomp, AppArmor, SELinux or masked paths are disabled",
-        references: ["cis:5.21", "cis:5.1", "cis:5.2", "cwe:693", "kics:404fde2c-bc4b-4371-9747-7054132ac953"],
+        references: ["cis-1.6:5.22", "cis-1.6:5.2", "cis-1.6:5.3", "cwe:693", "kics:404fde2c-bc4b-4371-9747-7054132ac953"],
         fix: None,
         models: [Container],
     };

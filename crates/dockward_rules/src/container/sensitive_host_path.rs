@@ -34,7 +34,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.5: ensure sensitive host system directories are not mounted on containers
+    /// - CIS Docker Benchmark v1.6.0, 5.6: ensure sensitive host system directories are not mounted on containers
     /// - <https://docs.docker.com/engine/storage/bind-mounts/>
     pub static META = {
         code: "DW310",
@@ -42,7 +42,7 @@ declare_rule! {
         category: Runtime,
         severity: High,
         summary: "a sensitive host path is mounted into the container",
-        references: ["cis:5.5", "cwe:668", "kics:1c1325ff-831d-43a1-973e-839ae57dfcc0"],
+        references: ["cis-1.6:5.6", "cwe:668", "kics:1c1325ff-831d-43a1-973e-839ae57dfcc0"],
         fix: None,
         models: [Container],
     };

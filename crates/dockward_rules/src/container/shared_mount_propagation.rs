@@ -24,7 +24,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.19: ensure mount propagation mode is not set to shared
+    /// - CIS Docker Benchmark v1.6.0, 5.20: ensure mount propagation mode is not set to shared
     /// - <https://docs.docker.com/engine/storage/bind-mounts/#configure-bind-propagation>
     pub static META = {
         code: "DW311",
@@ -32,7 +32,7 @@ declare_rule! {
         category: Runtime,
         severity: Medium,
         summary: "a mount propagates mounts back to the host",
-        references: ["cis:5.19", "cwe:668"],
+        references: ["cis-1.6:5.20", "cwe:668"],
         fix: None,
         models: [Container],
     };

@@ -26,7 +26,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.18: ensure that the default ulimit is overwritten at runtime if needed
+    /// - CIS Docker Benchmark v1.6.0, 5.19: ensure that the default ulimit is overwritten at runtime if needed
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#ulimit>
     pub static META = {
         code: "DW313",
@@ -34,7 +34,7 @@ declare_rule! {
         category: Runtime,
         severity: Info,
         summary: "the container overrides the daemon's default ulimits",
-        references: ["cis:5.18", "cwe:770"],
+        references: ["cis-1.6:5.19", "cwe:770"],
         fix: None,
         models: [Container],
     };

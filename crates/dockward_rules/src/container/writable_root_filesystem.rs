@@ -30,7 +30,7 @@ declare_rule! {
     /// writes outside its mounts fails until those paths get a `--tmpfs` or a volume.
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.12: ensure that the container's root filesystem is mounted as read only
+    /// - CIS Docker Benchmark v1.6.0, 5.13: ensure that the container's root filesystem is mounted as read only
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#read-only>
     pub static META = {
         code: "DW307",
@@ -38,7 +38,7 @@ declare_rule! {
         category: Runtime,
         severity: Low,
         summary: "the container's root file system is writable",
-        references: ["cis:5.12", "cwe:732"],
+        references: ["cis-1.6:5.13", "cwe:732"],
         fix: Sometimes,
         models: [Container],
     };

@@ -51,7 +51,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.29 (related): do not use the default bridge `docker0`, one
+    /// - CIS Docker Benchmark v1.6.0, 5.30 (related): do not use the default bridge `docker0`, one
     ///   flat network for every container
     /// - <https://docs.docker.com/reference/compose-file/networks/#internal>
     pub static META = {

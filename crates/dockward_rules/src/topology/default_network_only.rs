@@ -44,7 +44,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.29 (related): do not use the default bridge `docker0`, one
+    /// - CIS Docker Benchmark v1.6.0, 5.30 (related): do not use the default bridge `docker0`, one
     ///   flat network for every container
     /// - KICS `Networks Not Set` (ce14a68b-1668-41a0-ab7d-facd9f784742) reports each service
     ///   without `networks:`

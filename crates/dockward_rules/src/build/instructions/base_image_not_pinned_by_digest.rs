@@ -26,7 +26,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.2: ensure that containers use only trusted base images
+    /// - CIS Docker Benchmark v1.6.0, 4.2: ensure that containers use only trusted base images
     /// - <https://docs.docker.com/build/building/best-practices/#pin-base-image-versions>
     pub static META = {
         code: "DW120",
@@ -34,7 +34,7 @@ declare_rule! {
         category: Image,
         severity: Low,
         summary: "an image is referenced by tag, not by digest",
-        references: ["cis:4.2", "cwe:1357"],
+        references: ["cis-1.6:4.2", "cwe:1357"],
         fix: None,
         models: [Build],
         opt_in: true,

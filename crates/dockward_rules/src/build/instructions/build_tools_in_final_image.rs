@@ -45,7 +45,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.3: ensure that unnecessary packages are not installed in
+    /// - CIS Docker Benchmark v1.6.0, 4.3: ensure that unnecessary packages are not installed in
     ///   the container
     /// - <https://docs.docker.com/build/building/multi-stage/>
     pub static META = {
@@ -54,7 +54,7 @@ declare_rule! {
         category: Image,
         severity: Low,
         summary: "the final image keeps compilers or build tools",
-        references: ["cis:4.3", "cwe:1104"],
+        references: ["cis-1.6:4.3", "cwe:1104"],
         fix: None,
         models: [Build],
     };

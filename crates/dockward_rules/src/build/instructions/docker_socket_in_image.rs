@@ -33,7 +33,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.31: ensure that the Docker socket is not mounted inside
+    /// - CIS Docker Benchmark v1.6.0, 5.32: ensure that the Docker socket is not mounted inside
     ///   any containers
     /// - <https://docs.docker.com/engine/security/#docker-daemon-attack-surface>
     pub static META = {
@@ -42,7 +42,7 @@ declare_rule! {
         category: Image,
         severity: High,
         summary: "the image is built to hold the Docker socket",
-        references: ["cis:5.31", "cwe:250", "cwe:668"],
+        references: ["cis-1.6:5.32", "cwe:250", "cwe:668"],
         fix: None,
         models: [Build],
     };

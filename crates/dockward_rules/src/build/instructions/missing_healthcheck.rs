@@ -38,7 +38,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.6: ensure that HEALTHCHECK instructions have been added to
+    /// - CIS Docker Benchmark v1.6.0, 4.6: ensure that HEALTHCHECK instructions have been added to
     ///   container images
     /// - <https://docs.docker.com/reference/dockerfile/#healthcheck>
     pub static META = {
@@ -48,7 +48,7 @@ declare_rule! {
         severity: Low,
         summary: "the image defines no HEALTHCHECK",
         references: [
-            "cis:4.6", "checkov:CKV_DOCKER_2", "trivy:DS-0026", "hadolint:DL3057", "dockle:CIS-DI-0006",
+            "cis-1.6:4.6", "checkov:CKV_DOCKER_2", "trivy:DS-0026", "hadolint:DL3057", "dockle:CIS-DI-0006",
             "kics:b03a748a-542d-44f4-bb86-9199ab4fd2d5", "cwe:710",
         ],
         fix: None,

@@ -42,7 +42,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.10: ensure secrets are not stored in Dockerfiles
+    /// - CIS Docker Benchmark v1.6.0, 4.10: ensure secrets are not stored in Dockerfiles
     /// - <https://docs.docker.com/build/building/secrets/>
     pub static META = {
         code: "DW402",
@@ -50,7 +50,7 @@ declare_rule! {
         category: Secrets,
         severity: Critical,
         summary: "a credential file is copied into the image",
-        references: ["cis:4.10", "cwe:538", "cwe:312"],
+        references: ["cis-1.6:4.10", "cwe:538", "cwe:312"],
         fix: None,
         models: [Build],
     };

@@ -50,7 +50,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.10: ensure secrets are not stored in Dockerfiles
+    /// - CIS Docker Benchmark v1.6.0, 4.10: ensure secrets are not stored in Dockerfiles
     /// - <https://docs.docker.com/build/building/secrets/>
     pub static META = {
         code: "DW403",
@@ -58,7 +58,7 @@ declare_rule! {
         category: Secrets,
         severity: Critical,
         summary: "a RUN writes credentials into the image",
-        references: ["cis:4.10", "cwe:798", "cwe:538"],
+        references: ["cis-1.6:4.10", "cwe:798", "cwe:538"],
         fix: None,
         models: [Build],
     };

@@ -36,7 +36,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.8: ensure that only needed ports are open on the container
+    /// - CIS Docker Benchmark v1.6.0, 5.9: ensure that only needed ports are open on the container
     /// - <https://docs.docker.com/reference/dockerfile/#expose>
     pub static META = {
         code: "DW501",
@@ -45,7 +45,7 @@ declare_rule! {
         severity: Medium,
         summary: "the image exposes a remote-administration or database port",
         references: [
-            "cis:5.8", "checkov:CKV_DOCKER_1", "trivy:DS-0004", "kics:5907595b-5b6d-4142-b173-dbb0e73fbff8",
+            "cis-1.6:5.9", "checkov:CKV_DOCKER_1", "trivy:DS-0004", "kics:5907595b-5b6d-4142-b173-dbb0e73fbff8",
             "cwe:1327",
         ],
         fix: None,

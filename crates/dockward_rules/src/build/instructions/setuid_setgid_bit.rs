@@ -36,7 +36,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.8: ensure setuid and setgid permissions are removed
+    /// - CIS Docker Benchmark v1.6.0, 4.8: ensure setuid and setgid permissions are removed
     /// - <https://man7.org/linux/man-pages/man2/execve.2.html>
     pub static META = {
         code: "DW107",
@@ -44,7 +44,7 @@ declare_rule! {
         category: Image,
         severity: Medium,
         summary: "a file is given the setuid or setgid bit",
-        references: ["cis:4.8", "dockle:CIS-DI-0008", "cwe:250"],
+        references: ["cis-1.6:4.8", "dockle:CIS-DI-0008", "cwe:250"],
         fix: None,
         models: [Build],
     };

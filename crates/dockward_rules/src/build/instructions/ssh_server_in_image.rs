@@ -30,8 +30,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.6: ensure sshd is not run within containers
-    /// - CIS Docker Benchmark 4.3: ensure that unnecessary packages are not installed in
+    /// - CIS Docker Benchmark v1.6.0, 5.7: ensure sshd is not run within containers
+    /// - CIS Docker Benchmark v1.6.0, 4.3: ensure that unnecessary packages are not installed in
     ///   the container
     pub static META = {
         code: "DW111",
@@ -39,7 +39,7 @@ declare_rule! {
         category: Image,
         severity: Medium,
         summary: "the final image contains or runs an SSH server",
-        references: ["cis:5.6", "cis:4.3"],
+        references: ["cis-1.6:5.7", "cis-1.6:4.3"],
         fix: None,
         models: [Build],
     };

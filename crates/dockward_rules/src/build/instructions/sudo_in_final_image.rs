@@ -33,7 +33,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.3: ensure that unnecessary packages are not installed in
+    /// - CIS Docker Benchmark v1.6.0, 4.3: ensure that unnecessary packages are not installed in
     ///   the container
     /// - <https://www.sudo.ws/docs/man/sudoers.man/>
     pub static META = {
@@ -42,7 +42,7 @@ declare_rule! {
         category: Image,
         severity: Medium,
         summary: "the final image ships sudo",
-        references: ["cis:4.3", "cwe:250", "cwe:269"],
+        references: ["cis-1.6:4.3", "cwe:250", "cwe:269"],
         fix: None,
         models: [Build],
     };

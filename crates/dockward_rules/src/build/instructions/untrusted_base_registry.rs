@@ -34,14 +34,14 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.2: ensure that containers use only trusted base images
+    /// - CIS Docker Benchmark v1.6.0, 4.2: ensure that containers use only trusted base images
     pub static META = {
         code: "DW106",
         name: "untrusted-base-registry",
         category: Image,
         severity: High,
         summary: "an image comes from a registry outside the trusted list",
-        references: ["cis:4.2", "hadolint:DL3026", "cwe:829"],
+        references: ["cis-1.6:4.2", "hadolint:DL3026", "cwe:829"],
         fix: None,
         models: [Build],
     };

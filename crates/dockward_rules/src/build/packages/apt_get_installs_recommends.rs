@@ -36,7 +36,7 @@ declare_rule! {
     /// recommended package (a CA bundle, a locale), so check the image still works.
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.3: ensure that unnecessary packages are not installed
+    /// - CIS Docker Benchmark v1.6.0, 4.3: ensure that unnecessary packages are not installed
     /// - <https://docs.docker.com/build/building/best-practices/#apt-get>
     pub static META = {
         code: "DW201",
@@ -45,7 +45,7 @@ declare_rule! {
         severity: Low,
         summary: "apt-get install also installs recommended packages",
         references: [
-            "cis:4.3", "hadolint:DL3015", "trivy:DS-0029", "kics:7384dfb2-fcd1-4fbf-91cd-6c44c318c33c",
+            "cis-1.6:4.3", "hadolint:DL3015", "trivy:DS-0029", "kics:7384dfb2-fcd1-4fbf-91cd-6c44c318c33c",
         ],
         fix: Sometimes,
         models: [Build],

@@ -41,7 +41,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.11: ensure only verified packages are installed
+    /// - CIS Docker Benchmark v1.6.0, 4.11: ensure only verified packages are installed
     /// - CWE-347: Improper Verification of Cryptographic Signature
     pub static META = {
         code: "DW153",
@@ -50,7 +50,7 @@ declare_rule! {
         severity: High,
         summary: "packages are installed without verifying their signatures",
         references: [
-            "cis:4.11", "cwe:347", "cwe:494", "checkov:CKV2_DOCKER_7", "checkov:CKV2_DOCKER_8",
+            "cis-1.6:4.11", "cwe:347", "cwe:494", "checkov:CKV2_DOCKER_7", "checkov:CKV2_DOCKER_8",
             "checkov:CKV2_DOCKER_9", "checkov:CKV2_DOCKER_10", "checkov:CKV2_DOCKER_11",
         ],
         fix: None,

@@ -38,7 +38,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - CIS Docker Benchmark 4.7: ensure update instructions are not used alone in the Dockerfile
+    /// - CIS Docker Benchmark v1.6.0, 4.7: ensure update instructions are not used alone in the Dockerfile
     pub static META = {
         code: "DW203",
         name: "package-update-alone",
@@ -46,7 +46,7 @@ declare_rule! {
         severity: Medium,
         summary: "a package index is refreshed in a RUN that installs nothing",
         references: [
-            "cis:4.7", "trivy:DS-0017", "checkov:CKV_DOCKER_5", "dockle:CIS-DI-0007",
+            "cis-1.6:4.7", "trivy:DS-0017", "checkov:CKV_DOCKER_5", "dockle:CIS-DI-0007",
             "kics:9bae49be-0aa3-4de5-bab2-4c3a069e40cd",
         ],
         fix: None,
