@@ -459,3 +459,32 @@ fn exclude_from_configuration_and_command_line() {
     let bad = scan(&["--exclude", "!x"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
+
+#[test]
+fn dockerd_command_lines_in_units_and_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "systemd/docker.service.d/override.conf",
+        "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n",
+    );
+    write(dir.path(), "ci/start.sh", "#!/bin/sh\nsudo dockerd --icc=true &\n");
+    let r = run(dir.path(), &["--format", "json"], None);
+    let report = json(&r);
+    let got = found(&report);
+    assert!(
+        got.contains(&(
+            "DW701".to_string(),
+            "systemd/docker.service.d/override.conf".to_string()
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        got.contains(&("DW704".to_string(), "ci/start.sh".to_string())),
+        "{}",
+        r.stdout
+    );
+    // A command line alone leaves unsaid settings unknown: no "missing setting" findings.
+    assert!(!got.iter().any(|(c, _)| c == "DW705" || c == "DW707"), "{}", r.stdout);
+}

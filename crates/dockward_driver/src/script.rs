@@ -1,10 +1,11 @@
-//! One file holding `docker run` lines: container rules on each, then configuration and
-//! suppressions (`# dockward: ignore[…]` comments work in every script kind).
+//! One file holding `docker run` and `dockerd` lines: container rules on each container,
+//! daemon rules on each daemon command line, then configuration and suppressions (`# dockward: ignore[…]` comments work in every script kind).
 
 use crate::finish::finish;
 use dockward_core::{FileId, Finding, Settings};
 use dockward_inputs::{ScriptKind, run_lines};
 use dockward_rules::check_container;
+use dockward_rules::daemon::check_daemon;
 use std::path::Path;
 
 /// Finds the run lines of one file of `kind`, checks them; returns the findings after
@@ -14,6 +15,9 @@ pub fn check_script(file: FileId, path: &Path, text: &str, kind: ScriptKind, set
     let mut findings = Vec::new();
     for spec in &lines.specs {
         check_container(spec, settings, &mut findings);
+    }
+    for daemon in &lines.daemons {
+        check_daemon(daemon, settings, &mut findings);
     }
     finish(file, path, text, settings, findings, &lines.comments, &lines.statements)
 }

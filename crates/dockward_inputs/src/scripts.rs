@@ -12,6 +12,7 @@
 use dockward_core::{FileId, Provenance, TextRange};
 use dockward_model::build::BuildSpec;
 use dockward_model::container::ContainerSpec;
+use dockward_model::daemon::{DaemonSpec, lower_dockerd_args};
 use dockward_model::run_line::lower_run_line;
 use dockward_model::{ImageRef, Sourced};
 use dockward_shell::{Word, effective_argv, parse_docker_cli, parse_shell, split_words_lenient};
@@ -107,7 +108,8 @@ pub fn script_kind_for(path: &Path, first_line: &str) -> Option<ScriptKind> {
     if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || lower.ends_with(".mk") || lower.ends_with(".mak") {
         return Some(ScriptKind::Makefile);
     }
-    if lower.ends_with(".service") {
+    // Units, and drop-ins that override them (`docker.service.d/override.conf`).
+    if lower.ends_with(".service") || (lower.ends_with(".conf") && parent.ends_with(".service.d")) {
         return Some(ScriptKind::SystemdUnit);
     }
     if lower.ends_with(".md") || lower.ends_with(".markdown") {
@@ -139,11 +141,14 @@ pub(crate) fn is_shell_shebang(line: &str) -> bool {
     matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh")
 }
 
-/// What a script file holds for the rules: the containers its run lines start, and the
-/// places suppression pragmas can attach to.
+/// What a script file holds for the rules: the containers its run lines start, the
+/// daemons its `dockerd` lines start, and the places suppression pragmas can attach to.
 #[derive(Debug, Default)]
 pub struct RunLines {
     pub specs: Vec<ContainerSpec>,
+    /// `dockerd …` command lines (systemd `ExecStart=`, start scripts, CI jobs), each on its
+    /// own: settings they do not give are unknown (dockerd also reads a `daemon.json`).
+    pub daemons: Vec<DaemonSpec>,
     /// Every shell command (file ranges, each running to the end of its last line), for
     /// suppression comments to attach to.
     pub statements: Vec<TextRange>,
@@ -156,6 +161,7 @@ pub fn run_lines(file: FileId, text: &str, kind: ScriptKind) -> RunLines {
     let found = find_run_lines(file, text, kind);
     RunLines {
         specs: found.specs,
+        daemons: found.daemons,
         statements: found.statements,
         comments: hash_comments(text),
     }
@@ -186,6 +192,7 @@ pub fn container_specs_in_build(build: &BuildSpec<'_>) -> Vec<ContainerSpec> {
 
 struct Found {
     specs: Vec<ContainerSpec>,
+    daemons: Vec<DaemonSpec>,
     /// Every shell command (file ranges), for suppression comments to attach to.
     statements: Vec<TextRange>,
 }
@@ -194,6 +201,7 @@ fn find_run_lines(file: FileId, text: &str, kind: ScriptKind) -> Found {
     let snippets = extract(text, kind);
     let mut found = Found {
         specs: Vec::new(),
+        daemons: Vec::new(),
         statements: Vec::new(),
     };
     let mut built = Vec::new();
@@ -275,6 +283,8 @@ fn scan_command(
             spec.writer = None;
         }
         found.specs.push(spec);
+    } else if let Some(daemon) = lower_dockerd_args(file, words, map) {
+        found.daemons.push(daemon);
     }
 }
 
