@@ -10,6 +10,7 @@ mod full;
 mod github;
 mod json;
 mod location;
+mod safe;
 
 use dockward_core::{Applicability, Finding, Severity, SourceDb};
 use std::io::{self, Write};
