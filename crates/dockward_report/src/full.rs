@@ -135,7 +135,11 @@ fn write_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
         .filter(|s| summary.by_severity[**s as usize] > 0)
         .map(|s| format!("{} {s}", summary.by_severity[*s as usize]))
         .collect();
-    let files = if summary.files_scanned == 1 { "file" } else { "files" };
+    let files = if summary.files_scanned == 1 {
+        summary.noun.0
+    } else {
+        summary.noun.1
+    };
     let total = summary.total();
     if total == 0 {
         writeln!(out, "No findings in {} {files}.", summary.files_scanned)?;
