@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and folders (default: the current directory).
     Scan(ScanArgs),
+    /// Audit the containers of a running Docker Engine (read-only).
+    Engine(crate::engine_cmd::EngineArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]

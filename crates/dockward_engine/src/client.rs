@@ -141,6 +141,39 @@ pub struct ServerInfo {
     pub podman: bool,
 }
 
+/// The oldest API version of an engine release line still maintained upstream: API 1.44
+/// is Docker Engine 25.0, and Docker 29.0 made it the lowest version its daemon accepts by
+/// default (research/engine.md §2).
+pub const OLDEST_SUPPORTED_API: ApiVersion = ApiVersion { major: 1, minor: 44 };
+
+impl ServerInfo {
+    /// Why this engine is out of upstream support, when it is: a Docker Engine older than
+    /// 25.0 (API below 1.44). Podman versions differently and is not judged here.
+    pub fn end_of_life(&self) -> Option<String> {
+        if self.podman {
+            return None;
+        }
+        let major: Option<u32> = self
+            .version
+            .as_deref()
+            .and_then(|v| v.split(['.', '-', '+']).next())
+            .and_then(|m| m.parse().ok());
+        let old_release = major.is_some_and(|m| m < 25);
+        let old_api = self.api_version.is_some_and(|a| a < OLDEST_SUPPORTED_API);
+        if !(old_release || old_api) {
+            return None;
+        }
+        let version = self.version.as_deref().unwrap_or("of unknown version");
+        let api = self.api_version.map_or_else(String::new, |a| format!(" (API {a})"));
+        Some(format!(
+            "Docker Engine {version}{api} is out of upstream support: release lines before 25.0 \
+             (API {OLDEST_SUPPORTED_API}) get no fixes, and Docker 29 daemons refuse clients \
+             older than API {OLDEST_SUPPORTED_API} by default; upgrade the engine (a distribution \
+             package may carry backported fixes)"
+        ))
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct VersionJson {
@@ -547,6 +580,26 @@ mod tests {
         assert_eq!(v("v1.41").to_string(), "1.41");
         assert!(ApiVersion::parse("141").is_none());
         assert_eq!(v("1.56").min(MAX_API_VERSION), MAX_API_VERSION);
+    }
+
+    #[test]
+    fn engines_before_25_are_out_of_support() {
+        let server = |version: &str, api: &str, podman: bool| ServerInfo {
+            version: Some(version.to_string()),
+            api_version: ApiVersion::parse(api),
+            podman,
+            ..ServerInfo::default()
+        };
+        let note = server("20.10.24+dfsg1", "1.41", false).end_of_life().unwrap();
+        assert!(
+            note.starts_with("Docker Engine 20.10.24+dfsg1 (API 1.41) is out of upstream support"),
+            "{note}"
+        );
+        assert!(server("24.0.9", "1.43", false).end_of_life().is_some());
+        assert!(server("25.0.0", "1.44", false).end_of_life().is_none());
+        assert!(server("29.1.0", "1.52", false).end_of_life().is_none());
+        // Podman numbers its releases its own way.
+        assert!(server("4.3.1", "1.41", true).end_of_life().is_none());
     }
 
     #[test]

@@ -157,9 +157,7 @@ impl Endpoint {
             HostSource::Rootless => {
                 format!("rootless Docker's socket; {DEFAULT_SOCKET} does not exist")
             }
-            HostSource::Podman => {
-                format!("Podman's Docker-compatible socket; no Docker socket exists")
-            }
+            HostSource::Podman => "Podman's Docker-compatible socket; no Docker socket exists".to_string(),
         }
     }
 }

@@ -5,6 +5,18 @@ use std::io::{self, Write};
 pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &SourceDb) -> io::Result<()> {
     for finding in findings {
         let at = locate(finding, sources);
+        // An engine object has no line: `container web (1a2b…)/HostConfig/Privileged: …`.
+        if at.line == 0 {
+            writeln!(
+                out,
+                "{}: {}[{}] {}",
+                at.path.display(),
+                finding.severity,
+                finding.rule.code,
+                finding.message
+            )?;
+            continue;
+        }
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
