@@ -6,14 +6,15 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
     for finding in findings {
         let at = locate(finding, sources);
         // An engine object has no line: `container web (1a2b…)/HostConfig/Privileged: …`.
+        // Its messages quote what the engine said (variable names, paths): escaped too.
         if at.line == 0 {
             writeln!(
                 out,
                 "{}: {}[{}] {}",
-                at.path.display(),
+                safe::one_line(&at.path.display().to_string()),
                 finding.severity,
                 finding.rule.code,
-                finding.message
+                safe::one_line(&finding.message)
             )?;
             continue;
         }

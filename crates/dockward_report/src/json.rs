@@ -192,6 +192,26 @@ mod tests {
     }
 
     #[test]
+    fn concise_engine_lines_have_no_line_numbers_and_escape_what_the_engine_said() {
+        let at = Provenance::Engine {
+            object: "container web (1a2b3c4d5e6f)".to_string(),
+            pointer: "/Config/Env/0".to_string(),
+        };
+        let finding = Finding::new(&RULE, at, "sets secret \u{1b}[2JKEY to a literal value");
+        let mut out = Vec::new();
+        let mut emitter = Emitter::new(&mut out, Format::Concise, false);
+        emitter.findings(&[finding], &SourceDb::new()).unwrap();
+        emitter.finish(&[], 1).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let line = text.lines().next().unwrap();
+        assert!(
+            line.starts_with("container web (1a2b3c4d5e6f)/Config/Env/0: high[DW999] sets secret "),
+            "{line}"
+        );
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+    }
+
+    #[test]
     fn file_findings_keep_path_and_line_and_no_object() {
         let sources = SourceDb::new();
         let file = sources.add(SourceFile::new("Dockerfile", "FROM x\nUSER root\n"));
