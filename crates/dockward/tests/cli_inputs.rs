@@ -521,3 +521,42 @@ fn output_is_safe_from_what_it_reads() {
         );
     }
 }
+
+/// Ignore files are read by the folder walker: one that is a FIFO, a device or huge must
+/// neither block the walk nor be read whole.
+#[test]
+fn hostile_ignore_files_do_not_block_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "repo/Dockerfile", "FROM alpine:3.20\nRUN echo\n");
+    write(dir.path(), "repo/sub/Dockerfile", "FROM alpine:3.20\nRUN echo\n");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(dir.path().join("repo/sub/.gitignore"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join(".ignore")).unwrap();
+    let big = fs::File::create(dir.path().join("repo/.ignore")).unwrap();
+    big.set_len(2 * 1024 * 1024 * 1024).unwrap();
+    drop(big);
+    let r = run(&dir.path().join("repo"), &["--format", "json", "."], None);
+    let report = json(&r);
+    let errors = report["errors"].to_string();
+    // The root's own ignore file is huge: the root is skipped, with a word.
+    assert!(errors.contains("over the"), "{errors}");
+    fs::remove_file(dir.path().join("repo/.ignore")).unwrap();
+    let r = run(&dir.path().join("repo"), &["--format", "json", "."], None);
+    let report = json(&r);
+    let errors = report["errors"].to_string();
+    assert!(errors.contains("FIFO"), "{errors}");
+    assert!(
+        errors.contains("character device"),
+        "the parent's link to /dev/zero: {errors}"
+    );
+    assert!(
+        found(&report).iter().any(|(_, p)| p == "Dockerfile"),
+        "the rest is still scanned: {}",
+        r.stdout
+    );
+}

@@ -108,16 +108,58 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions<'_>) -> (Vec<Target
             }
             continue;
         }
+        // The walker reads `.gitignore`, `.ignore` and `.git/info/exclude` itself, in the
+        // scanned folders and in the parents of the root: a FIFO or device there would block
+        // it, a sparse huge one be read whole. Those files are checked first: a folder whose
+        // ignore file is unsafe is not entered, and an unsafe one above the root turns
+        // ignore files off for this root; either is said.
+        let unsafe_parent = root
+            .canonicalize()
+            .ok()
+            .and_then(|r| r.ancestors().skip(1).find_map(unsafe_ignore_file));
+        if let Some((path, why)) = &unsafe_parent {
+            // The walker reads parents' ignore files whenever any ignore file kind is on
+            // (it looks for the repository's root there): all of them are turned off.
+            let message = format!("not read: {why}; no ignore files are used for {}", root.display());
+            errors.push(error(path, message, true));
+        }
+        if let Some((path, why)) = unsafe_ignore_file(root) {
+            errors.push(error(
+                &path,
+                format!("skipped {}: its ignore file is {why}", root.display()),
+                true,
+            ));
+            continue;
+        }
         let mut builder = WalkBuilder::new(root);
+        let use_ignore_files = unsafe_parent.is_none();
         builder
             .hidden(false)
-            .git_ignore(true)
-            .git_exclude(true)
+            .ignore(use_ignore_files)
+            .git_ignore(use_ignore_files)
+            .git_exclude(use_ignore_files)
+            .parents(use_ignore_files)
             .git_global(false)
             .require_git(false);
         let excluded = options.is_excluded.clone();
+        let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let skipped_in_walk = std::sync::Arc::clone(&skipped);
         builder.filter_entry(move |entry| {
-            entry.file_name() != ".git" && !(entry.depth() > 0 && excluded.as_ref().is_some_and(|f| f(entry.path())))
+            if entry.file_name() == ".git" || excluded.as_ref().is_some_and(|f| entry.depth() > 0 && f(entry.path())) {
+                return false;
+            }
+            if entry.file_type().is_some_and(|t| t.is_dir())
+                && let Some(unsafe_file) = unsafe_ignore_file(entry.path())
+            {
+                let (path, why) = unsafe_file;
+                let folder = entry.path().to_path_buf();
+                skipped_in_walk
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((folder, path, why));
+                return false;
+            }
+            true
         });
         for entry in builder.build() {
             let entry = match entry {
@@ -157,11 +199,36 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions<'_>) -> (Vec<Target
                 kind,
             });
         }
+        for (folder, path, why) in std::mem::take(&mut *skipped.lock().unwrap_or_else(|e| e.into_inner())) {
+            errors.push(error(
+                &path,
+                format!("skipped {}: its ignore file is {why}", folder.display()),
+                true,
+            ));
+        }
     }
     targets.sort();
     targets.dedup();
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
     drop_overrides_loaded_with_their_base(&mut targets);
     (targets, errors)
+}
+
+/// Ignore files above this size are not read (a real one is a few kilobytes).
+const MAX_IGNORE_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The first ignore file of `dir` the walker would read that is not a small regular file
+/// (a FIFO, a device, a link to one, or huge), and what it is.
+fn unsafe_ignore_file(dir: &Path) -> Option<(PathBuf, String)> {
+    [".gitignore", ".ignore", ".git/info/exclude"].iter().find_map(|name| {
+        let path = dir.join(name);
+        // Followed like the walker follows it: a link to a device is a device.
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() {
+            return Some((path, file_type_name(&meta.file_type()).to_string()));
+        }
+        (meta.len() > MAX_IGNORE_FILE_BYTES).then(|| (path, format!("over the {MAX_IGNORE_FILE_BYTES}-byte limit")))
+    })
 }
 
 /// Only regular files without an extension can be scripts by shebang alone; reading the
