@@ -9,8 +9,11 @@ use dockward_report::{Emitter, Format};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name its fuzz binary and regression folder have.
-pub const TARGETS: [(&str, fn(&[u8])); 8] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("dockerfile", dockerfile),
     ("shell", shell),
     ("docker_argv", docker_argv),
