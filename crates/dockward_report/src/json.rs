@@ -9,9 +9,13 @@
 //!   "errors": [ { "path": "…", "line": null, "message": "…", "warning": false } ],
 //!   "files_scanned": 3 }
 //! ```
+//!
+//! A finding about the host (`dockward host`) has the host path in `path`, lines and
+//! columns 0, and `detail` when the path alone does not say enough (the file a link
+//! resolves to, the variable of an environment file).
 
 use crate::{RunError, locate};
-use dockward_core::{Applicability, Finding, SourceDb};
+use dockward_core::{Applicability, Finding, Provenance, SourceDb};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -27,6 +31,8 @@ struct JsonFinding<'a> {
     column: u32,
     end_line: u32,
     end_column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
     help: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
 }
@@ -80,6 +86,10 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
             column: at.column,
             end_line: at.end_line,
             end_column: at.end_column,
+            detail: match &f.at {
+                Provenance::Host { detail, .. } => detail.as_deref(),
+                _ => None,
+            },
             help: f.help.as_deref(),
             fix: f.fix.as_ref().map(|fix| JsonFix {
                 description: &fix.description,

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 /// Where a finding is, in the terms emitters print.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Located {
-    /// File path, or for engine and image findings the object they name.
+    /// File path, the host path for host findings, or for engine and image findings the
+    /// object they name.
     pub path: PathBuf,
     pub line: u32,
     pub column: u32,
@@ -36,6 +37,8 @@ pub fn locate(finding: &Finding, sources: &SourceDb) -> Located {
             Some(layer) => format!("{image}@{layer}:{path}"),
             None => format!("{image}:{path}"),
         }),
+        // The host path alone: `detail` is carried separately where a format has room.
+        Provenance::Host { path, .. } => Located::at_object(path.clone()),
     }
 }
 
