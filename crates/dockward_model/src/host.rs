@@ -419,14 +419,17 @@ pub fn parse_passwd(text: &str) -> Vec<PasswdEntry> {
 }
 
 /// The `docker` group and its members: users `/etc/group` lists, then users whose primary
-/// group it is in `/etc/passwd` (when that was read). `None` when there is no such group.
+/// group it is in `/etc/passwd` (when that was read). `group_line` gives the provenance of
+/// a line of `/etc/group`; a primary-group member points at `/etc/passwd` by name, not at
+/// its line, so that no line of that file is ever printed (old systems keep password hashes
+/// in it). `None` when there is no such group.
 pub fn docker_group(
-    group_file: FileId,
+    group_line: &dyn Fn(TextRange) -> Provenance,
     groups: &[GroupEntry],
-    passwd: Option<(FileId, &[PasswdEntry])>,
+    passwd: Option<&[PasswdEntry]>,
 ) -> Option<DockerGroup> {
     let entry = groups.iter().find(|g| g.name == "docker")?;
-    let at = Provenance::text(group_file, entry.line);
+    let at = group_line(entry.line);
     let mut members: Vec<GroupMember> = entry
         .members
         .iter()
@@ -436,15 +439,13 @@ pub fn docker_group(
             at: at.clone(),
         })
         .collect();
-    if let Some((passwd_file, users)) = passwd {
-        for user in users.iter().filter(|u| u.gid == entry.gid) {
-            if !members.iter().any(|m| m.name == user.name) {
-                members.push(GroupMember {
-                    name: user.name.clone(),
-                    primary: true,
-                    at: Provenance::text(passwd_file, user.line),
-                });
-            }
+    for user in passwd.unwrap_or_default().iter().filter(|u| u.gid == entry.gid) {
+        if !members.iter().any(|m| m.name == user.name) {
+            members.push(GroupMember {
+                name: user.name.clone(),
+                primary: true,
+                at: host_at(PASSWD_FILE, Some(&format!("user {}", user.name))),
+            });
         }
     }
     Some(DockerGroup {
@@ -452,6 +453,32 @@ pub fn docker_group(
         at,
         members,
     })
+}
+
+/// The user database.
+pub const PASSWD_FILE: &str = "/etc/passwd";
+/// The group database.
+pub const GROUP_FILE: &str = "/etc/group";
+
+/// `/etc/group` with any real password field (a hash, on old systems) overwritten with `*`
+/// of the same length, so that the text can be shown in a finding's frame and every
+/// range into it stays valid.
+pub fn mask_group_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut fields = line.splitn(3, ':');
+        match (fields.next(), fields.next(), fields.next()) {
+            (Some(name), Some(password), Some(rest)) if !matches!(password, "" | "x" | "*" | "!" | "!!") => {
+                out.push_str(name);
+                out.push(':');
+                out.push_str(&"*".repeat(password.len()));
+                out.push(':');
+                out.push_str(rest);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// `path` with repeated and trailing slashes removed: `/etc/docker/` and `/etc//docker`
@@ -579,11 +606,10 @@ fn unescape_octal(field: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'\\'
-            && i + 4 <= bytes.len()
-            && bytes[i + 1..i + 4].iter().all(|b| (b'0'..=b'7').contains(b))
-        {
-            let value = u32::from(bytes[i + 1] - b'0') * 64 + u32::from(bytes[i + 2] - b'0') * 8 + u32::from(bytes[i + 3] - b'0');
+        if bytes[i] == b'\\' && i + 4 <= bytes.len() && bytes[i + 1..i + 4].iter().all(|b| (b'0'..=b'7').contains(b)) {
+            let value = u32::from(bytes[i + 1] - b'0') * 64
+                + u32::from(bytes[i + 2] - b'0') * 8
+                + u32::from(bytes[i + 3] - b'0');
             if let Ok(byte) = u8::try_from(value) {
                 out.push(byte);
                 i += 4;
@@ -654,15 +680,16 @@ mod tests {
         assert_eq!(groups.len(), 3);
         let users = parse_passwd(passwd);
         assert_eq!(users.len(), 3);
-        let docker = docker_group(FileId(0), &groups, Some((FileId(1), &users))).unwrap();
+        let docker = docker_group(&|r| Provenance::text(FileId(0), r), &groups, Some(&users)).unwrap();
         assert_eq!(docker.gid, 999);
         let names: Vec<(&str, bool)> = docker.members.iter().map(|m| (m.name.as_str(), m.primary)).collect();
         assert_eq!(names, [("alice", false), ("bob", false), ("dave", true)]);
         let (_, line) = docker.at.as_text().unwrap();
         assert_eq!(line.slice(group), "docker:x:999:alice, bob");
-        let (file, line) = docker.members[2].at.as_text().unwrap();
-        assert_eq!((file, line.slice(passwd)), (FileId(1), "dave:x:1002:999::/home/dave:/bin/sh"));
-        assert!(docker_group(FileId(0), &parse_group("root:x:0:\n"), None).is_none());
+        assert_eq!(docker.members[2].at, host_at("/etc/passwd", Some("user dave")));
+        assert!(docker_group(&|r| Provenance::text(FileId(0), r), &parse_group("root:x:0:\n"), None).is_none());
+        let masked = mask_group_passwords("docker:$6$salt$hash:999:alice\nroot:x:0:\n");
+        assert_eq!(masked, "docker:************:999:alice\nroot:x:0:\n");
     }
 
     #[test]
@@ -700,7 +727,10 @@ mod tests {
     fn deletions_apply_in_order() {
         let mut rules = AuditRules::new(AuditSource::Files);
         rules.read(FileId(0), "-w /etc/docker -k docker\n-w /usr/bin/runc\n");
-        rules.read(FileId(1), "-W /usr/bin/runc\n-a always,exit -F path=/usr/bin/containerd\n");
+        rules.read(
+            FileId(1),
+            "-W /usr/bin/runc\n-a always,exit -F path=/usr/bin/containerd\n",
+        );
         assert!(rules.covering("/etc/docker").is_some() && rules.covering("/usr/bin/runc").is_none());
         rules.read(FileId(1), "-d always,exit -F path=/usr/bin/containerd\n");
         assert!(rules.covering("/usr/bin/containerd").is_none());
@@ -727,7 +757,10 @@ mod tests {
         }
         let text = "PATH=/usr/bin\nDOCKER_CONTENT_TRUST=0\nexport DOCKER_CONTENT_TRUST=\"1\"\n";
         let (value, range) = environment_value(text, CONTENT_TRUST_VARIABLE).unwrap();
-        assert_eq!((value.as_str(), range.slice(text)), ("1", "export DOCKER_CONTENT_TRUST=\"1\""));
+        assert_eq!(
+            (value.as_str(), range.slice(text)),
+            ("1", "export DOCKER_CONTENT_TRUST=\"1\"")
+        );
         assert!(environment_value("PATH=/bin\n", CONTENT_TRUST_VARIABLE).is_none());
     }
 
