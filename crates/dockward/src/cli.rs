@@ -19,6 +19,9 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and folders (default: the current directory).
     Scan(ScanArgs),
+    /// Audit the host dockerd runs on: owners and modes of Docker's files and sockets, the
+    /// docker group, audit rules, the data root's partition, content trust.
+    Host(crate::host_cmd::HostArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]

@@ -2,6 +2,7 @@
 //! rules crate, formatting in the report crate; this binary wires them together.
 
 mod cli;
+mod host_cmd;
 mod rules_cmd;
 mod scan;
 
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Scan(args) => scan_command(&args),
+        Command::Host(args) => host_cmd::run(&args),
         Command::Rules { format } => rules_cmd::list(format),
         Command::Rule { code } => rules_cmd::explain(&code),
         Command::Debug(DebugCommand::Dockerfile { buildkit, file }) => debug_dockerfile(&file, buildkit),

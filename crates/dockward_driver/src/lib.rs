@@ -10,10 +10,12 @@ mod daemon;
 mod dockerfile;
 mod finish;
 pub mod fix;
+mod host;
 mod script;
 
 pub use compose::{ComposeInput, check_compose};
 pub use daemon::{check_daemon_json, check_found_daemon_json};
 pub use dockerfile::check_dockerfile;
 pub use finish::finish;
+pub use host::check_host;
 pub use script::check_script;

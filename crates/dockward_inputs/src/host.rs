@@ -13,10 +13,11 @@
 //! [`HostSpec::gaps`] and left `Unknown`/[`FileState::Unreadable`]; nothing is assumed.
 
 use crate::read::{MAX_FILE_BYTES, read_text};
+use crate::scripts::{ScriptKind, run_lines};
 use dockward_core::{FileId, Provenance, SourceDb, SourceFile, TextRange};
 use dockward_model::Known;
 use dockward_model::Sourced;
-use dockward_model::daemon::lower_daemon_json;
+use dockward_model::daemon::{DaemonSpec, lower_daemon_json};
 use dockward_model::host::{
     AuditItem, AuditRules, AuditSource, AuditTarget, CONTENT_TRUST_VARIABLE, DEFAULT_DATA_ROOT, DataRoot,
     ENVIRONMENT_FILE, FileKind, FileStat, FileState, FileTarget, GROUP_FILE, HostFile, HostGap, HostSpec, MountState,
@@ -83,7 +84,8 @@ pub fn read_host(options: &HostOptions, sources: &SourceDb) -> HostSpec {
     };
     let mut spec = HostSpec::empty(&options.root);
     spec.docker_group = reader.read_accounts();
-    let daemon = reader.read_daemon_json();
+    let mut daemon = reader.read_daemon_json();
+    daemon.add_flags(reader.read_unit_flags().as_ref());
 
     for (target, name) in [
         (FileTarget::DockerService, "docker.service"),
@@ -105,13 +107,16 @@ pub fn read_host(options: &HostOptions, sources: &SourceDb) -> HostSpec {
         spec.files.push(reader.look(path).host_file(target));
     }
     for (target, key, default) in DEFAULT_TLS {
-        let (path, named) = match daemon.tls.get(key) {
-            Some(path) => (path.clone(), true),
-            None => (default.to_string(), false),
+        let path = match daemon.tls.get(key) {
+            Some(path) => path.clone(),
+            // dockerd reads its default files only when TLS is on; otherwise they are
+            // root's own client files, not the daemon's.
+            None if daemon.tls_on => default.to_string(),
+            None => continue,
         };
         let mut file = reader.look(&path).host_file(target);
-        if !named {
-            // Say where the path came from: nothing in daemon.json names it.
+        if !daemon.tls.contains_key(key) {
+            // Say where the path came from: no setting names it.
             file.at = host_at(&path, Some("dockerd's default location"));
         }
         spec.files.push(file);
@@ -124,7 +129,14 @@ pub fn read_host(options: &HostOptions, sources: &SourceDb) -> HostSpec {
     spec.audit_targets = reader.audit_targets(&spec.data_root.path);
     spec.audit_rules = reader.read_audit_rules(options.run_auditctl && reader.live);
     spec.content_trust = reader.content_trust(options.content_trust_env.as_deref());
-    spec.gaps = reader.gaps;
+    // A path looked at for two checks (a socket that is also audited) is listed once.
+    let mut gaps: Vec<HostGap> = Vec::new();
+    for gap in reader.gaps {
+        if !gaps.contains(&gap) {
+            gaps.push(gap);
+        }
+    }
+    spec.gaps = gaps;
     spec
 }
 
@@ -169,12 +181,38 @@ fn at_path(path: &str, resolved: Option<&str>) -> Provenance {
     host_at(path, resolved.map(|r| format!("resolves to {r}")).as_deref())
 }
 
-/// What the daemon's configuration file says about files the host checks look at.
+/// What the daemon's configuration file and command line say about files the host checks
+/// look at.
 #[derive(Default)]
 struct DaemonFacts {
     /// `tlscacert`, `tlscert`, `tlskey` by key.
     tls: HashMap<&'static str, String>,
+    /// `tls` or `tlsverify` is on.
+    tls_on: bool,
     data_root: Option<String>,
+}
+
+impl DaemonFacts {
+    fn add(&mut self, spec: &DaemonSpec) {
+        for (key, value) in [
+            ("tlscacert", &spec.tls_ca_cert),
+            ("tlscert", &spec.tls_cert),
+            ("tlskey", &spec.tls_key),
+        ] {
+            if let Some(path) = value.get().filter(|p| !p.is_empty()) {
+                self.tls.insert(key, absolute(path));
+            }
+        }
+        self.tls_on |= spec.tls.get() == Some(&true) || spec.tls_verify.get() == Some(&true);
+    }
+
+    /// The unit's dockerd flags: a setting given both ways makes dockerd refuse to start,
+    /// so either source may name the TLS files.
+    fn add_flags(&mut self, flags: Option<&DaemonSpec>) {
+        if let Some(flags) = flags {
+            self.add(flags);
+        }
+    }
 }
 
 /// Why a lookup failed, in words for the gaps list.
@@ -396,15 +434,7 @@ impl Reader<'_> {
             );
             return facts;
         }
-        for (key, value) in [
-            ("tlscacert", &spec.tls_ca_cert),
-            ("tlscert", &spec.tls_cert),
-            ("tlskey", &spec.tls_key),
-        ] {
-            if let Some(path) = value.get().filter(|p| !p.is_empty()) {
-                facts.tls.insert(key, absolute(path));
-            }
-        }
+        facts.add(&spec);
         // DaemonSpec has no data-root field (no daemon rule reads it); the file is valid
         // JSON here, so the one string is taken from a plain parse.
         facts.data_root = serde_json::from_str::<serde_json::Value>(&text)
@@ -412,6 +442,42 @@ impl Reader<'_> {
             .and_then(|v| v.get("data-root")?.as_str().map(absolute))
             .filter(|p| p != "/");
         facts
+    }
+
+    /// The dockerd command line `docker.service` runs: the last `ExecStart=` that starts
+    /// dockerd, in the unit systemd uses (the first found) or its drop-ins
+    /// (`docker.service.d/*.conf`, in name order). Its text is not kept (an
+    /// `Environment=` line may hold credentials).
+    fn read_unit_flags(&mut self) -> Option<DaemonSpec> {
+        let unit = UNIT_DIRS
+            .iter()
+            .map(|d| format!("{d}/docker.service"))
+            .find(|p| matches!(self.look(p).state, FileState::Present(_)));
+        let mut drop_ins: Vec<(String, String)> = Vec::new();
+        for dir in UNIT_DIRS {
+            let dir = format!("{dir}/docker.service.d");
+            let Ok(resolved) = self.resolve(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(self.on_disk(&resolved)) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".conf") && !drop_ins.iter().any(|(n, _)| *n == name) {
+                    drop_ins.push((name.clone(), format!("{dir}/{name}")));
+                }
+            }
+        }
+        drop_ins.sort();
+        let mut last = None;
+        for path in unit.into_iter().chain(drop_ins.into_iter().map(|(_, p)| p)) {
+            let Ok(Some(text)) = self.read(&path) else { continue };
+            // The file id is never shown: no finding points into the unit.
+            let lines = run_lines(FileId(u32::MAX), &text, ScriptKind::SystemdUnit);
+            if let Some(daemon) = lines.daemons.into_iter().last() {
+                last = Some(daemon);
+            }
+        }
+        last
     }
 
     /// Registry certificate files under `certs.d`, at any depth; links to files count,
@@ -455,7 +521,13 @@ impl Reader<'_> {
             let found = self.look(&path);
             let is_file = matches!(&found.state, FileState::Present(s) if s.kind == FileKind::File);
             if is_file || matches!(found.state, FileState::Unreadable(_)) {
-                out.push(found.host_file(FileTarget::RegistryCert));
+                // Docker reads `*.key` there as the private key of a client certificate.
+                let target = if name.ends_with(".key") {
+                    FileTarget::RegistryKey
+                } else {
+                    FileTarget::RegistryCert
+                };
+                out.push(found.host_file(target));
             }
         }
     }
@@ -870,17 +942,17 @@ mod tests {
             (cert.path.as_str(), &cert.state),
             ("/root/.docker/cert.pem", &FileState::Absent)
         );
-        let certs: Vec<&str> = spec
+        let certs: Vec<(&str, FileTarget)> = spec
             .files
             .iter()
-            .filter(|f| f.target == FileTarget::RegistryCert)
-            .map(|f| f.path.as_str())
+            .filter(|f| matches!(f.target, FileTarget::RegistryCert | FileTarget::RegistryKey))
+            .map(|f| (f.path.as_str(), f.target))
             .collect();
         assert_eq!(
             certs,
             [
-                "/etc/docker/certs.d/registry:5000/ca.crt",
-                "/etc/docker/certs.d/registry:5000/client.key"
+                ("/etc/docker/certs.d/registry:5000/ca.crt", FileTarget::RegistryCert),
+                ("/etc/docker/certs.d/registry:5000/client.key", FileTarget::RegistryKey)
             ]
         );
         assert_eq!(spec.data_root.path, "/srv/docker");
@@ -894,6 +966,55 @@ mod tests {
         );
         let (spec, _) = read(root);
         assert_eq!(spec.data_root.mount, MountState::Separate);
+    }
+
+    #[test]
+    fn tls_files_come_from_the_units_flags_and_defaults_only_when_tls_is_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "/root/.docker/key.pem", "", 0o644);
+        let tls_files = |spec: &HostSpec| -> Vec<String> {
+            spec.files
+                .iter()
+                .filter(|f| {
+                    matches!(
+                        f.target,
+                        FileTarget::TlsCaCert | FileTarget::TlsCert | FileTarget::TlsKey
+                    )
+                })
+                .map(|f| f.path.clone())
+                .collect()
+        };
+        // No TLS: root's ~/.docker files are its client's, not the daemon's.
+        let (spec, _) = read(root);
+        assert!(tls_files(&spec).is_empty(), "{:?}", tls_files(&spec));
+        write(
+            root,
+            "/usr/lib/systemd/system/docker.service",
+            "[Service]\nExecStart=/usr/bin/dockerd -H fd://\n",
+            0o644,
+        );
+        write(
+            root,
+            "/etc/systemd/system/docker.service.d/tls.conf",
+            "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H tcp://0.0.0.0:2376 --tlsverify --tlscert=/etc/docker/server.pem\n",
+            0o644,
+        );
+        let (spec, _) = read(root);
+        assert_eq!(
+            tls_files(&spec),
+            [
+                "/root/.docker/ca.pem",
+                "/etc/docker/server.pem",
+                "/root/.docker/key.pem"
+            ]
+        );
+        let key = file(&spec, FileTarget::TlsKey);
+        assert!(matches!(key.state, FileState::Present(_)));
+        assert_eq!(
+            key.at,
+            host_at("/root/.docker/key.pem", Some("dockerd's default location"))
+        );
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub enum FileTarget {
     EtcDocker,
     /// A file under `/etc/docker/certs.d/` (registry certificates, at any depth).
     RegistryCert,
+    /// A private key under `/etc/docker/certs.d/` (`client.key`: the client certificate
+    /// dockerd presents to that registry).
+    RegistryKey,
     /// The daemon's TLS CA certificate (`tlscacert`).
     TlsCaCert,
     /// The daemon's TLS certificate (`tlscert`).
@@ -65,6 +68,7 @@ impl FileTarget {
             FileTarget::DockerSocketUnit => "the docker.socket unit",
             FileTarget::EtcDocker => "the Docker configuration folder",
             FileTarget::RegistryCert => "this registry certificate file",
+            FileTarget::RegistryKey => "this registry client key",
             FileTarget::TlsCaCert => "the daemon's TLS CA certificate",
             FileTarget::TlsCert => "the daemon's TLS certificate",
             FileTarget::TlsKey => "the daemon's TLS private key",
