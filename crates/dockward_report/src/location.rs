@@ -53,3 +53,43 @@ impl Located {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Emitter, Format};
+    use dockward_core::{Category, FixAvailability, ModelKind, RuleMeta, Severity};
+
+    static RULE: RuleMeta = RuleMeta {
+        code: "DW999",
+        name: "test-rule",
+        category: Category::Host,
+        severity: Severity::High,
+        summary: "a test rule",
+        explanation: "",
+        references: &[],
+        fix: FixAvailability::None,
+        models: &[ModelKind::Host],
+        opt_in: false,
+    };
+
+    #[test]
+    fn host_findings_are_located_at_the_host_path_with_the_detail_beside_it() {
+        let at = Provenance::Host {
+            path: "/var/run/docker.sock".to_string(),
+            detail: Some("resolves to /run/docker.sock".to_string()),
+        };
+        let finding = Finding::new(&RULE, at, "mode 0666");
+        let sources = SourceDb::new();
+        let located = locate(&finding, &sources);
+        assert_eq!((located.path, located.line), (PathBuf::from("/var/run/docker.sock"), 0));
+        let mut out = Vec::new();
+        let mut emitter = Emitter::new(&mut out, Format::Json, false);
+        emitter.findings(std::slice::from_ref(&finding), &sources).unwrap();
+        emitter.finish(&[], 1).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let f = &json["findings"][0];
+        assert_eq!(f["path"], "/var/run/docker.sock");
+        assert_eq!(f["detail"], "resolves to /run/docker.sock");
+    }
+}

@@ -57,7 +57,8 @@ declare_rule! {
 }
 
 const OWNER_RISK: &str = "that account can change how dockerd starts, and so become root on this host";
-const MODE_RISK: &str = "others can then change how dockerd starts, and so become root on this host";
+const MODE_RISK: &str =
+    "the extra permissions let accounts other than root change how dockerd starts, and so become root on this host";
 
 /// CIS numbers the owner and mode checks of `/etc/sysconfig/docker` the other way round
 /// (3.21 is its mode, 3.22 its owner).

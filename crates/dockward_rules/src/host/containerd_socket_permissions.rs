@@ -48,7 +48,7 @@ static EXPECTED: &[Expected] = &[Expected {
     cis_owner: "3.23",
     cis_mode: "3.24",
     owner_risk: "that account controls containerd, and with it every container on this host",
-    mode_risk: "every local user can then drive containerd, which is root on this host",
+    mode_risk: "the extra permissions let more local users drive containerd, which is root on this host",
     readable_severity: None,
 }];
 

@@ -54,7 +54,7 @@ static EXPECTED: &[Expected] = &[Expected {
     cis_owner: "3.15",
     cis_mode: "3.16",
     owner_risk: "that account controls the Docker daemon, which is root on this host",
-    mode_risk: "every local user can then drive the Docker daemon, which is root on this host",
+    mode_risk: "the extra permissions let more local users use the Docker API, which is root on this host",
     readable_severity: None,
 }];
 

@@ -58,7 +58,8 @@ declare_rule! {
 }
 
 const CERT_OWNER_RISK: &str = "that account can replace the certificate, and with it whom Docker trusts";
-const CERT_MODE_RISK: &str = "others can then replace the certificate, and with it whom Docker trusts";
+const CERT_MODE_RISK: &str =
+    "the extra permissions let accounts other than root replace the certificate, and with it whom Docker trusts";
 
 static EXPECTED: &[Expected] = &[
     certificate(FileTarget::RegistryCert, "3.7", "3.8"),
