@@ -144,11 +144,11 @@ pub fn run(args: &HostArgs) -> ExitCode {
             Some(uid) => format!(" (running as uid {uid}, not root: run as root for a complete audit)"),
             None => String::new(),
         };
-        eprintln!(
-            "dockward host: {} path{} could not be read{who}; checks of them were skipped",
-            spec.gaps.len(),
-            if spec.gaps.len() == 1 { "" } else { "s" }
-        );
+        let (paths, them) = match spec.gaps.len() {
+            1 => ("1 path".to_string(), "it"),
+            n => (format!("{n} paths"), "them"),
+        };
+        eprintln!("dockward host: {paths} could not be read{who}; checks of {them} were skipped");
         if format != Format::Full && format != Format::Concise {
             // JSON and GitHub output carry the list in the report; say it here too.
             for gap in &spec.gaps {
