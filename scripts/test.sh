@@ -2,18 +2,32 @@
 # The whole test suite, runnable on a fresh machine with a Rust toolchain.
 #
 # Installs what the tests need from Debian (Debian's docker-compose, used to compare our
-# Compose loader with `docker-compose config`), then runs every test of the
-# workspace. The shared corpus is found through DOCKWARD_CORPUS (default ../shared/corpus);
-# under CI=true a missing corpus fails the tests instead of skipping them.
+# Compose loader with `docker-compose config`; docker.io, busybox-static and openssl, with
+# which the engine tests start their own private dockerd on a temporary socket and make
+# TLS certificates), then runs every test of the workspace. No daemon is started here.
+# The shared corpus is found through DOCKWARD_CORPUS (default ../shared/corpus); under
+# CI=true a missing corpus fails the tests instead of skipping them, and so does a
+# private dockerd that cannot be started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
+PATH="$PATH:/usr/sbin:/sbin" command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
+dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if ((${#need_apt[@]})) && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "installing: ${need_apt[*]}"
+  # The engine tests start their own dockerd: keep the package from starting the
+  # system's (policy-rc.d is Debian's switch for that), unless a policy is in place.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  if [ -n "$(trap -p EXIT)" ]; then rm -f "$policy"; trap - EXIT; fi
 fi
 
 # Under CI the Compose comparison must run, not skip: its binary was installed above.

@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and folders (default: the current directory).
     Scan(ScanArgs),
+    /// Audit the containers of a running Docker Engine (read-only).
+    Engine(crate::engine_cmd::EngineArgs),
     /// Audit the host dockerd runs on: owners and modes of Docker's files and sockets, the
     /// docker group, audit rules, the data root's partition, content trust.
     Host(crate::host_cmd::HostArgs),

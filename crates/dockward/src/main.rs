@@ -2,6 +2,7 @@
 //! rules crate, formatting in the report crate; this binary wires them together.
 
 mod cli;
+mod engine_cmd;
 mod host_cmd;
 mod rules_cmd;
 mod scan;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Scan(args) => scan_command(&args),
+        Command::Engine(args) => engine_cmd::run(&args),
         Command::Host(args) => host_cmd::run(&args),
         Command::Rules { format } => rules_cmd::list(format),
         Command::Rule { code } => rules_cmd::explain(&code),

@@ -488,3 +488,36 @@ fn dockerd_command_lines_in_units_and_scripts() {
     // A command line alone leaves unsaid settings unknown: no "missing setting" findings.
     assert!(!got.iter().any(|(c, _)| c == "DW705" || c == "DW707"), "{}", r.stdout);
 }
+
+/// Names and text from scanned files cannot inject lines (GitHub workflow commands) or
+/// terminal escapes into the human formats, and secret values stay out of code frames.
+#[test]
+fn output_is_safe_from_what_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  \"web\\e[2J\\n::error file=x::pwned\":\n    image: nginx:1.27\n    privileged: true\n",
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n",
+    );
+    for format in ["full", "concise", "github"] {
+        let r = run(dir.path(), &["--format", format, "--color", "always"], None);
+        assert!(r.stdout.contains("DW301"), "{format}: {}", r.stdout);
+        assert!(
+            !r.stdout.lines().any(|l| l.starts_with("::error file=x")),
+            "{format}: a service name started a line:\n{}",
+            r.stdout
+        );
+        // Colours are ours (`\x1b[` + digits + `m`); a clear-screen from the file is not.
+        assert!(!r.stdout.contains("\x1b[2J"), "{format}: raw escape:\n{}", r.stdout);
+        assert!(
+            !r.stdout.contains("wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"),
+            "{format}: the secret is printed:\n{}",
+            r.stdout
+        );
+    }
+}

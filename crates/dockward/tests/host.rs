@@ -112,6 +112,9 @@ fn insecure_host(tree: &Tree<'_>) {
     tree.file("/etc/docker/certs.d/registry:5000/client.key", "", 0o444, 0, 0);
     tree.file("/etc/default/docker", "DOCKER_OPTS=\n", 0o644, 0, 0);
     tree.dir("/srv/docker", 0o710, 0, 0);
+    // Installed in sbin, linked from bin: a watch must name the file, not the link.
+    tree.file("/usr/sbin/containerd-shim-runc-v2", "", 0o755, 0, 0);
+    tree.link("/usr/bin/containerd-shim-runc-v2", "../sbin/containerd-shim-runc-v2");
     // Both rule forms; a watch on a sibling path is not a watch on /etc/docker/daemon.json,
     // and the unit is watched by its /lib name.
     tree.file(
@@ -235,6 +238,7 @@ fn an_insecure_host_draws_each_host_rule() {
             "DW906 medium /run/containerd/containerd.sock",
             "DW906 medium /srv/docker",
             "DW906 medium /usr/bin/containerd",
+            "DW906 medium /usr/bin/containerd-shim-runc-v2",
             "DW906 medium /usr/lib/systemd/system/docker.socket",
             "DW907 low /srv/docker",
             "DW908 low /etc/environment",
@@ -266,6 +270,15 @@ fn an_insecure_host_draws_each_host_rule() {
             .unwrap()
             .ends_with("alice, bob (primary group)")
     );
+    let shim = find("DW906", "/usr/bin/containerd-shim-runc-v2");
+    assert!(
+        shim["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("add `-w /usr/sbin/containerd-shim-runc-v2 -k docker`"),
+        "{shim}"
+    );
+    assert!(socket.get("line").is_none(), "a host path has no line: {socket}");
     let key = find("DW904", "/etc/docker/tls/key.pem")["message"].as_str().unwrap();
     assert!(key.contains("mode 0640"), "{key}");
 }
@@ -295,7 +308,7 @@ fn settings_select_ignore_and_override_severities() {
     let (report, code, _) = json(dir.path(), &["--select", "DW906,DW907"]);
     let codes: Vec<String> = findings(&report).iter().map(|f| f[..5].to_string()).collect();
     assert!(
-        codes.iter().all(|c| c == "DW906" || c == "DW907") && codes.len() == 9,
+        codes.iter().all(|c| c == "DW906" || c == "DW907") && codes.len() == 10,
         "{codes:?}"
     );
     assert_eq!(code, 0, "nothing at or above high");

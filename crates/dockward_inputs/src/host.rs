@@ -625,6 +625,7 @@ impl Reader<'_> {
                 targets.push(AuditTarget {
                     item,
                     at: at_path(&found.path, found.resolved.as_deref()),
+                    resolved: found.resolved,
                     path: found.path,
                     aliases: found.aliases,
                     state: found.state,

@@ -165,6 +165,9 @@ pub struct AuditTarget {
     pub item: AuditItem,
     /// The path as the host names it.
     pub path: String,
+    /// Where it resolves to, when symbolic links lead elsewhere: what a watch should name
+    /// (an audit watch on a link watches the link).
+    pub resolved: Option<String>,
     /// Every path that names the same file (the path, where it resolves to, the other
     /// folders it was also found in): a rule on any of them watches it.
     pub aliases: Vec<String>,

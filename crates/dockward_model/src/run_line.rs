@@ -404,7 +404,9 @@ pub fn normalize_capability(cap: &str) -> String {
     upper.strip_prefix("CAP_").map_or(upper.clone(), str::to_string)
 }
 
-fn security_opt(v: &str) -> SecurityOpt {
+/// One `--security-opt` value as the docker CLI reads it; the engine adapter reads the
+/// `HostConfig.SecurityOpt` strings of a live container the same way.
+pub fn security_opt(v: &str) -> SecurityOpt {
     match values::parse_security_opt(v) {
         Ok(values::SecurityOpt::NoNewPrivileges(b)) => SecurityOpt::NoNewPrivileges(b),
         Ok(values::SecurityOpt::Seccomp(p)) => SecurityOpt::Seccomp(p),

@@ -1,8 +1,8 @@
 //! rustc-style output: a header, a code frame around the offending bytes, help and fix notes.
 
-use crate::{RunError, Summary, locate};
+use crate::{RunError, Summary, locate, safe};
 use annotate_snippets::{Level, Renderer, Snippet};
-use dockward_core::{Finding, Provenance, Severity, SourceDb};
+use dockward_core::{Category, Finding, Provenance, Severity, SourceDb};
 use std::io::{self, Write};
 
 pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &SourceDb, color: bool) -> io::Result<()> {
@@ -23,9 +23,11 @@ pub(crate) fn errors(out: &mut dyn Write, errors: &[RunError], color: bool) -> i
     let renderer = renderer(color);
     for error in errors {
         let level = if error.is_warning { Level::Warning } else { Level::Error };
+        let path = error.path.display().to_string();
+        let (path, message) = (safe::one_line(&path), safe::one_line(&error.message));
         let title = match error.line {
-            Some(line) => format!("{}:{line}: {}", error.path.display(), error.message),
-            None => format!("{}: {}", error.path.display(), error.message),
+            Some(line) => format!("{path}:{line}: {message}"),
+            None => format!("{path}: {message}"),
         };
         writeln!(out, "{}\n", renderer.render(level.title(&title)))?;
     }
@@ -46,11 +48,14 @@ fn level_of(severity: Severity) -> Level {
 
 fn write_finding(out: &mut dyn Write, finding: &Finding, sources: &SourceDb, renderer: &Renderer) -> io::Result<()> {
     let level = level_of(finding.severity);
-    let title = format!("{} [{}]", finding.message, finding.severity);
-    let fix_note = finding
-        .fix
-        .as_ref()
-        .map(|fix| format!("fix available ({}): {}", applicability_word(fix), fix.description));
+    let title = format!("{} [{}]", safe::one_line(&finding.message), finding.severity);
+    let fix_note = finding.fix.as_ref().map(|fix| {
+        format!(
+            "fix available ({}): {}",
+            applicability_word(fix),
+            safe::one_line(&fix.description)
+        )
+    });
     let rule_note = format!(
         "rule {}: `dockward rule {}` explains it",
         finding.rule.name, finding.rule.code
@@ -69,12 +74,29 @@ fn write_finding(out: &mut dyn Write, finding: &Finding, sources: &SourceDb, ren
         let last = index.line_of(range.end.saturating_sub(1).max(range.start));
         let start = index.line_range(first, &source.text).start as usize;
         let end = index.line_range(last, &source.text).end as usize;
-        frame = source.text.get(start..end).unwrap_or("").to_string();
-        origin = source.path.display().to_string();
-        let span_start = (range.start as usize).saturating_sub(start).min(frame.len());
-        let span_end = (range.end as usize)
-            .saturating_sub(start)
-            .clamp(span_start, frame.len());
+        // The frame comes from the scanned file: control characters are escaped, and a
+        // secret's value is masked, piece by piece so the annotation still lines up.
+        let text = source.text.as_str();
+        let span_start = (range.start as usize).clamp(start, end);
+        let span_end = (range.end as usize).clamp(span_start, end);
+        let before = safe::frame(text.get(start..span_start).unwrap_or(""));
+        let (inside, after) = if finding.rule.category == Category::Secrets {
+            // The span may name only the key (`ENV KEY=value`): mask the value through to
+            // the end of the frame, then cut the masked text where the span ended.
+            let masked = safe::frame(&safe::mask_value(text.get(span_start..end).unwrap_or(""))).into_owned();
+            let span_chars = text.get(span_start..span_end).unwrap_or("").chars().count();
+            let cut = masked.char_indices().nth(span_chars).map_or(masked.len(), |(i, _)| i);
+            (masked[..cut].to_string(), masked[cut..].to_string())
+        } else {
+            (
+                safe::frame(text.get(span_start..span_end).unwrap_or("")).into_owned(),
+                safe::frame(text.get(span_end..end).unwrap_or("")).into_owned(),
+            )
+        };
+        frame = format!("{before}{inside}{after}");
+        origin = safe::one_line(&source.path.display().to_string()).into_owned();
+        let span_start = before.len();
+        let span_end = span_start + inside.len();
         message = message.snippet(
             Snippet::source(&frame)
                 .line_start(first + 1)
@@ -84,10 +106,11 @@ fn write_finding(out: &mut dyn Write, finding: &Finding, sources: &SourceDb, ren
         );
     } else {
         let at = locate(finding, sources);
-        origin = at.path.display().to_string();
+        origin = safe::one_line(&at.path.display().to_string()).into_owned();
         message = message.footer(Level::Note.title(&origin));
     }
-    if let Some(help) = &finding.help {
+    let help = finding.help.as_deref().map(safe::one_line);
+    if let Some(help) = &help {
         message = message.footer(Level::Help.title(help));
     }
     if let Some(note) = &fix_note {
@@ -112,7 +135,11 @@ fn write_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
         .filter(|s| summary.by_severity[**s as usize] > 0)
         .map(|s| format!("{} {s}", summary.by_severity[*s as usize]))
         .collect();
-    let files = if summary.files_scanned == 1 { "file" } else { "files" };
+    let files = if summary.files_scanned == 1 {
+        summary.noun.0
+    } else {
+        summary.noun.1
+    };
     let total = summary.total();
     if total == 0 {
         writeln!(out, "No findings in {} {files}.", summary.files_scanned)?;

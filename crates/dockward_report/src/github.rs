@@ -1,6 +1,6 @@
 //! GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
 
-use crate::{RunError, locate};
+use crate::{RunError, locate, safe};
 use dockward_core::{Finding, Severity, SourceDb};
 use std::io::{self, Write};
 
@@ -44,9 +44,10 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
     Ok(())
 }
 
-/// Workflow command data may not hold raw `%`, CR or LF.
+/// Workflow command data may not hold raw `%`, CR or LF; other control characters (ESC)
+/// are escaped as in every human format.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    safe::one_line(&s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")).into_owned()
 }
 
 /// Properties additionally may not hold `:` or `,`.

@@ -10,8 +10,13 @@
 //!   "files_scanned": 3 }
 //! ```
 //!
-//! A finding about the host (`dockward host`) has the host path in `path`, lines and
-//! columns 0, and `detail` when the path alone does not say enough (the file a link
+//! A finding on an engine object has `object` (`container web (1a2b3c4d5e6f)`) and
+//! `pointer` (`/HostConfig/Privileged`, a JSON pointer into the object's inspect document)
+//! instead of `path` and the line and column fields; `dockward engine` counts
+//! `containers_scanned` instead of `files_scanned`.
+//!
+//! A finding about the host (`dockward host`) has the host path in `path`, no line or
+//! column fields, and `detail` when the path alone does not say enough (the file a link
 //! resolves to, the variable of an environment file).
 
 use crate::{RunError, locate};
@@ -26,11 +31,22 @@ struct JsonFinding<'a> {
     severity: &'static str,
     category: &'static str,
     message: &'a str,
-    path: String,
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
+    // A finding in a file has a path and a range; one on an engine object (a container)
+    // has the object and the JSON pointer of the field instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<&'a str>,
     help: Option<&'a str>,
@@ -74,18 +90,25 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
     // then hand the writer one slice per finding.
     let mut buf = Vec::with_capacity(512);
     for (i, f) in findings.iter().enumerate() {
-        let at = locate(f, sources);
+        let (at, object, pointer) = match &f.at {
+            Provenance::Engine { object, pointer } => (None, Some(object.as_str()), Some(pointer.as_str())),
+            _ => (Some(locate(f, sources)), None, None),
+        };
+        // A host path has no lines: the finding is about the file, not a place in it.
+        let lines = at.as_ref().filter(|_| !matches!(f.at, Provenance::Host { .. }));
         let finding = JsonFinding {
             code: f.rule.code,
             name: f.rule.name,
             severity: f.severity.as_str(),
             category: f.rule.category.as_str(),
             message: &f.message,
-            path: at.path.display().to_string(),
-            line: at.line,
-            column: at.column,
-            end_line: at.end_line,
-            end_column: at.end_column,
+            path: at.as_ref().map(|at| at.path.display().to_string()),
+            line: lines.map(|at| at.line),
+            column: lines.map(|at| at.column),
+            end_line: lines.map(|at| at.end_line),
+            end_column: lines.map(|at| at.end_column),
+            object,
+            pointer,
             detail: match &f.at {
                 Provenance::Host { detail, .. } => detail.as_deref(),
                 _ => None,
@@ -113,8 +136,9 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
     Ok(())
 }
 
-/// Closes the findings array and writes errors and counts.
-pub(crate) fn finish(out: &mut dyn Write, errors: &[RunError], files_scanned: usize) -> io::Result<()> {
+/// Closes the findings array and writes errors and counts (`files_scanned`, or for other
+/// objects `containers_scanned`, …).
+pub(crate) fn finish(out: &mut dyn Write, errors: &[RunError], scanned: usize, plural: &str) -> io::Result<()> {
     let errors: Vec<JsonError<'_>> = errors
         .iter()
         .map(|e| JsonError {
@@ -126,5 +150,92 @@ pub(crate) fn finish(out: &mut dyn Write, errors: &[RunError], files_scanned: us
         .collect();
     write!(out, "\n  ],\n  \"errors\": ")?;
     serde_json::to_writer(&mut *out, &errors)?;
-    writeln!(out, ",\n  \"files_scanned\": {files_scanned}\n}}")
+    writeln!(out, ",\n  \"{plural}_scanned\": {scanned}\n}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Emitter, Format};
+    use dockward_core::{
+        Category, FileId, Finding, FixAvailability, ModelKind, Provenance, RuleMeta, Severity, SourceDb, SourceFile,
+        TextRange,
+    };
+
+    static RULE: RuleMeta = RuleMeta {
+        code: "DW999",
+        name: "test-rule",
+        category: Category::Runtime,
+        severity: Severity::High,
+        summary: "a test rule",
+        explanation: "",
+        references: &[],
+        fix: FixAvailability::None,
+        models: &[ModelKind::Container],
+        opt_in: false,
+    };
+
+    fn report(findings: &[Finding], sources: &SourceDb, noun: (&'static str, &'static str)) -> serde_json::Value {
+        let mut out = Vec::new();
+        let mut emitter = Emitter::new(&mut out, Format::Json, false).scanned_noun(noun.0, noun.1);
+        emitter.findings(findings, sources).unwrap();
+        emitter.finish(&[], 2).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn engine_findings_carry_object_and_pointer_instead_of_path_and_line() {
+        let at = Provenance::Engine {
+            object: "container web (1a2b3c4d5e6f)".to_string(),
+            pointer: "/HostConfig/Privileged".to_string(),
+        };
+        let json = report(
+            &[Finding::new(&RULE, at, "privileged")],
+            &SourceDb::new(),
+            ("container", "containers"),
+        );
+        let f = &json["findings"][0];
+        assert_eq!(f["object"], "container web (1a2b3c4d5e6f)");
+        assert_eq!(f["pointer"], "/HostConfig/Privileged");
+        for absent in ["path", "line", "column", "end_line", "end_column"] {
+            assert!(f.get(absent).is_none(), "{absent} in {f}");
+        }
+        assert_eq!(json["containers_scanned"], 2);
+        assert!(json.get("files_scanned").is_none());
+    }
+
+    #[test]
+    fn concise_engine_lines_have_no_line_numbers_and_escape_what_the_engine_said() {
+        let at = Provenance::Engine {
+            object: "container web (1a2b3c4d5e6f)".to_string(),
+            pointer: "/Config/Env/0".to_string(),
+        };
+        let finding = Finding::new(&RULE, at, "sets secret \u{1b}[2JKEY to a literal value");
+        let mut out = Vec::new();
+        let mut emitter = Emitter::new(&mut out, Format::Concise, false);
+        emitter.findings(&[finding], &SourceDb::new()).unwrap();
+        emitter.finish(&[], 1).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let line = text.lines().next().unwrap();
+        assert!(
+            line.starts_with("container web (1a2b3c4d5e6f)/Config/Env/0: high[DW999] sets secret "),
+            "{line}"
+        );
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+    }
+
+    #[test]
+    fn file_findings_keep_path_and_line_and_no_object() {
+        let sources = SourceDb::new();
+        let file = sources.add(SourceFile::new("Dockerfile", "FROM x\nUSER root\n"));
+        let at = Provenance::text(file, TextRange::new(7, 16));
+        assert_eq!(file, FileId(0));
+        let json = report(&[Finding::new(&RULE, at, "root")], &sources, ("file", "files"));
+        let f = &json["findings"][0];
+        assert_eq!(
+            (f["path"].as_str(), f["line"].as_u64(), f["end_column"].as_u64()),
+            (Some("Dockerfile"), Some(2), Some(10))
+        );
+        assert!(f.get("object").is_none() && f.get("pointer").is_none());
+        assert_eq!(json["files_scanned"], 2);
+    }
 }

@@ -10,6 +10,7 @@ mod full;
 mod github;
 mod json;
 mod location;
+mod safe;
 
 use dockward_core::{Applicability, Finding, Severity, SourceDb};
 use std::io::{self, Write};
@@ -41,11 +42,24 @@ pub struct RunError {
 }
 
 /// Counts kept while findings stream past, for the summary line and the exit code.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Summary {
     pub by_severity: [usize; 5],
     pub safe_fixes: usize,
     pub files_scanned: usize,
+    /// What was scanned, singular and plural: files, or containers for `dockward engine`.
+    pub noun: (&'static str, &'static str),
+}
+
+impl Default for Summary {
+    fn default() -> Self {
+        Self {
+            by_severity: [0; 5],
+            safe_fixes: 0,
+            files_scanned: 0,
+            noun: ("file", "files"),
+        }
+    }
 }
 
 impl Summary {
@@ -100,6 +114,12 @@ impl<'a> Emitter<'a> {
         self
     }
 
+    /// Names what the count at the end counts ("container", "containers"); files by default.
+    pub fn scanned_noun(mut self, singular: &'static str, plural: &'static str) -> Self {
+        self.summary.noun = (singular, plural);
+        self
+    }
+
     /// Emits a batch of findings, already sorted. Their files must still be in `sources`.
     pub fn findings(&mut self, findings: &[Finding], sources: &SourceDb) -> io::Result<()> {
         if self.first {
@@ -136,7 +156,7 @@ impl<'a> Emitter<'a> {
             Format::Full if self.quiet => full::errors(self.out, errors, self.color)?,
             Format::Full => full::finish(self.out, errors, &self.summary, self.color)?,
             Format::Concise => concise::errors(self.out, errors)?,
-            Format::Json => json::finish(self.out, errors, files_scanned)?,
+            Format::Json => json::finish(self.out, errors, files_scanned, self.summary.noun.1)?,
             Format::Github => github::errors(self.out, errors)?,
         }
         self.out.flush()?;

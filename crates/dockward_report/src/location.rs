@@ -91,5 +91,6 @@ mod tests {
         let f = &json["findings"][0];
         assert_eq!(f["path"], "/var/run/docker.sock");
         assert_eq!(f["detail"], "resolves to /run/docker.sock");
+        assert!(f.get("line").is_none() && f.get("object").is_none(), "{f}");
     }
 }

@@ -139,6 +139,7 @@ fn audit_findings_need_rules_that_were_read_and_files_that_are_there() {
     let target = |item, path: &str, aliases: &[&str], state| AuditTarget {
         item,
         path: path.to_string(),
+        resolved: None,
         aliases: aliases.iter().map(|a| a.to_string()).collect(),
         at: host_at(path, None),
         state,

@@ -77,11 +77,11 @@ fn describe(item: AuditItem) -> (&'static str, &'static str) {
         AuditItem::DaemonJson => ("the daemon configuration file", "1.1.11"),
         AuditItem::ContainerdConfig => ("containerd's configuration file", "1.1.12"),
         AuditItem::EtcSysconfigDocker => ("dockerd's environment file", "1.1.13"),
-        AuditItem::Containerd => ("containerd", "1.1.14"),
-        AuditItem::ContainerdShim => ("containerd's shim", "1.1.15"),
-        AuditItem::ContainerdShimRuncV1 => ("containerd's runc shim v1", "1.1.16"),
-        AuditItem::ContainerdShimRuncV2 => ("containerd's runc shim v2", "1.1.17"),
-        AuditItem::Runc => ("runc, the container runtime", "1.1.18"),
+        AuditItem::Containerd => ("the containerd daemon", "1.1.14"),
+        AuditItem::ContainerdShim => ("the containerd shim", "1.1.15"),
+        AuditItem::ContainerdShimRuncV1 => ("containerd's runc shim (v1)", "1.1.16"),
+        AuditItem::ContainerdShimRuncV2 => ("containerd's runc shim (v2)", "1.1.17"),
+        AuditItem::Runc => ("the container runtime", "1.1.18"),
     }
 }
 
@@ -102,19 +102,19 @@ pub fn check(cx: &HostCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let (what, cis) = describe(target.item);
+        let (named, watch) = match &target.resolved {
+            Some(resolved) => (format!("`{}` (a link to `{resolved}`)", target.path), resolved),
+            None => (format!("`{}`", target.path), &target.path),
+        };
         out.push(
             Finding::new(
                 &META,
                 target.at.clone(),
-                format!(
-                    "no audit rule watches `{}` ({what}): changes to it leave no record",
-                    target.path
-                ),
+                format!("no audit rule watches {what} {named}: changes to it leave no record"),
             )
             .with_help(format!(
-                "add `-w {} -k docker` to /etc/audit/rules.d/docker.rules and load it with `augenrules --load` \
-                 (CIS Docker Benchmark 1.6.0, {cis}; rules read: {source})",
-                target.path
+                "add `-w {watch} -k docker` to /etc/audit/rules.d/docker.rules and load it with `augenrules --load` \
+                 (CIS Docker Benchmark 1.6.0, {cis}; rules read: {source})"
             )),
         );
     }

@@ -159,6 +159,7 @@ fn ls_line(line: &str, spec: &mut HostSpec) {
         spec.audit_targets.push(AuditTarget {
             item,
             path: path.to_string(),
+            resolved: None,
             aliases: vec![path.to_string()],
             at: host_at(path, None),
             state: FileState::Present(stat),

@@ -1,0 +1,19 @@
+//! The Docker Engine adapter: a read-only API client and the lowering of what the engine
+//! reports into dockward's models.
+//!
+//! - [`host`]: which daemon to talk to, decided as the docker CLI decides it (`--host`,
+//!   `DOCKER_HOST`, contexts, TLS variables, the default, rootless and Podman sockets);
+//! - [`client`]: GET-only HTTP over a Unix socket or TCP (+TLS with client certificates),
+//!   API version negotiation, bounded response bodies;
+//! - [`lower`]: container inspect JSON → [`dockward_model::container::ContainerSpec`], every
+//!   field located by the JSON pointer it came from.
+
+pub mod client;
+pub mod host;
+pub mod lower;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use client::{ApiVersion, ClientOptions, ContainerSummary, EngineClient, EngineError, ServerInfo};
+pub use host::{Endpoint, Environment, HostOptions, HostSource, Transport};
+pub use lower::{EngineDefaults, LowerError, container_object, lower_container};
