@@ -21,6 +21,9 @@ pub enum Command {
     Scan(ScanArgs),
     /// Audit the containers of a running Docker Engine (read-only).
     Engine(crate::engine_cmd::EngineArgs),
+    /// Audit the host dockerd runs on: owners and modes of Docker's files and sockets, the
+    /// docker group, audit rules, the data root's partition, content trust.
+    Host(crate::host_cmd::HostArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]

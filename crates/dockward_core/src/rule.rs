@@ -24,6 +24,8 @@ pub enum ModelKind {
     Topology,
     /// How the Docker daemon is configured: `daemon.json`, dockerd flags.
     Daemon,
+    /// The host dockerd runs on: file owners and modes, the docker group, audit rules.
+    Host,
     /// dockward's own inputs (syntax errors, suppressions).
     Meta,
 }

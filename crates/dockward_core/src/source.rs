@@ -79,6 +79,11 @@ pub enum Provenance {
         layer: Option<String>,
         path: String,
     },
+    /// A file or fact of the host dockerd runs on (`dockward host`): `path` is the path as
+    /// the host names it (`/var/run/docker.sock`, also when a mounted copy of the host is
+    /// audited with `--root`); `detail` says more where the path alone does not (the file
+    /// a symbolic link resolves to, the variable of an environment file).
+    Host { path: String, detail: Option<String> },
 }
 
 impl Provenance {

@@ -11,6 +11,7 @@ mod dockerfile;
 mod engine;
 mod finish;
 pub mod fix;
+mod host;
 mod script;
 
 pub use compose::{ComposeInput, check_compose};
@@ -18,4 +19,5 @@ pub use daemon::{check_daemon_json, check_found_daemon_json};
 pub use dockerfile::check_dockerfile;
 pub use engine::check_containers;
 pub use finish::finish;
+pub use host::check_host;
 pub use script::check_script;

@@ -8,7 +8,8 @@
 //!   Jenkinsfiles, Markdown, Dockerfile RUN bodies) and the lowering of their `docker run`
 //!   lines into `ContainerSpec`s;
 //! - [`dockerfile`], [`compose`]: each parsed once and lowered once into `BuildSpec`,
-//!   `ContainerSpec` and `Topology`.
+//!   `ContainerSpec` and `Topology`;
+//! - [`host`]: the facts `dockward host` judges, read from a filesystem root into `HostSpec`.
 //!
 //! Nothing here knows a rule: the driver (`dockward_driver`) runs the rules on what this
 //! crate produces and applies settings, suppressions and fixes.
@@ -23,6 +24,7 @@ pub mod daemon {
 }
 pub mod discover;
 pub mod dockerfile;
+pub mod host;
 pub mod kind;
 pub mod read;
 pub mod scripts;

@@ -14,6 +14,10 @@
 //! `pointer` (`/HostConfig/Privileged`, a JSON pointer into the object's inspect document)
 //! instead of `path` and the line and column fields; `dockward engine` counts
 //! `containers_scanned` instead of `files_scanned`.
+//!
+//! A finding about the host (`dockward host`) has the host path in `path`, no line or
+//! column fields, and `detail` when the path alone does not say enough (the file a link
+//! resolves to, the variable of an environment file).
 
 use crate::{RunError, locate};
 use dockward_core::{Applicability, Finding, Provenance, SourceDb};
@@ -43,6 +47,8 @@ struct JsonFinding<'a> {
     object: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pointer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
     help: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
 }
@@ -88,6 +94,8 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
             Provenance::Engine { object, pointer } => (None, Some(object.as_str()), Some(pointer.as_str())),
             _ => (Some(locate(f, sources)), None, None),
         };
+        // A host path has no lines: the finding is about the file, not a place in it.
+        let lines = at.as_ref().filter(|_| !matches!(f.at, Provenance::Host { .. }));
         let finding = JsonFinding {
             code: f.rule.code,
             name: f.rule.name,
@@ -95,12 +103,16 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
             category: f.rule.category.as_str(),
             message: &f.message,
             path: at.as_ref().map(|at| at.path.display().to_string()),
-            line: at.as_ref().map(|at| at.line),
-            column: at.as_ref().map(|at| at.column),
-            end_line: at.as_ref().map(|at| at.end_line),
-            end_column: at.as_ref().map(|at| at.end_column),
+            line: lines.map(|at| at.line),
+            column: lines.map(|at| at.column),
+            end_line: lines.map(|at| at.end_line),
+            end_column: lines.map(|at| at.end_column),
             object,
             pointer,
+            detail: match &f.at {
+                Provenance::Host { detail, .. } => detail.as_deref(),
+                _ => None,
+            },
             help: f.help.as_deref(),
             fix: f.fix.as_ref().map(|fix| JsonFix {
                 description: &fix.description,

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 /// Where a finding is, in the terms emitters print.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Located {
-    /// File path, or for engine and image findings the object they name.
+    /// File path, the host path for host findings, or for engine and image findings the
+    /// object they name.
     pub path: PathBuf,
     pub line: u32,
     pub column: u32,
@@ -36,6 +37,8 @@ pub fn locate(finding: &Finding, sources: &SourceDb) -> Located {
             Some(layer) => format!("{image}@{layer}:{path}"),
             None => format!("{image}:{path}"),
         }),
+        // The host path alone: `detail` is carried separately where a format has room.
+        Provenance::Host { path, .. } => Located::at_object(path.clone()),
     }
 }
 
@@ -48,5 +51,46 @@ impl Located {
             end_line: 0,
             end_column: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Emitter, Format};
+    use dockward_core::{Category, FixAvailability, ModelKind, RuleMeta, Severity};
+
+    static RULE: RuleMeta = RuleMeta {
+        code: "DW999",
+        name: "test-rule",
+        category: Category::Host,
+        severity: Severity::High,
+        summary: "a test rule",
+        explanation: "",
+        references: &[],
+        fix: FixAvailability::None,
+        models: &[ModelKind::Host],
+        opt_in: false,
+    };
+
+    #[test]
+    fn host_findings_are_located_at_the_host_path_with_the_detail_beside_it() {
+        let at = Provenance::Host {
+            path: "/var/run/docker.sock".to_string(),
+            detail: Some("resolves to /run/docker.sock".to_string()),
+        };
+        let finding = Finding::new(&RULE, at, "mode 0666");
+        let sources = SourceDb::new();
+        let located = locate(&finding, &sources);
+        assert_eq!((located.path, located.line), (PathBuf::from("/var/run/docker.sock"), 0));
+        let mut out = Vec::new();
+        let mut emitter = Emitter::new(&mut out, Format::Json, false);
+        emitter.findings(std::slice::from_ref(&finding), &sources).unwrap();
+        emitter.finish(&[], 1).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let f = &json["findings"][0];
+        assert_eq!(f["path"], "/var/run/docker.sock");
+        assert_eq!(f["detail"], "resolves to /run/docker.sock");
+        assert!(f.get("line").is_none() && f.get("object").is_none(), "{f}");
     }
 }

@@ -10,6 +10,7 @@ pub mod container;
 mod context;
 pub mod daemon;
 mod declare;
+pub mod host;
 mod meta;
 pub mod secrets;
 pub mod topology;
@@ -39,6 +40,7 @@ pub fn all_rules() -> &'static [&'static RuleMeta] {
         all.extend(container::rules().map(|r| r.meta));
         all.extend(topology::rules().map(|r| r.meta));
         all.extend(daemon::rules().map(|r| r.meta));
+        all.extend(host::rules().map(|r| r.meta));
         all.sort_by_key(|r| r.code);
         all
     })

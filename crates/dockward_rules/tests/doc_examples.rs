@@ -2,6 +2,7 @@
 //! rule and each good one must not.
 
 mod common;
+mod host_example;
 
 use dockward_core::{FileId, Finding, Settings};
 use dockward_model::daemon::{lower_daemon_json, lower_dockerd_args, merge_daemon};
@@ -81,7 +82,7 @@ fn documented_examples_behave_as_documented() {
         let settings = common::only(rule.code);
         for example in examples
             .iter()
-            .filter(|e| ["dockerfile", "sh", "yaml", "json"].contains(&e.lang.as_str()))
+            .filter(|e| ["dockerfile", "sh", "yaml", "json", "console"].contains(&e.lang.as_str()))
         {
             let unit = examples
                 .iter()
@@ -91,6 +92,8 @@ fn documented_examples_behave_as_documented() {
                 "sh" => check_sh(&example.code, &settings),
                 "yaml" => check_yaml(&example.code, &settings),
                 "json" => check_json(&example.code, unit, &settings),
+                // Host rules show the host as a shell transcript.
+                "console" => host_example::check(&example.code, &settings),
                 _ => common::check(&example.code, &settings),
             };
             let fired = findings.iter().any(|f| f.rule.code == rule.code);
@@ -106,7 +109,11 @@ fn documented_examples_behave_as_documented() {
                         "triggered the rule"
                     },
                     example.code,
-                    common::render(&example.code, &findings)
+                    if example.lang == "console" {
+                        host_example::render(&findings)
+                    } else {
+                        common::render(&example.code, &findings)
+                    }
                 ));
             }
             checked += 1;

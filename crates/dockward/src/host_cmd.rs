@@ -1,0 +1,218 @@
+//! `dockward host`: audit the host dockerd runs on (CIS sections 1.1 and 3, and content
+//! trust) from a filesystem root.
+
+use crate::cli::{ColorChoice, OutputFormat, SeverityArg};
+use crate::{CONFIG_MAX_BYTES, EXIT_ERROR, EXIT_FINDINGS, print_config_error, severity_of};
+use clap::Args;
+use dockward_core::{ConfigError, Settings, SourceDb};
+use dockward_inputs::host::{HostOptions, read_host};
+use dockward_model::host::{FileState, HostSpec};
+use dockward_report::{Emitter, Format, RunError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct HostArgs {
+    /// The filesystem root to audit: `/` for this machine, or a folder holding a copy of a
+    /// host (a mounted disk image). Links inside it are resolved inside it.
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub root: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub format: OutputFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this severity (default: high, or the
+    /// configuration file's `fail-on`).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<SeverityArg>,
+    /// Exit with 0 even when findings are at or above --fail-on (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print findings only: no summary line and no list of what could not be read.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Configuration file (default: the nearest dockward.toml or .dockward.toml above the
+    /// current folder).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Run only these rules (codes, prefixes, names or peer ids; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Run these rules too, on top of the selection.
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Skip these rules.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// When to use colors.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(args: &HostArgs) -> ExitCode {
+    let mut settings = match load_settings(args) {
+        Ok(settings) => settings,
+        Err(error) => {
+            print_config_error(&error);
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    if let Some(fail_on) = args.fail_on {
+        settings.fail_on = severity_of(fail_on);
+    }
+    match std::fs::metadata(&args.root) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            eprintln!("error: --root {}: not a folder", args.root.display());
+            return ExitCode::from(EXIT_ERROR);
+        }
+        Err(e) => {
+            eprintln!("error: --root {}: {e}", args.root.display());
+            return ExitCode::from(EXIT_ERROR);
+        }
+    }
+    let live = std::fs::canonicalize(&args.root).is_ok_and(|r| r == Path::new("/"));
+    let uid = effective_uid();
+    let options = HostOptions {
+        root: args.root.clone(),
+        // The environment dockward runs in is the audited host's only when that host is
+        // this machine.
+        content_trust_env: if live {
+            std::env::var(dockward_model::host::CONTENT_TRUST_VARIABLE).ok()
+        } else {
+            None
+        },
+        run_auditctl: live && uid == Some(0),
+    };
+    let sources = SourceDb::new();
+    let spec = read_host(&options, &sources);
+    let findings = dockward_driver::check_host(&spec, &settings, &sources);
+
+    let color = match (args.color, &args.output_file) {
+        (ColorChoice::Always, _) => true,
+        (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
+        (ColorChoice::Auto, None) => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
+    };
+    let format = match args.format {
+        OutputFormat::Full => Format::Full,
+        OutputFormat::Concise => Format::Concise,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Github => Format::Github,
+    };
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Box::new(std::io::BufWriter::new(file)),
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    // What could not be read is a warning: the audit is incomplete, not wrong.
+    let gaps: Vec<RunError> = spec
+        .gaps
+        .iter()
+        .map(|gap| RunError {
+            path: gap.path.clone().into(),
+            line: None,
+            message: format!("could not read: {}", gap.reason),
+            is_warning: true,
+        })
+        .collect();
+    let mut emitter = Emitter::new(&mut out, format, color).quiet(args.quiet);
+    let summary = emitter
+        .findings(&findings, &sources)
+        .and_then(|()| emitter.finish(&gaps, examined(&spec)));
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    if !spec.gaps.is_empty() && !args.quiet {
+        let who = match uid {
+            Some(0) => String::new(),
+            Some(uid) => format!(" (running as uid {uid}, not root: run as root for a complete audit)"),
+            None => String::new(),
+        };
+        let (paths, them) = match spec.gaps.len() {
+            1 => ("1 path".to_string(), "it"),
+            n => (format!("{n} paths"), "them"),
+        };
+        eprintln!("dockward host: {paths} could not be read{who}; checks of {them} were skipped");
+        if format != Format::Full && format != Format::Concise {
+            // JSON and GitHub output carry the list in the report; say it here too.
+            for gap in &spec.gaps {
+                eprintln!("  {}: {}", gap.path, gap.reason);
+            }
+        }
+    }
+    if !args.exit_zero && summary.any_at_or_above(settings.fail_on) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The files and folders that were there to judge, for the summary line.
+fn examined(spec: &HostSpec) -> usize {
+    let present = |state: &FileState| matches!(state, FileState::Present(_));
+    let files = spec.files.iter().filter(|f| present(&f.state));
+    let audited = spec
+        .audit_targets
+        .iter()
+        .filter(|t| present(&t.state) && !spec.files.iter().any(|f| f.path == t.path));
+    files.count() + audited.count()
+}
+
+/// The effective user id, from `/proc/self` (owned by it); `None` where there is no procfs.
+fn effective_uid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
+}
+
+/// Settings from `--config`, or the nearest configuration file above the current folder
+/// (the configuration is the auditor's policy, not the audited host's), then the command
+/// line's selection on top.
+fn load_settings(args: &HostArgs) -> Result<Settings, ConfigError> {
+    let rules = dockward_rules::all_rules();
+    let path = if args.isolated {
+        None
+    } else if let Some(path) = &args.config {
+        Some(path.clone())
+    } else {
+        Settings::discover(Path::new("."))
+    };
+    let mut settings = match &path {
+        Some(path) => {
+            let text = dockward_inputs::read_text(path, CONFIG_MAX_BYTES).map_err(|e| ConfigError {
+                path: path.clone(),
+                range: None,
+                message: format!("configuration: {e}"),
+            })?;
+            Settings::parse(path, &text, rules)?
+        }
+        None => Settings::default(),
+    };
+    let command_line = |message| ConfigError {
+        path: "<command line>".into(),
+        range: None,
+        message,
+    };
+    settings
+        .apply_command_line(&args.select, &args.ignore, rules)
+        .map_err(command_line)?;
+    settings
+        .extend_selection(&args.extend_select, rules)
+        .map_err(command_line)?;
+    Ok(settings)
+}
