@@ -312,21 +312,32 @@ fn base_from_file(
 /// processed (as compose-go does).
 fn load_source(loader: &mut Loader<'_>, path: &Path, from: &Node, env: &Env) -> Option<Rc<ExtendsSource>> {
     let key = file_key(path);
-    if let Some(cached) = loader.extends_cache.get(&key) {
-        return cached.clone();
+    match loader.extends_cache.get(&key) {
+        Some(Ok(source)) => return Some(source.clone()),
+        Some(Err(reason)) => {
+            let reason = reason.clone();
+            loader.error(Some(from.file), from.range, ComposeErrorKind::Extends, reason);
+            return None;
+        }
+        None => {}
     }
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let loaded = loader
-        .read_yaml(path, SourceKind::Extends, &dir, Some((from.file, from.range)))
-        .map(|id| {
+    let errors_before = loader.errors.len();
+    let loaded = match loader.read_yaml(path, SourceKind::Extends, &dir, Some((from.file, from.range))) {
+        Some(id) => {
             let flags = Flags {
                 include: false,
                 extends: false,
             };
             let model = loader.load_files(&[id], env, &dir, flags);
             let index = Rc::new(model.get("services").map(index_services).unwrap_or_default());
-            Rc::new(ExtendsSource { id, model, dir, index })
-        });
+            Ok(Rc::new(ExtendsSource { id, model, dir, index }))
+        }
+        // `read_yaml` reported why; the next services extending this file get the same.
+        None => Err(loader.errors[errors_before..]
+            .last()
+            .map_or_else(|| format!("cannot read {}", path.display()), |e| e.message.clone())),
+    };
     loader.extends_cache.insert(key, loaded.clone());
-    loaded
+    loaded.ok()
 }

@@ -72,7 +72,9 @@ pub(crate) struct Loader<'o> {
     /// How many `include` entries were loaded (not served from the cache).
     include_loads: usize,
     /// Extends sources already loaded, by [`file_key`]: (file id, merged model, directory).
-    pub extends_cache: HashMap<PathBuf, Option<Rc<ExtendsSource>>>,
+    /// A file that could not be read keeps the reason, reported again for each service that
+    /// extends it (each one's settings are then unknown).
+    pub extends_cache: HashMap<PathBuf, Result<Rc<ExtendsSource>, String>>,
     /// Services of extends sources already resolved (their own `extends` applied), by file
     /// and name: a file that many services extend is resolved once per base service.
     pub extends_resolved: HashMap<(FileId, String), Node>,
