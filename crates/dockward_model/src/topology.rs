@@ -246,7 +246,7 @@ pub(crate) fn lower_topology(
     specs: &[ContainerSpec],
     trees: &mut FileTrees,
 ) -> Topology {
-    let cx = Cx { project, file_ids };
+    let cx = Cx { file_ids };
     let origin = project
         .model
         .get_entry("services")
