@@ -560,3 +560,25 @@ fn hostile_ignore_files_do_not_block_the_walk() {
         r.stdout
     );
 }
+
+/// A Dockerfile whose ENV lines each double the last: the expansion budget stops it fast,
+/// and the run says where.
+#[test]
+fn expansion_bombs_are_reported_not_expanded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("FROM alpine:3.20\nENV A1=xxxxxxxxxxxxxxxx\n");
+    for i in 2..=40 {
+        text.push_str(&format!("ENV A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+    }
+    write(dir.path(), "Dockerfile", &text);
+    let r = run(dir.path(), &["--format", "json", "--select", "DW001"], None);
+    let report = json(&r);
+    let budget = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().contains("budget"))
+        .unwrap_or_else(|| panic!("a located budget finding: {}", r.stdout));
+    assert!(budget["line"].as_u64().unwrap() > 2);
+    assert_eq!(r.code, 1);
+}

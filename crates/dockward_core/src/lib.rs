@@ -7,6 +7,7 @@
 
 pub mod finding;
 pub mod fix;
+pub mod fs;
 pub mod ids;
 pub mod rule;
 pub mod settings;

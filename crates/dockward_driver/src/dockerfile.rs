@@ -32,6 +32,15 @@ pub fn check_dockerfile(
             diagnostic.message.clone(),
         ));
     }
+    // A variable expansion that hit its budget (each line doubling the last): its value is
+    // unknown to the rules, and the file is reported where the budget ran out.
+    for diagnostic in &build.diagnostics {
+        findings.push(Finding::new(
+            &SYNTAX_ERROR,
+            Provenance::text(file, diagnostic.range),
+            diagnostic.message.clone(),
+        ));
+    }
     check_build(&cx, &mut findings);
     for spec in DockerfileInput::containers(&build) {
         check_container(&spec, settings, &mut findings);

@@ -7,7 +7,6 @@
 //! `cap + 1` bytes are read.
 
 use std::fmt;
-use std::io::Read;
 use std::path::Path;
 
 /// Files larger than this are not read: no real Dockerfile or Compose file comes close, and
@@ -58,55 +57,27 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String, ReadError> {
     })
 }
 
-/// The bytes of a regular file of at most `cap` bytes.
+/// The bytes of a regular file of at most `cap` bytes (`dockward_core::fs`, the one reader
+/// of untrusted paths, with this layer's messages).
 pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let (file, meta) = open_regular(path)?;
-    if meta.len() > cap {
-        return Err(ReadError::TooLarge { limit: cap });
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // The file may grow after the check: never read past the cap.
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Io(e.to_string()))?;
-    if bytes.len() as u64 > cap {
-        return Err(ReadError::TooLarge { limit: cap });
-    }
-    Ok(bytes)
+    dockward_core::fs::read_regular_file(path, cap).map_err(|e| from_core(path, e))
 }
 
 /// At most the first `n` bytes of a regular file (to read a shebang line).
 pub fn read_head(path: &Path, n: u64) -> Result<Vec<u8>, ReadError> {
-    let (file, _) = open_regular(path)?;
-    let mut bytes = Vec::new();
-    file.take(n)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Io(e.to_string()))?;
-    Ok(bytes)
+    dockward_core::fs::read_regular_head(path, n).map_err(|e| from_core(path, e))
 }
 
-/// Opens without blocking and checks, on the open handle, that it is a regular file.
-fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), ReadError> {
-    let file = open_nonblocking(path).map_err(|e| ReadError::Io(describe_io(path, &e)))?;
-    let meta = file.metadata().map_err(|e| ReadError::Io(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(file_type_name(&meta.file_type())));
+fn from_core(path: &Path, error: dockward_core::fs::ReadError) -> ReadError {
+    use dockward_core::fs::ReadError as Core;
+    match error {
+        Core::NotRegular(_) => match std::fs::metadata(path) {
+            Ok(meta) => ReadError::NotRegular(file_type_name(&meta.file_type())),
+            Err(e) => ReadError::Io(describe_io(path, &e)),
+        },
+        Core::TooLarge { limit, .. } => ReadError::TooLarge { limit },
+        Core::Io(e) => ReadError::Io(describe_io(path, &e)),
     }
-    Ok((file, meta))
-}
-
-#[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
 }
 
 /// `No such file or directory` says little when the path is a link whose target is gone.

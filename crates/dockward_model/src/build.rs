@@ -6,10 +6,12 @@
 //! inherits that stage's user.
 
 use crate::image_ref::ImageRef;
-use crate::vars::{Expanded, VarValue, Vars};
+use crate::vars::{Expanded, ExpansionBudget, VarValue, Vars};
 use dockward_core::{FileId, Provenance, TextRange};
 use dockward_dockerfile::{Arguments, Dockerfile, Instruction, Keyword};
 use dockward_shell::{ShellScript, parse_shell};
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
 
 /// One build stage.
 #[derive(Debug)]
@@ -120,6 +122,18 @@ pub struct BuildSpec<'a> {
     pub final_stage: Option<usize>,
     /// ARG instructions before the first FROM.
     pub global_args: Vec<&'a Instruction>,
+    /// Problems found while lowering (a variable expansion limit reached), for the caller
+    /// to report next to the parser's diagnostics.
+    pub diagnostics: Vec<BuildDiagnostic>,
+    /// `AS` name → index of the first stage with that name.
+    stage_names: FxHashMap<String, usize>,
+}
+
+/// A located problem found while lowering.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildDiagnostic {
+    pub range: TextRange,
+    pub message: String,
 }
 
 impl<'a> BuildSpec<'a> {
@@ -134,9 +148,9 @@ impl<'a> BuildSpec<'a> {
     /// Stage by `AS` name (case-insensitive) or by index, as `COPY --from` accepts.
     pub fn stage_named(&self, name: &str) -> Option<&Stage<'a>> {
         let lower = name.to_ascii_lowercase();
-        self.stages
-            .iter()
-            .find(|s| s.name.as_deref() == Some(lower.as_str()))
+        self.stage_names
+            .get(&lower)
+            .and_then(|&i| self.stages.get(i))
             .or_else(|| name.parse::<usize>().ok().and_then(|i| self.stages.get(i)))
     }
 
@@ -175,36 +189,54 @@ impl<'a> BuildSpec<'a> {
 /// Lowers a parsed Dockerfile. `target` names the stage `docker build --target` would
 /// build; without it (or when it names no stage) the last stage is final.
 pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<&str>) -> BuildSpec<'a> {
-    let mut global_vars = Vars::default();
+    // One budget for every expansion of this build, in lowering and in the rules after it.
+    let budget = Rc::new(ExpansionBudget::default());
+    let fresh = || Vars::with_budget(budget.clone());
+    let mut global_vars = fresh();
     let mut global_args = Vec::new();
     let mut stages: Vec<Stage<'a>> = Vec::new();
-    let mut vars = Vars::default();
+    // `AS` name → the last stage so named so far (what a later FROM refers to).
+    let mut last_named: FxHashMap<String, usize> = FxHashMap::default();
+    let mut vars = fresh();
     let mut shell = ShellKind::Posix;
-    let mut scope = std::rc::Rc::new(Vars::default());
+    let mut scope = Rc::new(fresh());
+    let mut diagnostics = Vec::new();
+    // Reports the first value that ran into an expansion limit; later ones follow from it.
+    let mut note_limit = |expanded: &Expanded, range: TextRange| {
+        if let (Some(limit), true) = (expanded.limit, diagnostics.is_empty()) {
+            diagnostics.push(BuildDiagnostic {
+                range,
+                message: limit.message(),
+            });
+        }
+    };
 
     for instruction in &dockerfile.instructions {
         if instruction.keyword == Keyword::From {
-            let stage = lower_from(instruction, &global_vars, &stages);
+            let stage = lower_from(instruction, &global_vars, &stages, &last_named, &mut note_limit);
+            if let Some(name) = &stage.name {
+                last_named.insert(name.clone(), stage.index);
+            }
             // A stage built from another stage starts with that stage's environment and user.
             (vars, shell) = match stage.base_stage {
                 Some(_) => (vars.clone(), shell),
-                None => (Vars::default(), ShellKind::Posix),
+                None => (fresh(), ShellKind::Posix),
             };
-            scope = std::rc::Rc::new(vars.clone());
+            scope = Rc::new(vars.clone());
             stages.push(stage);
             continue;
         }
         let Some(stage) = stages.last_mut() else {
             if instruction.keyword == Keyword::Arg {
-                declare_args(instruction, &mut global_vars, None);
+                declare_args(instruction, &mut global_vars, None, &mut note_limit);
                 global_args.push(instruction);
             }
             continue;
         };
         match instruction.keyword {
             Keyword::Arg => {
-                declare_args(instruction, &mut vars, Some(&global_vars));
-                scope = std::rc::Rc::new(vars.clone());
+                declare_args(instruction, &mut vars, Some(&global_vars), &mut note_limit);
+                scope = Rc::new(vars.clone());
             }
             Keyword::Env => {
                 if let Arguments::KeyValues(pairs) = &instruction.args {
@@ -212,6 +244,7 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
                     let before = vars.clone();
                     for pair in pairs {
                         let value = before.expand(&unquote(&pair.value.text));
+                        note_limit(&value, pair.value.range);
                         vars.set(
                             &pair.key.text,
                             if value.unknown {
@@ -222,7 +255,7 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
                         );
                     }
                 }
-                scope = std::rc::Rc::new(vars.clone());
+                scope = Rc::new(vars.clone());
             }
             Keyword::Shell => {
                 shell = shell_kind_of(instruction);
@@ -231,8 +264,10 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
                 if let Arguments::Words(words) = &instruction.args
                     && let Some(word) = words.first()
                 {
+                    let value = vars.expand(&unquote(&word.text));
+                    note_limit(&value, word.range);
                     stage.user = Some(UserSetting {
-                        value: vars.expand(&unquote(&word.text)),
+                        value,
                         range: word.range,
                         inherited: false,
                     });
@@ -254,16 +289,31 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
             stages.iter().position(|s| s.name.as_deref() == Some(t.as_str()))
         })
         .or_else(|| stages.len().checked_sub(1));
+    let mut stage_names = FxHashMap::default();
+    for stage in &mut stages {
+        stage.instructions.shrink_to_fit();
+        if let Some(name) = &stage.name {
+            stage_names.entry(name.clone()).or_insert(stage.index);
+        }
+    }
     BuildSpec {
         file,
         dockerfile,
         stages,
         final_stage,
         global_args,
+        diagnostics,
+        stage_names,
     }
 }
 
-fn lower_from<'a>(instruction: &'a Instruction, global_vars: &Vars, stages: &[Stage<'a>]) -> Stage<'a> {
+fn lower_from<'a>(
+    instruction: &'a Instruction,
+    global_vars: &Vars,
+    stages: &[Stage<'a>],
+    last_named: &FxHashMap<String, usize>,
+    note_limit: &mut dyn FnMut(&Expanded, TextRange),
+) -> Stage<'a> {
     let words: &[dockward_dockerfile::Word] = match &instruction.args {
         Arguments::Words(words) => words,
         _ => &[],
@@ -272,6 +322,7 @@ fn lower_from<'a>(instruction: &'a Instruction, global_vars: &Vars, stages: &[St
         (w.text.clone(), w.range)
     });
     let expanded = global_vars.expand(&base_raw);
+    note_limit(&expanded, base_range);
     let (name, name_range) = match (words.get(1), words.get(2)) {
         (Some(as_kw), Some(name)) if as_kw.text.eq_ignore_ascii_case("as") => {
             (Some(name.text.to_ascii_lowercase()), Some(name.range))
@@ -279,7 +330,7 @@ fn lower_from<'a>(instruction: &'a Instruction, global_vars: &Vars, stages: &[St
         _ => (None, None),
     };
     let lower = expanded.text.to_ascii_lowercase();
-    let base_stage = stages.iter().rposition(|s| s.name.as_deref() == Some(lower.as_str()));
+    let base_stage = last_named.get(&lower).copied();
     let user = base_stage
         .and_then(|i| stages[i].user.clone())
         .map(|u| UserSetting { inherited: true, ..u });
@@ -300,7 +351,12 @@ fn lower_from<'a>(instruction: &'a Instruction, global_vars: &Vars, stages: &[St
 
 /// `ARG A=1 B`: each declares a variable; a stage's `ARG B` without value takes the global
 /// default of `B` if there is one, else an unknown value (a --build-arg may supply it).
-fn declare_args(instruction: &Instruction, vars: &mut Vars, globals: Option<&Vars>) {
+fn declare_args(
+    instruction: &Instruction,
+    vars: &mut Vars,
+    globals: Option<&Vars>,
+    note_limit: &mut dyn FnMut(&Expanded, TextRange),
+) {
     let Arguments::Words(words) = &instruction.args else {
         return;
     };
@@ -308,6 +364,7 @@ fn declare_args(instruction: &Instruction, vars: &mut Vars, globals: Option<&Var
         let (name, value) = match word.text.split_once('=') {
             Some((name, value)) => {
                 let value = vars.expand(&unquote(value));
+                note_limit(&value, word.range);
                 (
                     name,
                     if value.unknown {
@@ -347,7 +404,8 @@ fn is_posix_shell(program: &str) -> bool {
 }
 
 fn lower_run(instruction: &Instruction, shell: ShellKind) -> RunBody<'_> {
-    let mut scripts = Vec::new();
+    // Exactly sized: one per RUN, kept for the whole check.
+    let mut scripts = Vec::with_capacity(usize::from(shell == ShellKind::Posix) * (1 + instruction.heredocs.len()));
     if shell == ShellKind::Posix {
         match &instruction.args {
             Arguments::Shell(text) => scripts.push(RunScript {
@@ -375,18 +433,33 @@ fn lower_run(instruction: &Instruction, shell: ShellKind) -> RunBody<'_> {
             }
             _ => {}
         }
-        for heredoc in instruction
-            .heredocs
-            .iter()
-            .filter(|h| heredoc_is_shell_script(instruction, h))
-        {
+        // What the command line does with its heredocs is decided once: a RUN with 20,000
+        // heredocs has a 20,000-word line.
+        let line = if instruction.heredocs.is_empty() {
+            HeredocLine::NoShell
+        } else {
+            heredoc_line(instruction)
+        };
+        for heredoc in instruction.heredocs.iter().filter(|h| heredoc_is_shell_script(line, h)) {
             scripts.push(RunScript {
                 script: parse_shell(&heredoc.body),
                 source: ScriptSource::Offset(heredoc.body_range.start),
             });
         }
     }
+    scripts.shrink_to_fit();
     RunBody { shell, scripts }
+}
+
+/// What a RUN line does with its heredocs.
+#[derive(Clone, Copy)]
+enum HeredocLine {
+    /// The line is nothing but heredoc markers: each body is the script.
+    OnlyMarkers,
+    /// The line's command is a shell reading its script from stdin (`bash <<EOF`).
+    ShellReadsStdin,
+    /// Exec form, or the body is input to some other command.
+    NoShell,
 }
 
 /// Whether a RUN heredoc's body runs as shell. BuildKit runs the body as the script when the
@@ -394,31 +467,44 @@ fn lower_run(instruction: &Instruction, shell: ShellKind) -> RunBody<'_> {
 /// python3` makes it Python); otherwise the body is input to the line's command, which is
 /// shell only when that command is a shell reading its script from stdin (`bash <<EOF`), not
 /// data (`cat > /etc/app.conf <<EOF`) or another language (`python3 <<EOF`).
-fn heredoc_is_shell_script(instruction: &Instruction, heredoc: &dockward_dockerfile::Heredoc) -> bool {
+fn heredoc_line(instruction: &Instruction) -> HeredocLine {
     let line = match &instruction.args {
         Arguments::Shell(text) => text.text.as_str(),
-        _ => return false,
+        _ => return HeredocLine::NoShell,
     };
-    let only_markers = line.split_whitespace().all(|word| word.contains("<<"));
-    if only_markers {
-        let first = heredoc.body.lines().next().unwrap_or("");
-        return match first.strip_prefix("#!") {
-            Some(shebang) => {
-                let mut words = shebang.split_whitespace();
-                let program = words.next().unwrap_or("");
-                let program = if program.ends_with("/env") {
-                    words.next().unwrap_or("")
-                } else {
-                    program
-                };
-                is_posix_shell(program)
-            }
-            None => true,
-        };
+    if line.split_whitespace().all(|word| word.contains("<<")) {
+        return HeredocLine::OnlyMarkers;
     }
     let mut words = line.split_whitespace().filter(|w| !w.contains('='));
     let program = words.next().unwrap_or("");
-    is_posix_shell(program) && !line.split_whitespace().any(|w| w == "-c")
+    if is_posix_shell(program) && !line.split_whitespace().any(|w| w == "-c") {
+        HeredocLine::ShellReadsStdin
+    } else {
+        HeredocLine::NoShell
+    }
+}
+
+fn heredoc_is_shell_script(line: HeredocLine, heredoc: &dockward_dockerfile::Heredoc) -> bool {
+    match line {
+        HeredocLine::OnlyMarkers => {
+            let first = heredoc.body.lines().next().unwrap_or("");
+            match first.strip_prefix("#!") {
+                Some(shebang) => {
+                    let mut words = shebang.split_whitespace();
+                    let program = words.next().unwrap_or("");
+                    let program = if program.ends_with("/env") {
+                        words.next().unwrap_or("")
+                    } else {
+                        program
+                    };
+                    is_posix_shell(program)
+                }
+                None => true,
+            }
+        }
+        HeredocLine::ShellReadsStdin => true,
+        HeredocLine::NoShell => false,
+    }
 }
 
 /// Quotes an exec-form argument so the shell parser reads it back as one word.

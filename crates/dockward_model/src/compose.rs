@@ -54,18 +54,20 @@ pub use dockward_yaml::{
 /// (the caller adds the project's files to its source database first, in order); a node of
 /// a file without an id keeps its project index as id.
 pub fn lower_compose(project: &ComposeProject, file_ids: &[FileId]) -> (Vec<ContainerSpec>, Topology) {
-    let cx = Cx { project, file_ids };
+    let cx = Cx { file_ids };
+    let mut trees = FileTrees::default();
+    let extends_errors = ExtendsErrors::new(project);
     let specs: Vec<ContainerSpec> = project
         .services
         .iter()
         .map(|service| {
-            let mut spec = lower_service(&cx, service);
-            spec.writer = ComposeWriter::for_service(project, service, &spec)
+            let mut spec = lower_service(&cx, service, &extends_errors);
+            spec.writer = ComposeWriter::for_service(project, service, &spec, &mut trees)
                 .map(|w| Arc::new(w) as Arc<dyn crate::container::SettingWriter>);
             spec
         })
         .collect();
-    let topology = topology::lower_topology(project, file_ids, &specs);
+    let topology = topology::lower_topology(project, file_ids, &specs, &mut trees);
     (specs, topology)
 }
 
@@ -85,7 +87,7 @@ pub fn link_dockerfiles(
     specs: &mut [ContainerSpec],
     read: &dyn Fn(&Path) -> Option<(FileId, String)>,
 ) {
-    let cx = Cx { project, file_ids };
+    let cx = Cx { file_ids };
     // Services often share a Dockerfile: read each one once.
     let mut read_once: rustc_hash::FxHashMap<PathBuf, Option<(FileId, String)>> = Default::default();
     for (service, spec) in project.services.iter().zip(specs.iter_mut()) {
@@ -201,7 +203,6 @@ fn image_facts(
 
 /// Maps nodes to provenance.
 pub(crate) struct Cx<'p> {
-    pub project: &'p ComposeProject,
     pub file_ids: &'p [FileId],
 }
 
@@ -255,7 +256,7 @@ fn items(node: &Node) -> Vec<&Node> {
     node.seq_or_single()
 }
 
-fn lower_service(cx: &Cx<'_>, service: &ComposeService) -> ContainerSpec {
+fn lower_service(cx: &Cx<'_>, service: &ComposeService, extends_errors: &ExtendsErrors) -> ContainerSpec {
     let origin = cx.at(&service.key);
     let mut spec = ContainerSpec::unset(
         ContainerSource::ComposeService {
@@ -391,7 +392,7 @@ fn lower_service(cx: &Cx<'_>, service: &ComposeService) -> ContainerSpec {
         }
     }
 
-    if extends_failed(cx.project, service) {
+    if extends_errors.failed(service) {
         // The base service could not be read: it may hold any setting.
         spec.mark_unset_as_unknown();
         spec.image.unknown_if_unset();
@@ -399,13 +400,37 @@ fn lower_service(cx: &Cx<'_>, service: &ComposeService) -> ContainerSpec {
     spec
 }
 
-/// Whether loading this service's `extends` failed (its base's settings are missing).
-fn extends_failed(project: &ComposeProject, service: &ComposeService) -> bool {
-    project.errors.iter().any(|e| {
-        e.kind == ComposeErrorKind::Extends
-            && e.file == Some(service.node.file)
-            && service.node.range.contains_range(e.range)
-    })
+/// Where `extends` failed, per file, sorted: a project of 64,000 services each with a
+/// broken `extends` would otherwise compare every service with every error.
+struct ExtendsErrors(rustc_hash::FxHashMap<u32, Vec<TextRange>>);
+
+impl ExtendsErrors {
+    fn new(project: &ComposeProject) -> Self {
+        let mut by_file: rustc_hash::FxHashMap<u32, Vec<TextRange>> = Default::default();
+        for e in &project.errors {
+            if let (ComposeErrorKind::Extends, Some(file)) = (e.kind, e.file) {
+                by_file.entry(file).or_default().push(e.range);
+            }
+        }
+        for ranges in by_file.values_mut() {
+            ranges.sort_unstable();
+        }
+        ExtendsErrors(by_file)
+    }
+
+    /// Whether loading this service's `extends` failed (its base's settings are missing):
+    /// an extends error lies inside the service's definition.
+    fn failed(&self, service: &ComposeService) -> bool {
+        let Some(ranges) = self.0.get(&service.node.file) else {
+            return false;
+        };
+        let within = service.node.range;
+        let first = ranges.partition_point(|r| r.start < within.start);
+        ranges[first..]
+            .iter()
+            .take_while(|r| r.start <= within.end)
+            .any(|r| within.contains_range(*r))
+    }
 }
 
 /// `./web`, or `./web (Dockerfile.prod, target prod)`.
@@ -863,6 +888,105 @@ fn sysctls(cx: &Cx<'_>, node: &Node, out: &mut Vec<Sourced<(String, String)>>) {
     }
 }
 
+/// Indexes into each file's own YAML trees (the loader's parse, kept in
+/// [`SourceFile::docs`]: the fix writer needs each file's own layout, which the merged
+/// model no longer shows), built once per file for what the writer asks per service or
+/// network: a project can have 64,000 services, and searching the file's entries (or its
+/// text) for each was quadratic.
+#[derive(Default)]
+pub(crate) struct FileTrees {
+    files: rustc_hash::FxHashMap<u32, FileTree>,
+}
+
+/// One file's indexes into [`ComposeProject::file_docs`].
+struct FileTree {
+    /// Literal keys of `services:` entries (and of top-level entries, where legacy v1 files
+    /// keep their services) → where their entry is.
+    services: rustc_hash::FxHashMap<TextRange, EntryAt>,
+    /// Literal keys of top-level `networks:` entries → where their entry is.
+    networks: rustc_hash::FxHashMap<TextRange, EntryAt>,
+    crlf: bool,
+}
+
+/// An entry of a mapping: document, position of the section in the document's top-level
+/// mapping (`None`: the entry is top-level itself), position of the entry.
+#[derive(Clone, Copy)]
+struct EntryAt {
+    doc: usize,
+    section: Option<usize>,
+    entry: usize,
+}
+
+impl FileTree {
+    fn new(project: &ComposeProject, file: u32) -> FileTree {
+        let docs = project.file_docs(file);
+        let crlf = project.file(file).is_some_and(|f| f.text.contains("\r\n"));
+        let mut services = rustc_hash::FxHashMap::default();
+        let mut networks = rustc_hash::FxHashMap::default();
+        for (doc, root) in docs.iter().enumerate() {
+            let top = root.entries().unwrap_or_default();
+            let index = |into: &mut rustc_hash::FxHashMap<TextRange, EntryAt>, section: Option<usize>| {
+                let entries = match section {
+                    Some(s) => top[s].1.entries().unwrap_or_default(),
+                    None => top,
+                };
+                for (entry, (k, _)) in entries.iter().enumerate() {
+                    if k.alias.is_none() {
+                        // The first document that has the key wins, as a search in order would.
+                        into.entry(k.range).or_insert(EntryAt { doc, section, entry });
+                    }
+                }
+            };
+            // Like `Node::get`, the last `services:` / `networks:` key of a document counts.
+            if let Some(s) = top.iter().rposition(|(k, _)| k.key_str() == Some("services")) {
+                index(&mut services, Some(s));
+            }
+            index(&mut services, None);
+            if let Some(s) = top.iter().rposition(|(k, _)| k.key_str() == Some("networks")) {
+                index(&mut networks, Some(s));
+            }
+        }
+        FileTree {
+            services,
+            networks,
+            crlf,
+        }
+    }
+
+    fn value(project: &ComposeProject, file: u32, at: EntryAt) -> Option<&Node> {
+        let top = project.file_docs(file).get(at.doc)?.entries()?;
+        let entries = match at.section {
+            Some(s) => top.get(s)?.1.entries()?,
+            None => top,
+        };
+        entries.get(at.entry).map(|(_, v)| v)
+    }
+}
+
+impl FileTrees {
+    fn file(&mut self, project: &ComposeProject, file: u32) -> &FileTree {
+        self.files.entry(file).or_insert_with(|| FileTree::new(project, file))
+    }
+
+    /// The value of the service whose key is at `key` in `file`'s own text (under
+    /// `services:`, or at the top level of a legacy v1 file).
+    pub fn service<'p>(&mut self, project: &'p ComposeProject, file: u32, key: TextRange) -> Option<&'p Node> {
+        let at = *self.file(project, file).services.get(&key)?;
+        FileTree::value(project, file, at)
+    }
+
+    /// The value of the top-level network whose key is at `key` in `file`'s own text.
+    pub fn network<'p>(&mut self, project: &'p ComposeProject, file: u32, key: TextRange) -> Option<&'p Node> {
+        let at = *self.file(project, file).networks.get(&key)?;
+        FileTree::value(project, file, at)
+    }
+
+    /// The line break `file` uses: `\r\n` when it has any, else `\n`.
+    pub fn newline(&mut self, project: &ComposeProject, file: u32) -> &'static str {
+        if self.file(project, file).crlf { "\r\n" } else { "\n" }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests_support {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -1113,5 +1237,35 @@ mod tests {
             specs[0].build.as_ref().unwrap().get().map(String::as_str),
             Some("./web (Dockerfile.prod)")
         );
+    }
+
+    #[test]
+    fn services_whose_extends_failed_have_unknown_settings() {
+        // Half of many services extend a file that does not exist: only those may hold any
+        // setting (a sorted index replaced comparing every service with every error).
+        let n = 5_000;
+        let mut text = String::from("services:\n");
+        for i in 0..n {
+            if i % 2 == 0 {
+                text.push_str(&format!(
+                    "  s{i}:\n    image: x\n    extends:\n      file: missing.yaml\n      service: b\n"
+                ));
+            } else {
+                text.push_str(&format!("  s{i}:\n    image: x\n"));
+            }
+        }
+        let (project, specs, _) = load(&text);
+        assert_eq!(
+            project
+                .errors
+                .iter()
+                .filter(|e| e.kind == ComposeErrorKind::Extends)
+                .count(),
+            n / 2
+        );
+        for (i, spec) in specs.iter().enumerate() {
+            assert_eq!(spec.memory.value.is_unknown(), i % 2 == 0, "s{i}");
+            assert_eq!(spec.memory.value.is_unset(), i % 2 == 1, "s{i}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! images). Network rules read this: "a datastore shares a non-internal network with a
 //! service that publishes ports" is a statement about the graph, not about one container.
 
-use crate::compose::{ComposeProject, Cx, Node, NodeValue};
+use crate::compose::{ComposeProject, Cx, FileTrees, Node, NodeValue};
 use crate::compose_writer::make_network_internal;
 use crate::container::ContainerSpec;
 use crate::known::{Known, Sourced};
@@ -240,8 +240,13 @@ fn exposure_of(spec: &ContainerSpec) -> Exposure {
 }
 
 /// Builds the topology. `specs` are [`crate::compose::lower_compose`]'s, in service order.
-pub(crate) fn lower_topology(project: &ComposeProject, file_ids: &[FileId], specs: &[ContainerSpec]) -> Topology {
-    let cx = Cx { project, file_ids };
+pub(crate) fn lower_topology(
+    project: &ComposeProject,
+    file_ids: &[FileId],
+    specs: &[ContainerSpec],
+    trees: &mut FileTrees,
+) -> Topology {
+    let cx = Cx { file_ids };
     let origin = project
         .model
         .get_entry("services")
@@ -266,7 +271,7 @@ pub(crate) fn lower_topology(project: &ComposeProject, file_ids: &[FileId], spec
                 None => Sourced::unset(cx.at(key)),
             };
             let make_internal = (!external && internal.value != Known::Set(true))
-                .then(|| make_network_internal(project, key))
+                .then(|| make_network_internal(project, key, trees))
                 .flatten();
             networks.push(Network {
                 is_default: name == "default",

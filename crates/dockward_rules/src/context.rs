@@ -9,6 +9,9 @@ pub struct BuildCx<'a> {
     pub build: &'a BuildSpec<'a>,
     pub text: &'a str,
     pub settings: &'a Settings,
+    /// Per stage, whether it is in the runtime chain; computed once, on first use, since
+    /// rules ask it per stage and per instruction.
+    pub(crate) runtime_stages: std::cell::OnceCell<Vec<bool>>,
 }
 
 /// One simple command of a RUN body, with everything needed to judge and locate it.
@@ -33,7 +36,12 @@ impl RunCommand<'_> {
 
 impl<'a> BuildCx<'a> {
     pub fn new(build: &'a BuildSpec<'a>, text: &'a str, settings: &'a Settings) -> Self {
-        Self { build, text, settings }
+        Self {
+            build,
+            text,
+            settings,
+            runtime_stages: std::cell::OnceCell::new(),
+        }
     }
 
     pub fn at(&self, range: TextRange) -> Provenance {

@@ -18,6 +18,29 @@ pub struct ShellScript {
     pub commands: Vec<SimpleCommand>,
     /// Non-fatal problems (unterminated quotes, unbalanced keywords, …), in source order.
     pub diagnostics: Vec<ShellDiagnostic>,
+    /// Pipeline id → positions in `commands` of its elements, built on first use.
+    #[serde(skip)]
+    pub(crate) pipelines: PipelineIndex,
+}
+
+/// [`ShellScript::pipeline_of`]'s index: rules ask for the pipeline of every command, and
+/// scanning all commands for each was quadratic in a RUN of 60,000 pipelines. Derived
+/// data, so it never makes two scripts differ.
+#[derive(Clone, Default)]
+pub(crate) struct PipelineIndex(std::sync::OnceLock<std::collections::HashMap<u32, Vec<usize>>>);
+
+impl PartialEq for PipelineIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for PipelineIndex {}
+
+impl std::fmt::Debug for PipelineIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PipelineIndex")
+    }
 }
 
 impl ShellScript {
@@ -28,14 +51,24 @@ impl ShellScript {
 
     /// The other commands of the pipeline `cmd` belongs to, in pipeline order.
     pub fn pipeline_of<'a>(&'a self, cmd: &SimpleCommand) -> impl Iterator<Item = &'a SimpleCommand> + 'a {
-        let id = cmd.pipeline.map(|p| p.id);
-        let mut v: Vec<&SimpleCommand> = self
-            .commands
-            .iter()
-            .filter(|c| id.is_some() && c.pipeline.map(|p| p.id) == id)
-            .collect();
-        v.sort_by_key(|c| c.pipeline.map(|p| p.index));
-        v.into_iter()
+        let index = self.pipelines.0.get_or_init(|| {
+            let mut index: std::collections::HashMap<u32, Vec<usize>> = std::collections::HashMap::new();
+            for (i, c) in self.commands.iter().enumerate() {
+                if let Some(p) = c.pipeline {
+                    index.entry(p.id).or_default().push(i);
+                }
+            }
+            for positions in index.values_mut() {
+                // Stable: elements at one position keep source order, as before.
+                positions.sort_by_key(|&i| self.commands[i].pipeline.map(|p| p.index));
+            }
+            index
+        });
+        let positions = cmd
+            .pipeline
+            .and_then(|p| index.get(&p.id))
+            .map_or(&[][..], Vec::as_slice);
+        positions.iter().filter_map(|&i| self.commands.get(i))
     }
 }
 

@@ -687,16 +687,18 @@ pub(crate) fn parse_text(text: &str, dockerfile: bool, shc_depth: u32) -> (Shell
     }
     let mut out = p.out;
 
-    // Attach heredoc bodies to their redirects.
+    // Attach heredoc bodies to their redirects (through a map: a script can have
+    // thousands of heredocs, and searching the bodies for each was quadratic).
     if !out.heredoc_bodies.is_empty() {
+        let mut bodies: std::collections::HashMap<u32, TextRange> = std::collections::HashMap::new();
+        for &(key, body) in &out.heredoc_bodies {
+            // The first body recorded for a key wins, as the search in order did.
+            bodies.entry(key).or_insert(body);
+        }
         for c in &mut out.commands {
             for r in &mut c.redirects {
                 if r.op.is_heredoc() {
-                    r.heredoc_body = out
-                        .heredoc_bodies
-                        .iter()
-                        .find(|(k, _)| *k == r.range.start)
-                        .map(|(_, b)| *b);
+                    r.heredoc_body = bodies.get(&r.range.start).copied();
                 }
             }
         }
@@ -708,10 +710,20 @@ pub(crate) fn parse_text(text: &str, dockerfile: bool, shc_depth: u32) -> (Shell
 
     out.commands.sort_by_key(|c| c.range.start);
     out.diagnostics.sort_by_key(|d| d.range.start);
+    // The script lives as long as the build model, one per RUN: growth slack in these
+    // vectors was most of the memory of a Dockerfile with a million RUN lines.
+    for c in &mut out.commands {
+        c.words.shrink_to_fit();
+        c.assignments.shrink_to_fit();
+        c.redirects.shrink_to_fit();
+    }
+    out.commands.shrink_to_fit();
+    out.diagnostics.shrink_to_fit();
     (
         ShellScript {
             commands: out.commands,
             diagnostics: out.diagnostics,
+            pipelines: Default::default(),
         },
         out.next_pipeline,
     )

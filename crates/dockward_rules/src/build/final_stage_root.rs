@@ -105,9 +105,12 @@ fn runs_as_non_root_by_default(stage: &dockward_model::build::Stage<'_>) -> bool
 /// Whether the final image gets `gosu`, `su-exec` or `setpriv`: the official images' way of
 /// starting as root for setup and then running the service as an unprivileged user.
 fn installs_privilege_drop_tool(cx: &BuildCx<'_>) -> bool {
-    let final_stages = cx.build.stages_in_final_build();
+    let mut in_final = vec![false; cx.build.stages.len()];
+    for i in cx.build.stages_in_final_build() {
+        in_final[i] = true;
+    }
     cx.run_commands()
-        .filter(|c| final_stages.contains(&c.stage.index))
+        .filter(|c| in_final.get(c.stage.index).copied().unwrap_or(false))
         .any(|c| {
             c.command.words.iter().any(|w| {
                 matches!(w.value.rsplit('/').next().unwrap_or(""), "gosu" | "su-exec" | "setpriv")

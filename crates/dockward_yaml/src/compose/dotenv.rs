@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use dockward_core::TextRange;
 
-use super::interpolate::{Env, interpolate};
+use super::interpolate::{ExpansionBudget, Lookup, Scope, interpolate};
 
 #[derive(Debug, Default)]
 pub(crate) struct DotEnv {
@@ -32,7 +32,34 @@ fn is_key_char(c: char) -> bool {
     matches!(c, '_' | '.' | '-' | '[' | ']') || c.is_alphanumeric()
 }
 
-pub(crate) fn parse_dotenv(text: &str, outer: &BTreeMap<String, String>) -> DotEnv {
+/// A `.env` line's view of the variables: the caller's environment first, then the keys
+/// defined above it (borrowed, not copied: a file with thousands of keys would otherwise
+/// copy them all for every line).
+struct LineScope<'a> {
+    outer: &'a BTreeMap<String, String>,
+    defined: &'a BTreeMap<String, String>,
+    /// Keys above whose value is unknown.
+    unknown: &'a BTreeSet<String>,
+}
+
+impl Scope for LineScope<'_> {
+    fn lookup(&self, name: &str) -> Lookup<'_> {
+        if let Some(v) = self.outer.get(name) {
+            return Lookup::Set(v);
+        }
+        if self.unknown.contains(name) {
+            return Lookup::Unknown;
+        }
+        match self.defined.get(name) {
+            Some(v) => Lookup::Set(v),
+            None => Lookup::Unset,
+        }
+    }
+}
+
+/// Parses a `.env` file. Substitutions draw on `budget`; the first one it refuses is
+/// reported on its line, and that key's value is unknown.
+pub(crate) fn parse_dotenv(text: &str, outer: &BTreeMap<String, String>, budget: &mut ExpansionBudget) -> DotEnv {
     let mut out = DotEnv::default();
     let mut defined: BTreeMap<String, String> = BTreeMap::new();
     let mut pos = 0;
@@ -119,21 +146,18 @@ pub(crate) fn parse_dotenv(text: &str, outer: &BTreeMap<String, String>) -> DotE
             } else {
                 value.clone()
             };
-            // Lookups see the caller's environment first, then keys defined above.
-            let mut vars = defined.clone();
-            for (k, v) in outer {
-                vars.insert(k.clone(), v.clone());
-            }
-            let unknown = out
-                .unknown
-                .iter()
-                .filter(|k| !outer.contains_key(*k))
-                .cloned()
-                .collect();
-            let env = Env { vars, unknown };
-            let o = interpolate(&template, &env);
+            let scope = LineScope {
+                outer,
+                defined: &defined,
+                unknown: &out.unknown,
+            };
+            let already_exceeded = budget.exceeded;
+            let o = interpolate(&template, &scope, budget);
             for e in o.errors {
                 out.errors.push((e, line_range));
+            }
+            if let (Some(name), false) = (&o.over_budget, already_exceeded) {
+                out.errors.push((ExpansionBudget::message(name), line_range));
             }
             unknown_value = !o.unknown.is_empty();
             value = o.value;
@@ -242,7 +266,7 @@ mod tests {
 
     fn vars(text: &str, outer: &[(&str, &str)]) -> (BTreeMap<String, String>, DotEnv) {
         let outer: BTreeMap<String, String> = outer.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let d = parse_dotenv(text, &outer);
+        let d = parse_dotenv(text, &outer, &mut ExpansionBudget::default());
         let map = d.vars.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect();
         (map, d)
     }
@@ -294,5 +318,46 @@ mod tests {
         let (m, d) = vars("BAD KEY=1\nOK=2\n", &[]);
         assert_eq!(d.errors.len(), 1);
         assert_eq!(m["OK"], "2");
+    }
+
+    #[test]
+    fn doubling_values_stop_at_the_budget_with_one_located_error() {
+        let mut text = String::from("A1=xxxxxxxxxxxxxxxx\n");
+        for i in 2..=40 {
+            text.push_str(&format!("A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+        }
+        text.push_str("OK=fine\n");
+        let mut budget = ExpansionBudget::new(1 << 20);
+        let d = parse_dotenv(&text, &BTreeMap::new(), &mut budget);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        let (message, range) = &d.errors[0];
+        assert!(message.contains("substituting `A16` here"), "{message}");
+        // A1..A16 take just under 1 MiB in all (A16 is 512 KiB); A17 needs 1 MiB more.
+        assert!(range.slice(&text).starts_with("A17="), "{}", range.slice(&text));
+        let m: BTreeMap<_, _> = d.vars.iter().map(|(k, v, _)| (k.as_str(), v.len())).collect();
+        assert_eq!(m["A16"], 16 << 15);
+        for i in 17..=40 {
+            assert!(d.unknown.contains(&format!("A{i}")), "A{i} is unknown");
+        }
+        assert!(!d.unknown.contains("OK"));
+        let total: usize = m.values().sum();
+        assert!(total < 2 << 20, "stored values stay within the budget: {total}");
+    }
+
+    #[test]
+    fn many_keys_each_see_the_ones_above() {
+        let n = 25_000;
+        let mut text = String::new();
+        for i in 0..n {
+            if i == 0 {
+                text.push_str("K0=v\n");
+            } else {
+                text.push_str(&format!("K{i}=${{K{}}}\n", i - 1));
+            }
+        }
+        let d = parse_dotenv(&text, &BTreeMap::new(), &mut ExpansionBudget::default());
+        assert!(d.errors.is_empty());
+        assert_eq!(d.vars.len(), n);
+        assert_eq!(d.vars[n - 1].1, "v");
     }
 }

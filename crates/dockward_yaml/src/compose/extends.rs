@@ -10,9 +10,10 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::interpolate::Env;
-use super::loader::{Flags, Loader, MAX_CHAIN, delete_paths, remove_key};
+use super::loader::{Flags, Loader, MAX_CHAIN, delete_paths, file_key, remove_key};
 use super::merge::{MergeIssue, merge_nodes};
 use super::{ComposeErrorKind, SourceKind};
 use crate::yaml::{FileId, Node, NodeValue};
@@ -21,36 +22,76 @@ use crate::yaml::{FileId, Node, NodeValue};
 /// after `services.<name>.`).
 type ResetsByService = HashMap<String, Vec<Vec<String>>>;
 
+/// An extends source as loaded once per project: its layers merged, and an index of its
+/// services.
+pub(crate) struct ExtendsSource {
+    id: FileId,
+    model: Node,
+    dir: PathBuf,
+    index: Rc<HashMap<String, usize>>,
+}
+
+/// Where resolved services go.
+enum Store<'a> {
+    /// The layer being loaded: each resolved service replaces its definition in place.
+    Layer(&'a mut Node),
+    /// An extends source, shared by every service that extends into it: resolved services
+    /// go to [`Loader::extends_resolved`], so each is resolved once per project.
+    Source(Rc<ExtendsSource>),
+}
+
 /// A services mapping with an index from name to entry position (files can define many
 /// thousands of services; lookups must not be linear).
 struct Services<'a> {
-    node: &'a mut Node,
-    index: HashMap<String, usize>,
+    store: Store<'a>,
+    /// Shared with the [`ExtendsSource`]: it is the same for every service extending it.
+    index: Rc<HashMap<String, usize>>,
 }
 
-impl<'a> Services<'a> {
-    fn new(node: &'a mut Node) -> Self {
-        let mut index = HashMap::new();
-        if let Some(entries) = node.entries() {
-            for (i, (k, _)) in entries.iter().enumerate() {
-                if let Some(name) = k.key_str() {
-                    // The last definition wins, as with `Node::get`.
-                    index.insert(name.to_string(), i);
-                }
+/// Name → position of each service (the last definition wins, as with `Node::get`).
+fn index_services(services: &Node) -> HashMap<String, usize> {
+    let mut index = HashMap::new();
+    if let Some(entries) = services.entries() {
+        for (i, (k, _)) in entries.iter().enumerate() {
+            if let Some(name) = k.key_str() {
+                index.insert(name.to_string(), i);
             }
         }
-        Services { node, index }
+    }
+    index
+}
+
+impl Services<'_> {
+    fn contains(&self, name: &str) -> bool {
+        self.index.contains_key(name)
     }
 
-    fn get(&self, name: &str) -> Option<&Node> {
+    /// The service as written, or as already resolved.
+    fn get(&self, loader: &Loader<'_>, name: &str) -> Option<Node> {
         let i = *self.index.get(name)?;
-        self.node.entries().and_then(|e| e.get(i)).map(|(_, v)| v)
+        let services = match &self.store {
+            Store::Layer(node) => &**node,
+            Store::Source(source) => {
+                if let Some(done) = loader.extends_resolved.get(&(source.id, name.to_string())) {
+                    return Some(done.clone());
+                }
+                source.model.get("services")?
+            }
+        };
+        services.entries().and_then(|e| e.get(i)).map(|(_, v)| v.clone())
     }
 
-    fn set(&mut self, name: &str, value: Node) {
-        if let (Some(&i), NodeValue::Map(entries)) = (self.index.get(name), &mut self.node.value) {
-            if let Some(slot) = entries.get_mut(i) {
-                slot.1 = value;
+    fn set(&mut self, loader: &mut Loader<'_>, name: &str, value: Node) {
+        match &mut self.store {
+            Store::Layer(node) => {
+                if let (Some(&i), NodeValue::Map(entries)) = (self.index.get(name), &mut node.value) {
+                    if let Some(slot) = entries.get_mut(i) {
+                        slot.1 = value;
+                    }
+                }
+            }
+            Store::Source(source) => {
+                loader.extends_resolved.insert((source.id, name.to_string()), value);
             }
         }
     }
@@ -86,7 +127,11 @@ pub(crate) fn apply_extends(
     if names.is_empty() {
         return;
     }
-    let mut services = Services::new(services);
+    let index = Rc::new(index_services(services));
+    let mut services = Services {
+        store: Store::Layer(services),
+        index,
+    };
     for name in names {
         let mut chain = Vec::new();
         let ctx = Context {
@@ -115,7 +160,7 @@ fn resolve(
     ctx: &Context<'_>,
     chain: &mut Vec<(FileId, String)>,
 ) -> Option<Node> {
-    let mut service = services.get(name)?.clone();
+    let mut service = services.get(loader, name)?;
     if !service.is_map() {
         return Some(service);
     }
@@ -137,7 +182,7 @@ fn resolve(
             ComposeErrorKind::Extends,
             format!("extends of service `{name}` needs a known `service` name"),
         );
-        return store(services, name, service);
+        return store(loader, services, name, service);
     };
     if chain.iter().any(|(f, n)| *f == ctx.file && n == name) {
         loader.error(
@@ -146,7 +191,7 @@ fn resolve(
             ComposeErrorKind::Extends,
             format!("circular reference: service `{name}` extends itself through `{reference}`"),
         );
-        return store(services, name, service);
+        return store(loader, services, name, service);
     }
     if chain.len() >= MAX_CHAIN {
         loader.error(
@@ -155,13 +200,13 @@ fn resolve(
             ComposeErrorKind::Extends,
             "extends chain too long",
         );
-        return store(services, name, service);
+        return store(loader, services, name, service);
     }
     chain.push((ctx.file, name.to_string()));
     let base = match &file_node {
         Some(file_node) => base_from_file(loader, file_node, &reference, name, ctx, chain),
         None => {
-            if services.get(&reference).is_none() {
+            if !services.contains(&reference) {
                 loader.error(
                     Some(extends.file),
                     extends.range,
@@ -176,7 +221,7 @@ fn resolve(
     };
     chain.pop();
     let Some(mut base) = base else {
-        return store(services, name, service);
+        return store(loader, services, name, service);
     };
     // `!reset` / `!override` written in the extending service remove from the base.
     if let Some(paths) = ctx.resets.get(name) {
@@ -198,11 +243,11 @@ fn resolve(
     // The merged service is the extending service (its place in its file).
     merged.file = file_id;
     merged.range = range;
-    store(services, name, merged)
+    store(loader, services, name, merged)
 }
 
-fn store(services: &mut Services<'_>, name: &str, node: Node) -> Option<Node> {
-    services.set(name, node.clone());
+fn store(loader: &mut Loader<'_>, services: &mut Services<'_>, name: &str, node: Node) -> Option<Node> {
+    services.set(loader, name, node.clone());
     Some(node)
 }
 
@@ -225,8 +270,8 @@ fn base_from_file(
         return None;
     };
     let path = ctx.dir.join(relative);
-    let (other, mut model, other_dir) = load_source(loader, &path, file_node, ctx.env)?;
-    let Some(services) = model.get_mut("services") else {
+    let source = load_source(loader, &path, file_node, ctx.env)?;
+    if source.model.get("services").is_none() {
         loader.error(
             Some(file_node.file),
             file_node.range,
@@ -234,9 +279,8 @@ fn base_from_file(
             format!("cannot extend service `{name}`: {} has no services", path.display()),
         );
         return None;
-    };
-    let mut services = Services::new(services);
-    if services.get(reference).is_none() {
+    }
+    if !source.index.contains_key(reference) {
         loader.error(
             Some(file_node.file),
             file_node.range,
@@ -249,32 +293,51 @@ fn base_from_file(
         return None;
     }
     let no_resets = ResetsByService::new();
+    let other_dir = source.dir.clone();
     let other_ctx = Context {
-        file: other,
+        file: source.id,
         dir: &other_dir,
         env: ctx.env,
         resets: &no_resets,
     };
+    let mut services = Services {
+        index: source.index.clone(),
+        store: Store::Source(source),
+    };
     resolve(loader, &mut services, reference, &other_ctx, chain)
 }
 
-/// Reads an extends source once: its layers merged (interpolated, `!reset` applied), with
-/// `extends` left for [`resolve`] and `include` not processed (as compose-go does).
-fn load_source(loader: &mut Loader<'_>, path: &Path, from: &Node, env: &Env) -> Option<(FileId, Node, PathBuf)> {
-    if let Some(cached) = loader.extends_cache.get(path) {
-        return cached.clone();
+/// Reads an extends source once per project (by canonical path): its layers merged
+/// (interpolated, `!reset` applied), with `extends` left for [`resolve`] and `include` not
+/// processed (as compose-go does).
+fn load_source(loader: &mut Loader<'_>, path: &Path, from: &Node, env: &Env) -> Option<Rc<ExtendsSource>> {
+    let key = file_key(path);
+    match loader.extends_cache.get(&key) {
+        Some(Ok(source)) => return Some(source.clone()),
+        Some(Err(reason)) => {
+            let reason = reason.clone();
+            loader.error(Some(from.file), from.range, ComposeErrorKind::Extends, reason);
+            return None;
+        }
+        None => {}
     }
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let loaded = loader
-        .read_yaml(path, SourceKind::Extends, &dir, Some((from.file, from.range)))
-        .map(|id| {
+    let errors_before = loader.errors.len();
+    let loaded = match loader.read_yaml(path, SourceKind::Extends, &dir, Some((from.file, from.range))) {
+        Some(id) => {
             let flags = Flags {
                 include: false,
                 extends: false,
             };
             let model = loader.load_files(&[id], env, &dir, flags);
-            (id, model, dir)
-        });
-    loader.extends_cache.insert(path.to_path_buf(), loaded.clone());
-    loaded
+            let index = Rc::new(model.get("services").map(index_services).unwrap_or_default());
+            Ok(Rc::new(ExtendsSource { id, model, dir, index }))
+        }
+        // `read_yaml` reported why; the next services extending this file get the same.
+        None => Err(loader.errors[errors_before..]
+            .last()
+            .map_or_else(|| format!("cannot read {}", path.display()), |e| e.message.clone())),
+    };
+    loader.extends_cache.insert(key, loaded.clone());
+    loaded.ok()
 }

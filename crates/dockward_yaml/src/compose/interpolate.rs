@@ -15,20 +15,26 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The variables interpolation can see.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Env {
     pub vars: BTreeMap<String, String>,
     /// Variables whose value is itself unknown (a `.env` entry built from an unset variable).
     pub unknown: BTreeSet<String>,
 }
 
-enum Lookup<'a> {
+pub(crate) enum Lookup<'a> {
     Set(&'a str),
     Unset,
     Unknown,
 }
 
-impl Env {
+/// Where interpolation looks variables up: the project's [`Env`], or a `.env` file's view
+/// while it is being read (the caller's environment, then the keys defined above).
+pub(crate) trait Scope {
+    fn lookup(&self, name: &str) -> Lookup<'_>;
+}
+
+impl Scope for Env {
     fn lookup(&self, name: &str) -> Lookup<'_> {
         if self.unknown.contains(name) {
             return Lookup::Unknown;
@@ -40,6 +46,57 @@ impl Env {
     }
 }
 
+/// Bytes that substitution may add to one project's text, over all its `.env` files and
+/// Compose values. Each `${VAR}` copies VAR's value, so a `.env` whose lines each double
+/// the previous variable reaches gigabytes in 30 lines; past this budget a substitution is
+/// refused and its result is unknown, never truncated.
+pub(crate) const MAX_EXPANSION_BYTES: usize = 16 * 1024 * 1024;
+
+/// What is left of [`MAX_EXPANSION_BYTES`] for one project.
+#[derive(Debug)]
+pub(crate) struct ExpansionBudget {
+    remaining: usize,
+    /// Whether a substitution was already refused (the first one is reported).
+    pub exceeded: bool,
+}
+
+impl Default for ExpansionBudget {
+    fn default() -> Self {
+        ExpansionBudget::new(MAX_EXPANSION_BYTES)
+    }
+}
+
+impl ExpansionBudget {
+    pub fn new(bytes: usize) -> Self {
+        ExpansionBudget {
+            remaining: bytes,
+            exceeded: false,
+        }
+    }
+
+    /// Takes the growth of replacing a `reference` of `reference_len` bytes by a value of
+    /// `value_len` bytes; `false` (and nothing taken) when it does not fit.
+    fn take(&mut self, reference_len: usize, value_len: usize) -> bool {
+        let growth = value_len.saturating_sub(reference_len);
+        match self.remaining.checked_sub(growth) {
+            Some(rest) => {
+                self.remaining = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The message for the first refused substitution.
+    pub fn message(name: &str) -> String {
+        format!(
+            "substituting `{name}` here would take variable expansion over this project's \
+             {MAX_EXPANSION_BYTES}-byte budget: the value is treated as unknown, as are later \
+             ones that need more"
+        )
+    }
+}
+
 /// Result of interpolating one string.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Outcome {
@@ -48,6 +105,9 @@ pub(crate) struct Outcome {
     pub unknown: Vec<String>,
     /// Compose would refuse the file: invalid template or a missing required variable.
     pub errors: Vec<String>,
+    /// The first variable whose substitution was refused by the [`ExpansionBudget`] (it is
+    /// also in `unknown`).
+    pub over_budget: Option<String>,
 }
 
 /// Whether `s` needs interpolation at all (the common case is no `$`).
@@ -55,9 +115,14 @@ pub(crate) fn has_dollar(s: &str) -> bool {
     s.contains('$')
 }
 
-pub(crate) fn interpolate(template: &str, env: &Env) -> Outcome {
+pub(crate) fn interpolate(template: &str, env: &impl Scope, budget: &mut ExpansionBudget) -> Outcome {
     let mut out = Outcome::default();
-    let value = substitute(template, env, &mut out, 0);
+    let mut cx = Cx {
+        env,
+        budget,
+        out: &mut out,
+    };
+    let value = substitute(template, &mut cx, 0);
     out.value = value;
     out.unknown.sort();
     out.unknown.dedup();
@@ -67,9 +132,31 @@ pub(crate) fn interpolate(template: &str, env: &Env) -> Outcome {
 /// Nesting bound for defaults inside defaults (input is untrusted).
 const MAX_NESTING: usize = 32;
 
-fn substitute(template: &str, env: &Env, out: &mut Outcome, depth: usize) -> String {
+/// One interpolation: where variables come from, the budget, and what was found.
+struct Cx<'a, S: Scope> {
+    env: &'a S,
+    budget: &'a mut ExpansionBudget,
+    out: &'a mut Outcome,
+}
+
+impl<S: Scope> Cx<'_, S> {
+    /// A variable's value in place of a reference of `reference_len` bytes, when the budget
+    /// allows; otherwise the variable is unknown.
+    fn value(&mut self, name: &str, value: &str, reference_len: usize) -> String {
+        if self.budget.take(reference_len, value.len()) {
+            return value.to_string();
+        }
+        self.budget.exceeded = true;
+        self.out.unknown.push(name.to_string());
+        self.out.over_budget.get_or_insert_with(|| name.to_string());
+        String::new()
+    }
+}
+
+fn substitute<S: Scope>(template: &str, cx: &mut Cx<'_, S>, depth: usize) -> String {
     if depth > MAX_NESTING {
-        out.errors
+        cx.out
+            .errors
             .push(format!("invalid template {template:?}: nested too deeply"));
         return String::new();
     }
@@ -90,15 +177,16 @@ fn substitute(template: &str, env: &Env, out: &mut Outcome, depth: usize) -> Str
             }
             Some(b'{') => {
                 let Some(close) = closing_brace(template, i + 2) else {
-                    out.errors
+                    cx.out
+                        .errors
                         .push(format!("invalid template {template:?}: `${{` without a closing `}}`"));
                     return template.to_string();
                 };
                 let inner = &template[i + 2..close];
-                match braced(inner, env, out, depth) {
+                match braced(inner, cx, depth) {
                     Some(v) => result.push_str(&v),
                     None => {
-                        out.errors.push(format!("invalid template {template:?}"));
+                        cx.out.errors.push(format!("invalid template {template:?}"));
                         return template.to_string();
                     }
                 }
@@ -107,7 +195,7 @@ fn substitute(template: &str, env: &Env, out: &mut Outcome, depth: usize) -> Str
             Some(&c) if c == b'_' || c.is_ascii_alphabetic() => {
                 let name_len = name_len(&template[i + 1..]);
                 let name = &template[i + 1..i + 1 + name_len];
-                result.push_str(&plain(name, env, out));
+                result.push_str(&plain(name, 1 + name_len, cx));
                 i += 1 + name_len;
             }
             _ => {
@@ -146,33 +234,38 @@ fn name_len(s: &str) -> usize {
         .count()
 }
 
-fn plain(name: &str, env: &Env, out: &mut Outcome) -> String {
+/// `$NAME` or `${NAME}`, written in `reference_len` bytes.
+fn plain<S: Scope>(name: &str, reference_len: usize, cx: &mut Cx<'_, S>) -> String {
+    let env = cx.env;
     match env.lookup(name) {
-        Lookup::Set(v) => v.to_string(),
+        Lookup::Set(v) => cx.value(name, v, reference_len),
         Lookup::Unset | Lookup::Unknown => {
-            out.unknown.push(name.to_string());
+            cx.out.unknown.push(name.to_string());
             String::new()
         }
     }
 }
 
 /// The content of `${…}`; `None` when it is not a valid expression.
-fn braced(inner: &str, env: &Env, out: &mut Outcome, depth: usize) -> Option<String> {
+fn braced<S: Scope>(inner: &str, cx: &mut Cx<'_, S>, depth: usize) -> Option<String> {
     let n = name_len(inner);
     if n == 0 {
         return None;
     }
     let name = &inner[..n];
     let rest = &inner[n..];
+    // The reference is `${` + inner + `}`.
+    let reference_len = inner.len() + 3;
     if rest.is_empty() {
-        return Some(plain(name, env, out));
+        return Some(plain(name, reference_len, cx));
     }
     let (op, arg) = [":-", ":?", ":+", "-", "?", "+"]
         .iter()
         .find_map(|op| rest.strip_prefix(op).map(|arg| (*op, arg)))?;
+    let env = cx.env;
     let looked = env.lookup(name);
     if matches!(looked, Lookup::Unknown) {
-        out.unknown.push(name.to_string());
+        cx.out.unknown.push(name.to_string());
         return Some(String::new());
     }
     let value = match looked {
@@ -183,30 +276,30 @@ fn braced(inner: &str, env: &Env, out: &mut Outcome, depth: usize) -> Option<Str
     // Arguments are interpolated only when used (Compose evaluates them eagerly, which only
     // differs when an unused default is itself invalid).
     Some(match op {
-        ":-" if non_empty => value.unwrap_or_default().to_string(),
-        ":-" => substitute(arg, env, out, depth + 1),
+        ":-" if non_empty => cx.value(name, value.unwrap_or_default(), reference_len),
+        ":-" => substitute(arg, cx, depth + 1),
         "-" => match value {
-            Some(v) => v.to_string(),
-            None => substitute(arg, env, out, depth + 1),
+            Some(v) => cx.value(name, v, reference_len),
+            None => substitute(arg, cx, depth + 1),
         },
-        ":+" if non_empty => substitute(arg, env, out, depth + 1),
-        ":+" => value.unwrap_or_default().to_string(),
+        ":+" if non_empty => substitute(arg, cx, depth + 1),
+        ":+" => cx.value(name, value.unwrap_or_default(), reference_len),
         "+" => match value {
-            Some(_) => substitute(arg, env, out, depth + 1),
+            Some(_) => substitute(arg, cx, depth + 1),
             None => String::new(),
         },
         ":?" | "?" => {
             let ok = if op == ":?" { non_empty } else { value.is_some() };
             if ok {
-                value.unwrap_or_default().to_string()
+                cx.value(name, value.unwrap_or_default(), reference_len)
             } else {
-                let message = substitute(arg, env, out, depth + 1);
-                out.errors.push(if message.is_empty() {
+                let message = substitute(arg, cx, depth + 1);
+                cx.out.errors.push(if message.is_empty() {
                     format!("required variable {name} is missing a value")
                 } else {
                     format!("required variable {name} is missing a value: {message}")
                 });
-                out.unknown.push(name.to_string());
+                cx.out.unknown.push(name.to_string());
                 String::new()
             }
         }
@@ -228,7 +321,7 @@ mod tests {
     }
 
     fn ok(t: &str) -> String {
-        let o = interpolate(t, &env());
+        let o = interpolate(t, &env(), &mut ExpansionBudget::default());
         assert!(o.errors.is_empty(), "{t}: {:?}", o.errors);
         assert!(o.unknown.is_empty(), "{t}: {:?}", o.unknown);
         o.value
@@ -275,25 +368,48 @@ mod tests {
 
     #[test]
     fn unset_variables_are_unknown_not_empty() {
-        let o = interpolate("nginx:${TAG2}", &env());
+        let o = interpolate("nginx:${TAG2}", &env(), &mut ExpansionBudget::default());
         assert_eq!(o.unknown, vec!["TAG2"]);
         assert!(o.errors.is_empty());
-        let o = interpolate("$FROM_UNKNOWN", &env());
+        let o = interpolate("$FROM_UNKNOWN", &env(), &mut ExpansionBudget::default());
         assert_eq!(o.unknown, vec!["FROM_UNKNOWN"]);
-        let o = interpolate("${FROM_UNKNOWN:-x}", &env());
+        let o = interpolate("${FROM_UNKNOWN:-x}", &env(), &mut ExpansionBudget::default());
         assert_eq!(o.unknown, vec!["FROM_UNKNOWN"]);
     }
 
     #[test]
     fn required_and_invalid_are_errors() {
-        let o = interpolate("${UNSET:?set it}", &env());
+        let o = interpolate("${UNSET:?set it}", &env(), &mut ExpansionBudget::default());
         assert_eq!(o.errors, vec!["required variable UNSET is missing a value: set it"]);
-        let o = interpolate("${EMPTY:?}", &env());
+        let o = interpolate("${EMPTY:?}", &env(), &mut ExpansionBudget::default());
         assert_eq!(o.errors.len(), 1);
-        assert!(interpolate("${UNSET?}", &env()).errors.len() == 1);
+        assert!(
+            interpolate("${UNSET?}", &env(), &mut ExpansionBudget::default())
+                .errors
+                .len()
+                == 1
+        );
         for bad in ["${", "x ${SET", "${}", "${1A}", "${A B}", "${SET/x/y}"] {
-            let o = interpolate(bad, &env());
+            let o = interpolate(bad, &env(), &mut ExpansionBudget::default());
             assert_eq!(o.errors.len(), 1, "{bad}");
         }
+    }
+
+    #[test]
+    fn growth_past_the_budget_is_unknown_not_truncated() {
+        let mut e = env();
+        e.vars.insert("BIG".into(), "x".repeat(100));
+        let mut budget = ExpansionBudget::new(250);
+        // `$BIG` is 4 bytes: each use adds 96.
+        let o = interpolate("$BIG$BIG", &e, &mut budget);
+        assert!(o.unknown.is_empty() && o.over_budget.is_none());
+        assert_eq!(o.value.len(), 200);
+        let o = interpolate("a ${BIG} ${SET}", &e, &mut budget);
+        assert_eq!(o.over_budget.as_deref(), Some("BIG"));
+        assert_eq!(o.unknown, vec!["BIG"]);
+        assert!(budget.exceeded);
+        // Values no longer than their reference cost nothing and still resolve.
+        let o = interpolate("${TAG}", &e, &mut budget);
+        assert_eq!((o.value.as_str(), o.unknown.len()), ("1.25", 0));
     }
 }

@@ -12,13 +12,14 @@
 //! 8. the layer is merged over the model, then sequences are de-duplicated.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use dockward_core::TextRange;
 
 use super::dotenv::parse_dotenv;
-use super::extends::apply_extends;
-use super::interpolate::{Env, has_dollar, interpolate};
+use super::extends::{ExtendsSource, apply_extends};
+use super::interpolate::{Env, ExpansionBudget, has_dollar, interpolate};
 use super::merge::{MergeIssue, enforce_unicity, merge_nodes};
 use super::profiles::{enabled_profiles, is_active, service_profiles};
 use super::{ComposeError, ComposeErrorKind, ComposeProject, ComposeService, LoadOptions, SourceFile, SourceKind};
@@ -26,6 +27,13 @@ use crate::yaml::{FileId, Interpolation, Node, NodeStyle, NodeValue, YamlErrorKi
 
 /// Bound on nested `include` / `extends` chains (each level recurses).
 pub(crate) const MAX_CHAIN: usize = 64;
+
+/// Bound on the `include` entries one project loads. An entry met again with the same
+/// files, directory and environment reuses the first load, so a diamond-shaped include
+/// graph costs one load per file; but each included project gets its parent's environment
+/// plus its own `.env`, so a graph whose every path gives a different environment cannot
+/// share loads, and would double its work with each level without this bound.
+pub(crate) const MAX_INCLUDE_LOADS: usize = 256;
 
 /// Top-level keys of the Compose specification (anything else at the top of a file without
 /// `services:` suggests the legacy v1 layout).
@@ -56,10 +64,54 @@ pub(crate) struct Loader<'o> {
     /// Parsed documents per file id (`None` for files that are not YAML or failed to read).
     docs: Vec<Option<Vec<Node>>>,
     by_path: HashMap<PathBuf, FileId>,
-    /// Files currently being included (cycle detection).
+    /// Files currently being included, by [`file_key`] (cycle detection); the main file
+    /// first, as compose-go does.
     include_chain: Vec<PathBuf>,
-    /// Extends sources already loaded: path → (file id, merged model, directory).
-    pub extends_cache: HashMap<PathBuf, Option<(FileId, Node, PathBuf)>>,
+    /// `include` entries already loaded, with the environment each was loaded with.
+    include_cache: HashMap<IncludeKey, Vec<(Env, Node)>>,
+    /// How many `include` entries were loaded (not served from the cache).
+    include_loads: usize,
+    /// Extends sources already loaded, by [`file_key`]: (file id, merged model, directory).
+    /// A file that could not be read keeps the reason, reported again for each service that
+    /// extends it (each one's settings are then unknown).
+    pub extends_cache: HashMap<PathBuf, Result<Rc<ExtendsSource>, String>>,
+    /// Services of extends sources already resolved (their own `extends` applied), by file
+    /// and name: a file that many services extend is resolved once per base service.
+    pub extends_resolved: HashMap<(FileId, String), Node>,
+    /// What substitution may still add to this project's text.
+    pub expansion: ExpansionBudget,
+}
+
+/// What an `include` entry loads: its files, its project directory and env files, all by
+/// [`file_key`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct IncludeKey {
+    files: Vec<PathBuf>,
+    dir: PathBuf,
+    env_files: Option<Vec<PathBuf>>,
+}
+
+/// The name a file is known by for "read once" and cycle checks: its canonical path, so
+/// `d/../x.yaml`, `./x.yaml` and a symbolic link to it are one file; a path that does not
+/// resolve (a missing file) is normalised lexically.
+pub(crate) fn file_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        let mut out = PathBuf::new();
+        for component in path.components() {
+            match component {
+                Component::CurDir => {}
+                Component::ParentDir => match out.components().next_back() {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    Some(Component::RootDir | Component::Prefix(_)) => {}
+                    _ => out.push(".."),
+                },
+                other => out.push(other),
+            }
+        }
+        out
+    })
 }
 
 pub(crate) fn load(paths: &[PathBuf], opts: &LoadOptions, second_is_override: bool) -> ComposeProject {
@@ -70,8 +122,12 @@ pub(crate) fn load(paths: &[PathBuf], opts: &LoadOptions, second_is_override: bo
         legacy_v1: false,
         docs: Vec::new(),
         by_path: HashMap::new(),
-        include_chain: Vec::new(),
+        include_chain: paths.first().map(|p| file_key(p)).into_iter().collect(),
+        include_cache: HashMap::new(),
+        include_loads: 0,
         extends_cache: HashMap::new(),
+        extends_resolved: HashMap::new(),
+        expansion: ExpansionBudget::default(),
     };
     let working_dir = opts.project_dir.clone().unwrap_or_else(|| {
         paths
@@ -135,36 +191,20 @@ impl Loader<'_> {
             docs: Vec::new(),
         });
         self.docs.push(None);
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        self.by_path.insert(key, id);
+        self.by_path.insert(file_key(path), id);
         id
     }
 
-    /// Reads a file as text, within the size budget. `from` locates the error when the file
-    /// was named by another file (`extends.file`, `include`).
+    /// Reads a file as text, within the size budget. Only regular files are read (a path
+    /// to `/dev/zero` or a FIFO is an error, not a hang). `from` locates the error when the
+    /// file was named by another file (`extends.file`, `include`).
     fn read_text(&mut self, path: &Path, from: Option<(FileId, TextRange)>, kind: ComposeErrorKind) -> Option<String> {
         let (file, range) = from.map_or((None, TextRange::default()), |(f, r)| (Some(f), r));
         let max = self.opts.budget.max_bytes as u64;
         if let Some(text) = self.opts.overlay.get(path) {
             return Some(text.clone());
         }
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.len() > max => {
-                self.error(
-                    file,
-                    range,
-                    kind,
-                    format!("{} is larger than {max} bytes", path.display()),
-                );
-                return None;
-            }
-            Err(e) => {
-                self.error(file, range, kind, format!("cannot read {}: {e}", path.display()));
-                return None;
-            }
-            Ok(_) => {}
-        }
-        match std::fs::read(path) {
+        match dockward_core::fs::read_regular_file(path, max) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Some(text),
                 Err(e) => {
@@ -195,8 +235,7 @@ impl Loader<'_> {
         base_dir: &Path,
         from: Option<(FileId, TextRange)>,
     ) -> Option<FileId> {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if let Some(&id) = self.by_path.get(&key) {
+        if let Some(&id) = self.by_path.get(&file_key(path)) {
             return Some(id);
         }
         let error_kind = match kind {
@@ -236,15 +275,19 @@ impl Loader<'_> {
         let files: Vec<PathBuf> = match env_files {
             Some(files) => files.to_vec(),
             None => {
+                // Any `.env` that exists is read (and refused with a message if it is not a
+                // regular file): skipping a FIFO or a link to a device silently would hide
+                // why the project's variables are unknown.
                 let default = dir.join(".env");
-                if default.is_file() { vec![default] } else { Vec::new() }
+                let present = std::fs::metadata(&default).is_ok_and(|m| !m.is_dir());
+                if present { vec![default] } else { Vec::new() }
             }
         };
         for path in files {
             let Some(text) = self.read_text(&path, None, ComposeErrorKind::DotEnv) else {
                 continue;
             };
-            let parsed = parse_dotenv(&text, outer);
+            let parsed = parse_dotenv(&text, outer, &mut self.expansion);
             let parent = path.parent().unwrap_or(Path::new(".")).to_path_buf();
             let id = self.add_file(&path, text, SourceKind::DotEnv, &parent);
             for (message, range) in parsed.errors {
@@ -266,7 +309,7 @@ impl Loader<'_> {
 
     /// `--project-name`, else `COMPOSE_PROJECT_NAME`, else the last `name:` in the files
     /// (interpolated), else the directory name; normalised as Compose does.
-    fn project_name(&self, files: &[FileId], dir: &Path, env: &Env) -> String {
+    fn project_name(&mut self, files: &[FileId], dir: &Path, env: &Env) -> String {
         if let Some(name) = &self.opts.project_name {
             return normalize_project_name(name);
         }
@@ -277,7 +320,7 @@ impl Loader<'_> {
         for &id in files {
             for doc in self.docs[id as usize].iter().flatten() {
                 if let Some(name) = doc.get("name").and_then(Node::scalar_text) {
-                    let o = interpolate(name, env);
+                    let o = interpolate(name, env, &mut self.expansion);
                     if o.errors.is_empty() && o.unknown.is_empty() && !o.value.is_empty() {
                         from_files = Some(o.value);
                     }
@@ -387,7 +430,16 @@ impl Loader<'_> {
     fn interpolate_values(&mut self, node: &mut Node, env: &Env) {
         match &mut node.value {
             NodeValue::Scalar(text) if has_dollar(text) => {
-                let o = interpolate(text, env);
+                let already_exceeded = self.expansion.exceeded;
+                let o = interpolate(text, env, &mut self.expansion);
+                if let (Some(name), false) = (&o.over_budget, already_exceeded) {
+                    self.errors.push(ComposeError {
+                        file: Some(node.file),
+                        range: node.range,
+                        message: ExpansionBudget::message(name),
+                        kind: ComposeErrorKind::Interpolation,
+                    });
+                }
                 for message in &o.errors {
                     self.errors.push(ComposeError {
                         file: Some(node.file),
@@ -468,7 +520,8 @@ impl Loader<'_> {
                     continue;
                 };
                 let path = working_dir.join(text);
-                if self.include_chain.contains(&path) {
+                let key = file_key(&path);
+                if self.include_chain.contains(&key) {
                     self.error(
                         Some(id),
                         p.range,
@@ -482,10 +535,10 @@ impl Loader<'_> {
                     |d| working_dir.join(d),
                 );
                 if let Some(f) = self.read_yaml(&path, SourceKind::Include, &dir, Some((id, p.range))) {
-                    files.push((f, path));
+                    files.push((f, path, key));
                 }
             }
-            let Some((_, first_path)) = files.first().cloned() else {
+            let Some((_, first_path, _)) = files.first().cloned() else {
                 continue;
             };
             let sub_dir = project_dir.map_or_else(
@@ -507,10 +560,39 @@ impl Loader<'_> {
                         .collect(),
                 )
             };
+            let cache_key = IncludeKey {
+                files: files.iter().map(|(_, _, key)| key.clone()).collect(),
+                dir: file_key(&sub_dir),
+                env_files: env_paths
+                    .as_ref()
+                    .map(|paths| paths.iter().map(|p| file_key(p)).collect()),
+            };
+            let cached = self
+                .include_cache
+                .get(&cache_key)
+                .and_then(|loads| loads.iter().find(|(loaded_with, _)| loaded_with == env))
+                .map(|(_, model)| model.clone());
+            if let Some(sub) = cached {
+                self.import_resources(root, sub, id, entry.range);
+                continue;
+            }
+            if self.include_loads >= MAX_INCLUDE_LOADS {
+                self.error(
+                    Some(id),
+                    entry.range,
+                    ComposeErrorKind::Include,
+                    format!(
+                        "include of {} skipped: this project already loaded {MAX_INCLUDE_LOADS} includes",
+                        first_path.display()
+                    ),
+                );
+                continue;
+            }
+            self.include_loads += 1;
             let mut sub_env = self.environment(&sub_dir, &env.vars, env_paths.as_deref());
             sub_env.unknown.extend(env.unknown.iter().cloned());
-            self.include_chain.extend(files.iter().map(|(_, p)| p.clone()));
-            let ids: Vec<FileId> = files.iter().map(|(f, _)| *f).collect();
+            self.include_chain.extend(files.iter().map(|(_, _, key)| key.clone()));
+            let ids: Vec<FileId> = files.iter().map(|(f, _, _)| *f).collect();
             let flags = Flags {
                 include: true,
                 extends: true,
@@ -519,6 +601,10 @@ impl Loader<'_> {
             for _ in &files {
                 self.include_chain.pop();
             }
+            self.include_cache
+                .entry(cache_key)
+                .or_default()
+                .push((env.clone(), sub.clone()));
             self.import_resources(root, sub, id, entry.range);
         }
     }
@@ -563,16 +649,22 @@ impl Loader<'_> {
             }
             let mut conflicts = Vec::new();
             if let NodeValue::Map(existing) = &mut target.value {
-                let mut names: HashSet<String> = existing
+                let mut names: HashMap<String, usize> = existing
                     .iter()
-                    .filter_map(|(k, _)| k.key_str().map(str::to_string))
+                    .enumerate()
+                    .filter_map(|(i, (k, _))| k.key_str().map(|k| (k.to_string(), i)))
                     .collect();
                 for (k, v) in resources {
                     let name = k.key_str().unwrap_or("").to_string();
-                    if names.insert(name.clone()) {
-                        existing.push((k, v));
-                    } else {
-                        conflicts.push(name);
+                    match names.get(&name) {
+                        // The same definition imported twice (a file included along two
+                        // paths of a diamond) is no conflict, as in compose-go.
+                        Some(&i) if existing[i].1 == v => {}
+                        Some(_) => conflicts.push(name),
+                        None => {
+                            names.insert(name, existing.len());
+                            existing.push((k, v));
+                        }
                     }
                 }
             }

@@ -1,4 +1,3 @@
-use super::util::runtime_chain_of;
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
 use dockward_dockerfile::Keyword;
@@ -69,9 +68,25 @@ fn is_relative(path: &str) -> bool {
 }
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
-    for stage in &cx.build.stages {
-        let chain = runtime_chain_of(cx.build, stage.index);
-        let Some(root) = chain.first() else { continue };
+    let stages = &cx.build.stages;
+    // Per stage, in order (a stage is built only on an earlier one): the first stage of its
+    // chain of bases, and whether a stage before it in that chain sets a WORKDIR. Walking
+    // each stage's chain instead was quadratic in a chain of thousands of stages.
+    let mut root_of: Vec<usize> = Vec::with_capacity(stages.len());
+    let mut workdir_before: Vec<bool> = Vec::with_capacity(stages.len());
+    for stage in stages {
+        let base = stage.base_stage.filter(|b| *b < stage.index && *b < root_of.len());
+        root_of.push(base.map_or(stage.index, |b| root_of[b]));
+        workdir_before.push(base.is_some_and(|b| {
+            workdir_before[b]
+                || stages[b]
+                    .instructions
+                    .iter()
+                    .any(|si| si.instruction.keyword == Keyword::Workdir)
+        }));
+    }
+    for stage in stages {
+        let root = &stages[root_of[stage.index]];
         if root.base_unknown {
             continue;
         }
@@ -80,12 +95,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         // A WORKDIR in a stage this one is built on applies from the start.
-        let inherited = chain[..chain.len() - 1].iter().any(|s| {
-            s.instructions
-                .iter()
-                .any(|si| si.instruction.keyword == Keyword::Workdir)
-        });
-        if inherited {
+        if workdir_before[stage.index] {
             continue;
         }
         for si in &stage.instructions {

@@ -1,6 +1,7 @@
 use super::util::stage_labels;
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +46,17 @@ declare_rule! {
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     for stage in &cx.build.stages {
         let labels = stage_labels(cx, stage);
+        // Where each key is set last: any earlier setting is overridden. (Comparing every
+        // label with every later one took 18 s on a stage of 100,000 labels.)
+        let mut last: HashMap<&str, usize> = HashMap::new();
+        for (i, label) in labels.iter().enumerate() {
+            if let Some(key) = label.key.as_deref() {
+                last.insert(key, i);
+            }
+        }
         for (i, label) in labels.iter().enumerate() {
             let Some(key) = label.key.as_deref() else { continue };
-            let overridden = labels[i + 1..].iter().any(|later| later.key.as_deref() == Some(key));
-            if overridden {
+            if last.get(key).is_some_and(|&l| l > i) {
                 out.push(cx.finding(
                     &META,
                     label.pair.key.range,

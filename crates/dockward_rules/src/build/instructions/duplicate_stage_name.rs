@@ -1,5 +1,6 @@
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
+use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it does
@@ -44,12 +45,12 @@ declare_rule! {
 }
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
-    let stages = &cx.build.stages;
-    for (i, stage) in stages.iter().enumerate() {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for stage in &cx.build.stages {
         let (Some(name), Some(range)) = (stage.name.as_deref(), stage.name_range) else {
             continue;
         };
-        if stages[..i].iter().any(|s| s.name.as_deref() == Some(name)) {
+        if !seen.insert(name) {
             out.push(cx.finding(
                 &META,
                 range,

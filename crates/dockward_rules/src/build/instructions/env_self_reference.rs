@@ -2,6 +2,7 @@ use crate::{BuildCx, declare_rule};
 use dockward_core::{Finding, TextRange};
 use dockward_dockerfile::{Arguments, Keyword};
 use dockward_model::vars::Vars;
+use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it does
@@ -46,6 +47,9 @@ declare_rule! {
 fn references(text: &str) -> Vec<(&str, usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    // The first `}` at or after where it was last searched from (`None`: there is none), so
+    // thousands of unclosed `${A` do not each search the rest of the text.
+    let mut next_close: Option<(usize, Option<usize>)> = None;
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'\\' {
@@ -65,7 +69,15 @@ fn references(text: &str) -> Vec<(&str, usize, usize)> {
         if end > name_start && !b[name_start].is_ascii_digit() {
             let braced = name_start == start + 2;
             let close = if braced {
-                text[end..].find('}').map_or(end, |c| end + c + 1)
+                let found = match next_close {
+                    Some((from, found)) if from <= end && found.is_none_or(|c| c >= end) => found,
+                    _ => {
+                        let found = text[end..].find('}').map(|c| end + c);
+                        next_close = Some((end, found));
+                        found
+                    }
+                };
+                found.map_or(end, |c| c + 1)
             } else {
                 end
             };
@@ -97,13 +109,16 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
                     .and_then(|b| b.instructions.last())
                     .map_or(&empty, |si| &si.vars),
             };
-            for (k, pair) in pairs.iter().enumerate() {
-                if pair.value.text.starts_with('\'') {
-                    continue;
-                }
-                for (name, from, to) in references(&pair.value.text) {
-                    let defined_here = pairs[..k].iter().any(|p| p.key.text == name);
-                    if !defined_here || before.is_declared(name) {
+            // Keys of the pairs before the current one (a set: an ENV may have thousands).
+            let mut defined_here: HashSet<&str> = HashSet::new();
+            for pair in pairs {
+                let references = if pair.value.text.starts_with('\'') {
+                    Vec::new()
+                } else {
+                    references(&pair.value.text)
+                };
+                for (name, from, to) in references {
+                    if !defined_here.contains(name) || before.is_declared(name) {
                         continue;
                     }
                     let at = if pair.value.range.len() as usize == pair.value.text.len() {
@@ -126,6 +141,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
                         )),
                     );
                 }
+                defined_here.insert(&pair.key.text);
             }
         }
     }

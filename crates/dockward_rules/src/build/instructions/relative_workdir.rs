@@ -1,7 +1,9 @@
-use super::util::{instructions_with_onbuild, runtime_chain_of};
+use super::util::instructions_with_onbuild;
 use crate::{BuildCx, declare_rule};
 use dockward_core::{Edit, Finding, Fix};
 use dockward_dockerfile::Keyword;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 declare_rule! {
     /// ## What it does
@@ -57,6 +59,7 @@ fn is_absolute(path: &str) -> bool {
 }
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
+    let before = workdirs_before(cx);
     for inst in instructions_with_onbuild(cx) {
         if inst.instruction.keyword != Keyword::Workdir {
             continue;
@@ -70,7 +73,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         }
         let mut finding = cx.finding(&META, word.range, format!("WORKDIR `{path}` is relative"));
         if !inst.onbuild
-            && let Some(base) = previous_workdir(cx, inst.stage.index, inst.instruction.range.start)
+            && let Some(Some(base)) = before.get(&inst.instruction.range.start)
         {
             let plain = !word.text.contains(['$', '"', '\'', '\\']) && !path.split('/').any(|c| c == "." || c == "..");
             if plain {
@@ -85,32 +88,54 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The absolute working directory in effect before `offset` in stage `index`, when the
-/// Dockerfile sets it (in this stage or a stage it is built on).
-fn previous_workdir(cx: &BuildCx<'_>, index: usize, offset: u32) -> Option<String> {
-    let mut current: Option<String> = None;
-    for stage in runtime_chain_of(cx.build, index) {
+/// Longest working directory a fix spells out: a longer path cannot be a directory
+/// (`PATH_MAX`), and a chain of thousands of relative WORKDIRs must not build ever longer
+/// strings.
+const MAX_PATH: usize = 4096;
+
+/// The absolute working directory in effect before each WORKDIR of every stage (keyed by
+/// the instruction's start), when the Dockerfile sets it in that stage or a stage it is
+/// built on; computed in one pass over the stages, each starting from where its base ended.
+fn workdirs_before(cx: &BuildCx<'_>) -> HashMap<u32, Option<Rc<str>>> {
+    /// The directory so far, or `Err` once a WORKDIR without argument makes it unknowable.
+    type State = Result<Option<Rc<str>>, ()>;
+    let mut at_end: Vec<State> = Vec::with_capacity(cx.build.stages.len());
+    let mut before = HashMap::new();
+    for stage in &cx.build.stages {
+        let mut current: State = stage
+            .base_stage
+            .filter(|b| *b < stage.index)
+            .and_then(|b| at_end.get(b).cloned())
+            .unwrap_or(Ok(None));
         for si in &stage.instructions {
             let instruction = si.instruction;
-            if instruction.range.start >= offset {
-                break;
-            }
             if instruction.keyword != Keyword::Workdir {
                 continue;
             }
-            let word = instruction.args.words().first()?;
-            let expanded = si.vars.expand(&word.unquoted_with_escape(cx.build.dockerfile.escape));
-            if expanded.unknown {
-                current = None;
+            let absolute = current.clone().ok().flatten().filter(|c| c.starts_with('/'));
+            before.insert(instruction.range.start, absolute);
+            let Some(word) = instruction.args.words().first() else {
+                current = Err(());
                 continue;
-            }
-            let path = expanded.text;
-            current = if is_absolute(&path) {
-                Some(path)
-            } else {
-                current.map(|c| format!("{}/{}", c.trim_end_matches('/'), path.trim_end_matches('/')))
             };
+            let Ok(so_far) = &current else { continue };
+            let expanded = si.vars.expand(&word.unquoted_with_escape(cx.build.dockerfile.escape));
+            let next = if expanded.unknown {
+                None
+            } else if is_absolute(&expanded.text) {
+                Some(Rc::from(expanded.text))
+            } else {
+                so_far.as_ref().map(|c| {
+                    Rc::from(format!(
+                        "{}/{}",
+                        c.trim_end_matches('/'),
+                        expanded.text.trim_end_matches('/')
+                    ))
+                })
+            };
+            current = Ok(next.filter(|p: &Rc<str>| p.len() <= MAX_PATH));
         }
+        at_end.push(current);
     }
-    current.filter(|c| c.starts_with('/'))
+    before
 }

@@ -178,7 +178,7 @@ fn check_inst(cx: &BuildCx<'_>, out: &mut Vec<Finding>, inst: &Inst<'_>) {
                 format!("ONBUILD {keyword} copies `{path}` ({what}) into every image built from this one"),
                 severity,
             )
-        } else if is_runtime_stage(cx.build, inst.stage) {
+        } else if is_runtime_stage(cx, inst.stage) {
             (format!("{keyword} copies `{path}` ({what}) into the image"), severity)
         } else {
             (

@@ -283,7 +283,7 @@ fn written_credential_file<'a>(
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     for stage in &cx.build.stages {
-        let runtime = is_runtime_stage(cx.build, stage);
+        let runtime = is_runtime_stage(cx, stage);
         for si in &stage.instructions {
             let Some(run) = &si.run else { continue };
             let mut o = Out {

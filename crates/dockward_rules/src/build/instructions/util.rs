@@ -6,6 +6,7 @@ use dockward_core::TextRange;
 use dockward_dockerfile::{Arguments, Instruction, Keyword, Word};
 use dockward_model::build::{BuildSpec, RunScript, Stage, StageInstruction};
 use dockward_shell::SimpleCommand;
+use std::collections::{HashMap, HashSet};
 
 /// The stages whose files and settings are the image that runs: the final stage and every
 /// stage it is built `FROM`, base first. Stages only copied from (`COPY --from`) are build
@@ -36,8 +37,15 @@ pub(crate) fn runtime_chain_of<'b, 'a>(build: &'b BuildSpec<'a>, index: usize) -
 }
 
 /// Whether `stage` is part of [`runtime_chain`].
-pub(crate) fn is_runtime_stage(build: &BuildSpec<'_>, stage: &Stage<'_>) -> bool {
-    runtime_chain(build).iter().any(|s| s.index == stage.index)
+pub(crate) fn is_runtime_stage(cx: &BuildCx<'_>, stage: &Stage<'_>) -> bool {
+    let runtime = cx.runtime_stages.get_or_init(|| {
+        let mut runtime = vec![false; cx.build.stages.len()];
+        for s in runtime_chain(cx.build) {
+            runtime[s.index] = true;
+        }
+        runtime
+    });
+    runtime.get(stage.index).copied().unwrap_or(false)
 }
 
 /// One instruction of a stage, or the instruction an `ONBUILD` of that stage wraps (which
@@ -518,18 +526,20 @@ pub(crate) fn stage_labels<'a>(cx: &BuildCx<'a>, stage: &'a Stage<'a>) -> Vec<La
 /// Groups kept packages matching `wanted` by the RUN that installed them: (first package
 /// word, names).
 pub(crate) fn kept_by_run(kept: &[KeptPackage], wanted: impl Fn(&str) -> bool) -> Vec<(TextRange, Vec<String>)> {
-    let mut groups: Vec<(TextRange, TextRange, Vec<String>)> = Vec::new();
+    // Indexed by RUN and by (RUN, name): one install line can name thousands of packages.
+    let mut groups: Vec<(TextRange, Vec<String>)> = Vec::new();
+    let mut group_of: HashMap<TextRange, usize> = HashMap::new();
+    let mut seen: HashSet<(TextRange, &str)> = HashSet::new();
     for p in kept.iter().filter(|p| wanted(&p.name)) {
-        match groups.iter_mut().find(|(run, _, _)| *run == p.run) {
-            Some((_, _, names)) => {
-                if !names.contains(&p.name) {
-                    names.push(p.name.clone());
-                }
-            }
-            None => groups.push((p.run, p.range, vec![p.name.clone()])),
+        let group = *group_of.entry(p.run).or_insert_with(|| {
+            groups.push((p.range, Vec::new()));
+            groups.len() - 1
+        });
+        if seen.insert((p.run, p.name.as_str())) {
+            groups[group].1.push(p.name.clone());
         }
     }
-    groups.into_iter().map(|(_, at, names)| (at, names)).collect()
+    groups
 }
 
 /// The image the runtime chain starts from (`None` when it is unknown or `scratch`).

@@ -122,18 +122,20 @@ pub(crate) fn final_image_stages(cx: &BuildCx<'_>) -> Vec<bool> {
     in_image
 }
 
-/// Whether the stage (or one it is built from) starts from an Alpine or BusyBox image,
-/// whose `wget` is BusyBox's.
-pub(crate) fn busybox_userland(cx: &BuildCx<'_>, stage: &Stage<'_>) -> bool {
-    let mut stage = stage;
-    for _ in 0..cx.build.stages.len() + 1 {
-        match stage.base_stage.and_then(|i| cx.build.stages.get(i)) {
-            Some(base) => stage = base,
-            None => break,
-        }
+/// Per stage, whether it (or the stage it is built from, and so on) starts from an Alpine or
+/// BusyBox image, whose `wget` is BusyBox's. One pass in stage order: a stage is built only
+/// on an earlier one, so its base's answer is already known.
+pub(crate) fn busybox_userland_stages(cx: &BuildCx<'_>) -> Vec<bool> {
+    let mut out: Vec<bool> = Vec::with_capacity(cx.build.stages.len());
+    for stage in &cx.build.stages {
+        let inherited = stage.base_stage.and_then(|b| out.get(b).copied());
+        out.push(inherited.unwrap_or_else(|| {
+            let base = &stage.base;
+            let name = format!("{}:{}", base.path, base.tag.as_deref().unwrap_or("")).to_ascii_lowercase();
+            name.contains("alpine") || name.contains("busybox")
+        }));
     }
-    let name = format!("{}:{}", stage.base.path, stage.base.tag.as_deref().unwrap_or("")).to_ascii_lowercase();
-    name.contains("alpine") || name.contains("busybox")
+    out
 }
 
 /// One argument with its value after `$VAR` expansion.

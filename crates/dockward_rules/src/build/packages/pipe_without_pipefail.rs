@@ -165,6 +165,10 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             let Some(body) = &si.run else { continue };
             'scripts: for script in &body.scripts {
                 let commands = &script.script.commands;
+                // Pipelines after the first `set -o pipefail` are protected by it.
+                let first_set = commands
+                    .iter()
+                    .position(|c| command_name(c) == Some("set") && sets_pipefail(c.args()));
                 for (i, cmd) in commands.iter().enumerate() {
                     let Some(pos) = cmd.pipeline else { continue };
                     if pos.index != 0 || pos.len < 2 {
@@ -180,7 +184,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
                     {
                         continue;
                     }
-                    if protected(commands, i, cmd) {
+                    if first_set.is_some_and(|set| set < i) || protected_by_shell(commands, cmd) {
                         continue;
                     }
                     let range = script.to_source(TextRange::new(cmd.range.start, last.range.end.max(cmd.range.end)));
@@ -223,16 +227,10 @@ fn sets_pipefail(words: &[Word]) -> bool {
         .any(|w| option_o(&w[0].value) && w[1].value == "pipefail")
 }
 
-/// Whether pipefail is on when the pipeline starting at `commands[i]` runs: a `set -o
-/// pipefail` earlier in the same script, or (inside `bash -c '…'`) a shell started with
-/// `-o pipefail`.
-fn protected(commands: &[SimpleCommand], i: usize, first: &SimpleCommand) -> bool {
-    let set_before = commands[..i]
-        .iter()
-        .any(|c| command_name(c) == Some("set") && sets_pipefail(c.args()));
-    if set_before {
-        return true;
-    }
+/// Whether pipefail is on when the pipeline starting at `first` runs because (inside
+/// `bash -c '…'`) its shell was started with `-o pipefail`. (A `set -o pipefail` earlier in
+/// the script is checked by the caller.)
+fn protected_by_shell(commands: &[SimpleCommand], first: &SimpleCommand) -> bool {
     if matches!(first.nesting, Nesting::ShC | Nesting::ShellInput) {
         return enclosing(commands, first)
             .any(|(c, _)| command_name(c).is_some_and(is_shell) && sets_pipefail(c.args()));

@@ -32,6 +32,15 @@ pub(crate) fn check_cache_not_cleaned(cx: &BuildCx<'_>, out: &mut Vec<Finding>, 
             continue;
         }
         let commands: Vec<_> = run.commands().collect();
+        // A command is cleaned up when a cleanup comes after it: after it is the last one.
+        let last_cleanup = commands.iter().rposition(|later| {
+            removes(later.command, rule.caches)
+                || command_name(later.command).is_some_and(|n| rule.cleaners.contains(&n)) && {
+                    let a = later.command.args();
+                    a.iter().any(|w| w.value == "clean" || w.value == "cc")
+                        && (!rule.needs_all || a.iter().any(|w| w.value == "all"))
+                }
+        });
         for (i, cmd) in commands.iter().enumerate() {
             let c = cmd.command;
             let Some(tool) = command_name(c).filter(|n| rule.tools.contains(n)) else {
@@ -45,15 +54,7 @@ pub(crate) fn check_cache_not_cleaned(cx: &BuildCx<'_>, out: &mut Vec<Finding>, 
             if !rule.installs.contains(&sub) || !rpm_changes(&args, sub) {
                 continue;
             }
-            let cleaned = commands[i + 1..].iter().any(|later| {
-                removes(later.command, rule.caches)
-                    || command_name(later.command).is_some_and(|n| rule.cleaners.contains(&n)) && {
-                        let a = later.command.args();
-                        a.iter().any(|w| w.value == "clean" || w.value == "cc")
-                            && (!rule.needs_all || a.iter().any(|w| w.value == "all"))
-                    }
-            });
-            if cleaned {
+            if last_cleanup.is_some_and(|last| last > i) {
                 continue;
             }
             out.push(

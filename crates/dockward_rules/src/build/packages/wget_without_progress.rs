@@ -1,4 +1,6 @@
-use super::command_util::{WGET, busybox_userland, command_name, has_unknown, name_range, parse_args, runs, tokens};
+use super::command_util::{
+    WGET, busybox_userland_stages, command_name, has_unknown, name_range, parse_args, runs, tokens,
+};
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
 use dockward_shell::RedirectOp;
@@ -42,8 +44,9 @@ declare_rule! {
 }
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
+    let busybox = busybox_userland_stages(cx);
     for run in runs(cx) {
-        if busybox_userland(cx, run.stage) {
+        if busybox.get(run.stage.index).copied().unwrap_or(false) {
             continue;
         }
         for cmd in run.commands() {

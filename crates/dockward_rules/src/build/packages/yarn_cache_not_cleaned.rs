@@ -63,6 +63,19 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let commands: Vec<_> = run.commands().collect();
+        // A command is cleaned up when a cleanup comes after it: after it is the last one.
+        let last_cleanup = commands.iter().rposition(|later| {
+            let lc = later.command;
+            (command_name(lc) == Some("yarn")
+                && lc.args().iter().any(|w| w.value == "cache")
+                && lc.args().iter().any(|w| w.value == "clean"))
+                || (command_name(lc) == Some("rm")
+                    && lc.args().iter().any(|w| {
+                        let v = w.value.to_ascii_lowercase();
+                        v.contains("yarn") && (v.contains("cache") || v.ends_with(".yarn"))
+                            || v.trim_end_matches(['/', '*']).ends_with("/.cache")
+                    }))
+        });
         for (i, cmd) in commands.iter().enumerate() {
             let c = cmd.command;
             if command_name(c) != Some("yarn") || c.args().iter().any(|w| w.has_expansion) {
@@ -81,19 +94,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             if !installs {
                 continue;
             }
-            let cleaned = commands[i + 1..].iter().any(|later| {
-                let lc = later.command;
-                (command_name(lc) == Some("yarn")
-                    && lc.args().iter().any(|w| w.value == "cache")
-                    && lc.args().iter().any(|w| w.value == "clean"))
-                    || (command_name(lc) == Some("rm")
-                        && lc.args().iter().any(|w| {
-                            let v = w.value.to_ascii_lowercase();
-                            v.contains("yarn") && (v.contains("cache") || v.ends_with(".yarn"))
-                                || v.trim_end_matches(['/', '*']).ends_with("/.cache")
-                        }))
-            });
-            if cleaned {
+            if last_cleanup.is_some_and(|last| last > i) {
                 continue;
             }
             let last = first.unwrap_or(&c.effective_argv()[0]);
