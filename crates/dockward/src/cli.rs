@@ -61,37 +61,9 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
     pub format: OutputFormat,
-    /// Write the report to this file instead of standard output.
-    #[arg(short = 'o', long, value_name = "FILE")]
-    pub output_file: Option<PathBuf>,
-    /// Exit with 1 when a finding is at or above this severity (default: high, or the
-    /// configuration file's `fail-on`).
-    #[arg(long, value_enum)]
-    pub fail_on: Option<SeverityArg>,
-    /// Exit with 0 even when findings are at or above --fail-on (errors still exit 2).
-    #[arg(long)]
-    pub exit_zero: bool,
     /// Print the number of findings per rule instead of each finding.
     #[arg(long)]
     pub statistics: bool,
-    /// Print findings only: no summary line and no warnings about skipped files.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Configuration file (default: the nearest dockward.toml or .dockward.toml).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Ignore configuration files.
-    #[arg(long, conflicts_with = "config")]
-    pub isolated: bool,
-    /// Run only these rules (codes, prefixes, names or peer ids; comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Run these rules too, on top of the selection (opt-in rules, for instance).
-    #[arg(long, value_delimiter = ',')]
-    pub extend_select: Vec<String>,
-    /// Skip these rules.
-    #[arg(long, value_delimiter = ',')]
-    pub ignore: Vec<String>,
     /// Leave out paths matching these globs when walking folders (gitignore-style; added to
     /// `exclude` in the configuration). Files named explicitly are always scanned.
     #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
@@ -111,6 +83,43 @@ pub struct ScanArgs {
     /// Also read `docker run` lines in Markdown code blocks (```sh, ```bash, ```console).
     #[arg(long)]
     pub markdown: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The options every auditing command shares: where the report goes, when the run fails,
+/// which configuration and rules apply.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this severity (default: high, or the
+    /// configuration file's `fail-on`).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<SeverityArg>,
+    /// Exit with 0 even when findings are at or above --fail-on (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print findings only: no summary line and no warnings about what was skipped or could
+    /// not be read.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Configuration file (default: the nearest dockward.toml or .dockward.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Run only these rules (codes, prefixes, names or peer ids; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Run these rules too, on top of the selection (opt-in rules, for instance).
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Skip these rules.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
     /// When to use colors.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -6,17 +6,14 @@
 //! `docker run` line. Findings point at the container and the JSON pointer of the inspect
 //! field. Only GET requests are made.
 
-use crate::cli::{ColorChoice, SeverityArg};
+use crate::cli::{ColorChoice, CommonArgs};
 use clap::{Args, ValueEnum};
-use dockward_core::{ConfigError, Settings, SourceDb};
+use dockward_core::SourceDb;
 use dockward_engine::{ClientOptions, EngineClient, EngineDefaults, Environment, HostOptions};
 use dockward_report::{Emitter, Format, RunError};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// A configuration file is a few hundred bytes; a larger one is not read whole.
-const CONFIG_MAX_BYTES: u64 = 1024 * 1024;
 
 /// From how many containers on progress is shown on standard error.
 const PROGRESS_FROM: usize = 10;
@@ -37,38 +34,8 @@ pub struct EngineArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EngineFormat::Full)]
     pub format: EngineFormat,
-    /// Write the report to this file instead of standard output.
-    #[arg(short = 'o', long, value_name = "FILE")]
-    pub output_file: Option<PathBuf>,
-    /// Exit with 1 when a finding is at or above this severity (default: high, or the
-    /// configuration file's `fail-on`).
-    #[arg(long, value_enum)]
-    pub fail_on: Option<SeverityArg>,
-    /// Exit with 0 even when findings are at or above --fail-on (errors still exit 2).
-    #[arg(long)]
-    pub exit_zero: bool,
-    /// Print findings only: no summary line, no connection line on standard error.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Configuration file (default: the nearest dockward.toml or .dockward.toml above the
-    /// current directory).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Ignore configuration files.
-    #[arg(long, conflicts_with = "config")]
-    pub isolated: bool,
-    /// Run only these rules (codes, prefixes, names or peer ids; comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Run these rules too, on top of the selection (opt-in rules, for instance).
-    #[arg(long, value_delimiter = ',')]
-    pub extend_select: Vec<String>,
-    /// Skip these rules.
-    #[arg(long, value_delimiter = ',')]
-    pub ignore: Vec<String>,
-    /// When to use colors.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -83,16 +50,13 @@ pub fn run(args: &EngineArgs) -> ExitCode {
         eprintln!("error: {message}");
         ExitCode::from(crate::EXIT_ERROR)
     };
-    let mut settings = match load_settings(args) {
+    let settings = match crate::load_settings(&args.common, std::path::Path::new(".")) {
         Ok(settings) => settings,
         Err(error) => {
             crate::print_config_error(&error);
             return ExitCode::from(crate::EXIT_ERROR);
         }
     };
-    if let Some(fail_on) = args.fail_on {
-        settings.fail_on = crate::severity_of(fail_on);
-    }
 
     let env = Environment::from_process();
     let options = HostOptions {
@@ -113,7 +77,7 @@ pub fn run(args: &EngineArgs) -> ExitCode {
     };
     let server = client.server();
     let engine_name = if server.podman { "Podman" } else { "Docker Engine" };
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!(
             "dockward: {} ({}): {engine_name} {}, API {}",
             client.endpoint().url,
@@ -159,7 +123,7 @@ pub fn run(args: &EngineArgs) -> ExitCode {
         listed.retain(|c| args.containers.iter().any(|w| c.matches(w)));
     }
     listed.sort_by(|a, b| a.name().cmp(&b.name()).then(a.id.cmp(&b.id)));
-    if listed.len() >= PROGRESS_FROM && !args.quiet {
+    if listed.len() >= PROGRESS_FROM && !args.common.quiet {
         eprintln!("dockward: inspecting {} containers", listed.len());
     }
 
@@ -192,7 +156,7 @@ pub fn run(args: &EngineArgs) -> ExitCode {
     }
     let findings = dockward_driver::check_containers(&specs, &settings);
 
-    let color = match (args.color, &args.output_file) {
+    let color = match (args.common.color, &args.common.output_file) {
         (ColorChoice::Always, _) => true,
         (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
         (ColorChoice::Auto, None) => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
@@ -202,7 +166,7 @@ pub fn run(args: &EngineArgs) -> ExitCode {
         EngineFormat::Concise => Format::Concise,
         EngineFormat::Json => Format::Json,
     };
-    let mut out: Box<dyn Write> = match &args.output_file {
+    let mut out: Box<dyn Write> = match &args.common.output_file {
         Some(path) => match std::fs::File::create(path) {
             Ok(file) => Box::new(std::io::BufWriter::new(file)),
             Err(e) => return error_exit(&format!("cannot write {}: {e}", path.display())),
@@ -210,7 +174,7 @@ pub fn run(args: &EngineArgs) -> ExitCode {
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let mut emitter = Emitter::new(&mut out, format, color)
-        .quiet(args.quiet)
+        .quiet(args.common.quiet)
         .scanned_noun("container", "containers");
     // Engine findings name objects, not files: there is no source text to look up.
     let sources = SourceDb::new();
@@ -225,45 +189,9 @@ pub fn run(args: &EngineArgs) -> ExitCode {
     let _ = out.flush();
     if errors.iter().any(|e| !e.is_warning) {
         ExitCode::from(crate::EXIT_ERROR)
-    } else if !args.exit_zero && summary.any_at_or_above(settings.fail_on) {
+    } else if !args.common.exit_zero && summary.any_at_or_above(settings.fail_on) {
         ExitCode::from(crate::EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// Settings from `--config`, or the nearest configuration file above the current
-/// directory, then `--select`/`--ignore`/`--extend-select` on top.
-fn load_settings(args: &EngineArgs) -> Result<Settings, ConfigError> {
-    let rules = dockward_rules::all_rules();
-    let path = if args.isolated {
-        None
-    } else if let Some(path) = &args.config {
-        Some(path.clone())
-    } else {
-        Settings::discover(std::path::Path::new("."))
-    };
-    let mut settings = match &path {
-        Some(path) => {
-            let text = dockward_inputs::read_text(path, CONFIG_MAX_BYTES).map_err(|e| ConfigError {
-                path: path.clone(),
-                range: None,
-                message: format!("configuration: {e}"),
-            })?;
-            Settings::parse(path, &text, rules)?
-        }
-        None => Settings::default(),
-    };
-    let command_line = |message| ConfigError {
-        path: "<command line>".into(),
-        range: None,
-        message,
-    };
-    settings
-        .apply_command_line(&args.select, &args.ignore, rules)
-        .map_err(command_line)?;
-    settings
-        .extend_selection(&args.extend_select, rules)
-        .map_err(command_line)?;
-    Ok(settings)
 }

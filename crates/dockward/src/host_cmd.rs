@@ -1,10 +1,10 @@
 //! `dockward host`: audit the host dockerd runs on (CIS sections 1.1 and 3, and content
 //! trust) from a filesystem root.
 
-use crate::cli::{ColorChoice, OutputFormat, SeverityArg};
-use crate::{CONFIG_MAX_BYTES, EXIT_ERROR, EXIT_FINDINGS, print_config_error, severity_of};
+use crate::cli::{ColorChoice, CommonArgs, OutputFormat};
+use crate::{EXIT_ERROR, EXIT_FINDINGS, print_config_error};
 use clap::Args;
-use dockward_core::{ConfigError, Settings, SourceDb};
+use dockward_core::SourceDb;
 use dockward_inputs::host::{HostOptions, read_host};
 use dockward_model::host::{FileState, HostSpec};
 use dockward_report::{Emitter, Format, RunError};
@@ -21,51 +21,18 @@ pub struct HostArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
     pub format: OutputFormat,
-    /// Write the report to this file instead of standard output.
-    #[arg(short = 'o', long, value_name = "FILE")]
-    pub output_file: Option<PathBuf>,
-    /// Exit with 1 when a finding is at or above this severity (default: high, or the
-    /// configuration file's `fail-on`).
-    #[arg(long, value_enum)]
-    pub fail_on: Option<SeverityArg>,
-    /// Exit with 0 even when findings are at or above --fail-on (errors still exit 2).
-    #[arg(long)]
-    pub exit_zero: bool,
-    /// Print findings only: no summary line and no list of what could not be read.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Configuration file (default: the nearest dockward.toml or .dockward.toml above the
-    /// current folder).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Ignore configuration files.
-    #[arg(long, conflicts_with = "config")]
-    pub isolated: bool,
-    /// Run only these rules (codes, prefixes, names or peer ids; comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Run these rules too, on top of the selection.
-    #[arg(long, value_delimiter = ',')]
-    pub extend_select: Vec<String>,
-    /// Skip these rules.
-    #[arg(long, value_delimiter = ',')]
-    pub ignore: Vec<String>,
-    /// When to use colors.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 pub fn run(args: &HostArgs) -> ExitCode {
-    let mut settings = match load_settings(args) {
+    let settings = match crate::load_settings(&args.common, std::path::Path::new(".")) {
         Ok(settings) => settings,
         Err(error) => {
             print_config_error(&error);
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    if let Some(fail_on) = args.fail_on {
-        settings.fail_on = severity_of(fail_on);
-    }
     match std::fs::metadata(&args.root) {
         Ok(meta) if meta.is_dir() => {}
         Ok(_) => {
@@ -94,7 +61,7 @@ pub fn run(args: &HostArgs) -> ExitCode {
     let spec = read_host(&options, &sources);
     let findings = dockward_driver::check_host(&spec, &settings, &sources);
 
-    let color = match (args.color, &args.output_file) {
+    let color = match (args.common.color, &args.common.output_file) {
         (ColorChoice::Always, _) => true,
         (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
         (ColorChoice::Auto, None) => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
@@ -105,7 +72,7 @@ pub fn run(args: &HostArgs) -> ExitCode {
         OutputFormat::Json => Format::Json,
         OutputFormat::Github => Format::Github,
     };
-    let mut out: Box<dyn Write> = match &args.output_file {
+    let mut out: Box<dyn Write> = match &args.common.output_file {
         Some(path) => match std::fs::File::create(path) {
             Ok(file) => Box::new(std::io::BufWriter::new(file)),
             Err(e) => {
@@ -126,7 +93,7 @@ pub fn run(args: &HostArgs) -> ExitCode {
             is_warning: true,
         })
         .collect();
-    let mut emitter = Emitter::new(&mut out, format, color).quiet(args.quiet);
+    let mut emitter = Emitter::new(&mut out, format, color).quiet(args.common.quiet);
     let summary = emitter
         .findings(&findings, &sources)
         .and_then(|()| emitter.finish(&gaps, examined(&spec)));
@@ -138,7 +105,7 @@ pub fn run(args: &HostArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    if !spec.gaps.is_empty() && !args.quiet {
+    if !spec.gaps.is_empty() && !args.common.quiet {
         let who = match uid {
             Some(0) => String::new(),
             Some(uid) => format!(" (running as uid {uid}, not root: run as root for a complete audit)"),
@@ -156,7 +123,7 @@ pub fn run(args: &HostArgs) -> ExitCode {
             }
         }
     }
-    if !args.exit_zero && summary.any_at_or_above(settings.fail_on) {
+    if !args.common.exit_zero && summary.any_at_or_above(settings.fail_on) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
@@ -178,41 +145,4 @@ fn examined(spec: &HostSpec) -> usize {
 fn effective_uid() -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self").ok().map(|m| m.uid())
-}
-
-/// Settings from `--config`, or the nearest configuration file above the current folder
-/// (the configuration is the auditor's policy, not the audited host's), then the command
-/// line's selection on top.
-fn load_settings(args: &HostArgs) -> Result<Settings, ConfigError> {
-    let rules = dockward_rules::all_rules();
-    let path = if args.isolated {
-        None
-    } else if let Some(path) = &args.config {
-        Some(path.clone())
-    } else {
-        Settings::discover(Path::new("."))
-    };
-    let mut settings = match &path {
-        Some(path) => {
-            let text = dockward_inputs::read_text(path, CONFIG_MAX_BYTES).map_err(|e| ConfigError {
-                path: path.clone(),
-                range: None,
-                message: format!("configuration: {e}"),
-            })?;
-            Settings::parse(path, &text, rules)?
-        }
-        None => Settings::default(),
-    };
-    let command_line = |message| ConfigError {
-        path: "<command line>".into(),
-        range: None,
-        message,
-    };
-    settings
-        .apply_command_line(&args.select, &args.ignore, rules)
-        .map_err(command_line)?;
-    settings
-        .extend_selection(&args.extend_select, rules)
-        .map_err(command_line)?;
-    Ok(settings)
 }

@@ -48,16 +48,13 @@ fn main() -> ExitCode {
 }
 
 fn scan_command(args: &ScanArgs) -> ExitCode {
-    let mut settings = match load_settings(args) {
+    let settings = match load_scan_settings(args) {
         Ok(settings) => settings,
         Err(error) => {
             print_config_error(&error);
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    if let Some(fail_on) = args.fail_on {
-        settings.fail_on = severity_of(fail_on);
-    }
     // Shared with the folder walker's threads (for `exclude`).
     let settings = std::sync::Arc::new(settings);
     let forced = args.input_type.map(cli::InputTypeArg::as_str);
@@ -123,7 +120,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
             }),
         }
     }
-    if targets.is_empty() && early_errors.is_empty() && !args.quiet {
+    if targets.is_empty() && early_errors.is_empty() && !args.common.quiet {
         let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
         eprintln!(
             "dockward: no Dockerfile, Compose file, script or daemon.json found in {}",
@@ -140,7 +137,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         stdin: stdin.as_ref(),
         scope: dockward_driver::fix::WriteScope::new(&roots),
     };
-    let color = match (args.color, &args.output_file) {
+    let color = match (args.common.color, &args.common.output_file) {
         (ColorChoice::Always, _) => true,
         (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
         (ColorChoice::Auto, None) => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
@@ -151,7 +148,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         OutputFormat::Json => Format::Json,
         OutputFormat::Github => Format::Github,
     };
-    let mut out: Box<dyn Write> = match &args.output_file {
+    let mut out: Box<dyn Write> = match &args.common.output_file {
         Some(path) => match std::fs::File::create(path) {
             Ok(file) => Box::new(std::io::BufWriter::new(file)),
             Err(e) => {
@@ -168,7 +165,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
     } else {
         &mut out
     };
-    let mut emitter = Emitter::new(report_out, format, color).quiet(args.quiet);
+    let mut emitter = Emitter::new(report_out, format, color).quiet(args.common.quiet);
     let mut diff_buffer = Vec::new();
     let result = scan::run(&targets, &options, &mut emitter, &mut diff_buffer).and_then(|mut outcome| {
         outcome.errors.splice(0..0, early_errors);
@@ -195,12 +192,12 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         } else {
             let _ = print_statistics(&mut out, &outcome);
         }
-        for error in outcome.errors.iter().filter(|e| !(args.quiet && e.is_warning)) {
+        for error in outcome.errors.iter().filter(|e| !(args.common.quiet && e.is_warning)) {
             eprintln!("{}: {}", error.path.display(), error.message);
         }
     }
     let _ = out.flush();
-    if args.fix && outcome.fixed_files > 0 && !args.quiet {
+    if args.fix && outcome.fixed_files > 0 && !args.common.quiet {
         let s = |n: usize| if n == 1 { "" } else { "s" };
         eprintln!(
             "dockward: applied {} fix{} to {} file{}",
@@ -214,7 +211,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         ExitCode::from(EXIT_ERROR)
     } else if args.diff {
         ExitCode::from(u8::from(outcome.diffs > 0))
-    } else if !args.exit_zero && summary.any_at_or_above(settings.fail_on) {
+    } else if !args.common.exit_zero && summary.any_at_or_above(settings.fail_on) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
@@ -265,27 +262,32 @@ fn severity_of(arg: SeverityArg) -> Severity {
     }
 }
 
-/// Settings from `--config`, or the nearest configuration file above the first path, then
-/// `--select`/`--ignore` from the command line on top.
-fn load_settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
+/// Settings for `scan`: the configuration nearest to the first path (standard input is
+/// configured as the file it stands for), then `--exclude` on top.
+fn load_scan_settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
+    let start = match args.paths.first() {
+        Some(p) if p.as_os_str() == "-" => args
+            .stdin_filename
+            .as_ref()
+            .and_then(|n| n.parent())
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| ".".into(), std::path::Path::to_path_buf),
+        Some(p) => p.clone(),
+        None => ".".into(),
+    };
+    let mut settings = load_settings(&args.common, &start)?;
+    settings.extend_exclude(&args.exclude).map_err(command_line_error)?;
+    Ok(settings)
+}
+
+/// Settings from `--config`, or the nearest configuration file at or above `start`, then
+/// the command line's rule selection and `--fail-on` on top. Every command reads them so.
+pub(crate) fn load_settings(common: &cli::CommonArgs, start: &std::path::Path) -> Result<Settings, ConfigError> {
     let rules = dockward_rules::all_rules();
-    let path = if args.isolated {
+    let path = if common.isolated {
         None
-    } else if let Some(path) = &args.config {
-        Some(path.clone())
     } else {
-        // Standard input is configured as the file it stands for.
-        let start = match args.paths.first() {
-            Some(p) if p.as_os_str() == "-" => args
-                .stdin_filename
-                .as_ref()
-                .and_then(|n| n.parent())
-                .filter(|d| !d.as_os_str().is_empty())
-                .map_or_else(|| ".".into(), std::path::Path::to_path_buf),
-            Some(p) => p.clone(),
-            None => ".".into(),
-        };
-        Settings::discover(&start)
+        common.config.clone().or_else(|| Settings::discover(start))
     };
     let mut settings = match &path {
         Some(path) => {
@@ -298,19 +300,24 @@ fn load_settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
         }
         None => Settings::default(),
     };
-    let command_line = |message| ConfigError {
+    settings
+        .apply_command_line(&common.select, &common.ignore, rules)
+        .map_err(command_line_error)?;
+    settings
+        .extend_selection(&common.extend_select, rules)
+        .map_err(command_line_error)?;
+    if let Some(fail_on) = common.fail_on {
+        settings.fail_on = severity_of(fail_on);
+    }
+    Ok(settings)
+}
+
+fn command_line_error(message: String) -> ConfigError {
+    ConfigError {
         path: "<command line>".into(),
         range: None,
         message,
-    };
-    settings
-        .apply_command_line(&args.select, &args.ignore, rules)
-        .map_err(command_line)?;
-    settings
-        .extend_selection(&args.extend_select, rules)
-        .map_err(command_line)?;
-    settings.extend_exclude(&args.exclude).map_err(command_line)?;
-    Ok(settings)
+    }
 }
 
 fn print_config_error(error: &ConfigError) {
