@@ -242,6 +242,66 @@ impl PrivateDockerd {
         }
     }
 
+    /// The containers the engine tests audit, from `test/base:1`: `priv` (created
+    /// privileged: it cannot start here), `hard` (running, with every hardening the runtime
+    /// rules ask for), `sock` (created with the Docker socket bound in and a port on every
+    /// interface: the bind and the port need not work for the audit).
+    pub fn create_sample_containers(&self) {
+        self.docker(&[
+            "create",
+            "--name",
+            "priv",
+            "--privileged",
+            "--network",
+            "none",
+            "test/base:1",
+        ]);
+        // Everything the runtime rules ask for; running, to audit a live one too.
+        self.docker(&[
+            "run",
+            "-d",
+            "--name",
+            "hard",
+            "--read-only",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "--user",
+            "1000:1000",
+            "--memory",
+            "64m",
+            "--pids-limit",
+            "50",
+            "--cpus",
+            "0.5",
+            "--health-cmd",
+            "/bin/busybox true",
+            "--health-interval",
+            "1h",
+            "--restart",
+            "on-failure:3",
+            "--stop-timeout",
+            "1",
+            "--network",
+            "none",
+            "test/base:1",
+        ]);
+        // Created only: the bind and the port need not work for the audit.
+        self.docker(&[
+            "create",
+            "--name",
+            "sock",
+            "--network",
+            "none",
+            "-v",
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "-p",
+            "0.0.0.0:8080:80",
+            "test/base:1",
+        ]);
+    }
+
     /// Imports a one-file image (a static busybox) as `reference`, without a registry;
     /// its command sleeps, so containers made from it can run.
     pub fn import_busybox(&self, reference: &str) {

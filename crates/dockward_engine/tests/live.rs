@@ -24,59 +24,7 @@ fn daemon() -> Option<&'static PrivateDockerd> {
             } else {
                 PrivateDockerd::start()?
             };
-            daemon.docker(&[
-                "create",
-                "--name",
-                "priv",
-                "--privileged",
-                "--network",
-                "none",
-                "test/base:1",
-            ]);
-            // Everything the runtime rules ask for; running, to audit a live one too.
-            daemon.docker(&[
-                "run",
-                "-d",
-                "--name",
-                "hard",
-                "--read-only",
-                "--cap-drop",
-                "ALL",
-                "--security-opt",
-                "no-new-privileges",
-                "--user",
-                "1000:1000",
-                "--memory",
-                "64m",
-                "--pids-limit",
-                "50",
-                "--cpus",
-                "0.5",
-                "--health-cmd",
-                "/bin/busybox true",
-                "--health-interval",
-                "1h",
-                "--restart",
-                "on-failure:3",
-                "--stop-timeout",
-                "1",
-                "--network",
-                "none",
-                "test/base:1",
-            ]);
-            // Created only: the bind and the port need not work for the audit.
-            daemon.docker(&[
-                "create",
-                "--name",
-                "sock",
-                "--network",
-                "none",
-                "-v",
-                "/var/run/docker.sock:/var/run/docker.sock",
-                "-p",
-                "0.0.0.0:8080:80",
-                "test/base:1",
-            ]);
+            daemon.create_sample_containers();
             Some(daemon)
         })
         .as_ref()
