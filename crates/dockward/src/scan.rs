@@ -63,6 +63,7 @@ pub fn run(
     if let Some(stdin) = options.stdin {
         load_options.overlay.insert(stdin.path.clone(), stdin.text.clone());
     }
+    let secrets = secret_environment_values(&load_options.env);
     let cx = Cx { options, load_options };
     let sources = SourceDb::new();
     let mut outcome = ScanOutcome::default();
@@ -71,6 +72,7 @@ pub fn run(
         for mut result in results {
             outcome.files_scanned += usize::from(result.scanned);
             sort_findings(&mut result.findings, &sources);
+            redact(&mut result.findings, &secrets);
             for f in &result.findings {
                 let entry = outcome.per_rule.entry(f.rule.code).or_insert((0, f.rule, 0));
                 entry.0 += 1;
@@ -324,6 +326,47 @@ fn display_path(path: &Path) -> PathBuf {
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .unwrap_or(path);
     relative.strip_prefix(".").unwrap_or(relative).to_path_buf()
+}
+
+/// Variable names whose values are credentials: `CI_JOB_TOKEN`, `DB_PASSWORD`, `API_KEY`.
+const SECRET_NAME_PARTS: [&str; 7] = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH"];
+
+/// Values of the caller's environment that look like credentials. Compose interpolates the
+/// environment into names and images (`image: registry/${CI_JOB_TOKEN}`), and messages
+/// quote those: the values must not reach a CI log. Short values are left alone (they
+/// would match ordinary words).
+fn secret_environment_values(env: &BTreeMap<String, String>) -> Vec<String> {
+    let mut values: Vec<String> = env
+        .iter()
+        .filter(|(name, value)| {
+            let name = name.to_ascii_uppercase();
+            value.len() >= 8 && SECRET_NAME_PARTS.iter().any(|part| name.contains(part))
+        })
+        .map(|(_, value)| value.clone())
+        .collect();
+    // Longest first, so a value containing another is replaced whole.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values
+}
+
+/// Replaces credential values from the environment in messages and help with `***`.
+fn redact(findings: &mut [Finding], secrets: &[String]) {
+    if secrets.is_empty() {
+        return;
+    }
+    let scrub = |text: &mut String| {
+        for secret in secrets {
+            if text.contains(secret.as_str()) {
+                *text = text.replace(secret.as_str(), "***");
+            }
+        }
+    };
+    for finding in findings {
+        scrub(&mut finding.message);
+        if let Some(help) = &mut finding.help {
+            scrub(help);
+        }
+    }
 }
 
 /// Deterministic order within a target: path, then position, then rule code.

@@ -582,3 +582,56 @@ fn expansion_bombs_are_reported_not_expanded() {
     assert!(budget["line"].as_u64().unwrap() > 2);
     assert_eq!(r.code, 1);
 }
+
+/// A credential from the caller's environment interpolated into a Compose file is never
+/// echoed in messages.
+#[test]
+fn interpolated_credentials_are_not_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: registry.example.com/${CI_JOB_TOKEN}/web:latest\n    privileged: true\n",
+    );
+    let token = "glpat-Zx81kQv7TqR2mN5pLw3s";
+    for format in ["full", "concise", "json", "github"] {
+        let out = dockward()
+            .current_dir(dir.path())
+            .env("CI_JOB_TOKEN", token)
+            .args(["scan", "--isolated", "--format", format])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("DW301"), "{stdout}");
+        assert!(!stdout.contains(token), "{format} echoes the token:\n{stdout}");
+    }
+}
+
+/// Root fixing another user's file keeps the file theirs; `--diff` on a file that already
+/// had a YAML error shows the fixes instead of calling them a break.
+#[test]
+fn fix_keeps_owner_and_diff_tolerates_existing_errors() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\nMAINTAINER me\n");
+    let path = dir.path().join("Dockerfile");
+    if std::os::unix::fs::chown(&path, Some(65534), Some(65534)).is_ok() {
+        let r = run(dir.path(), &["--fix"], None);
+        assert!(r.stderr.contains("applied"), "{}{}", r.stdout, r.stderr);
+        let meta = fs::metadata(&path).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    }
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n  bad: [\n",
+    );
+    let r = run(dir.path(), &["--diff", "--unsafe-fixes", "compose.yaml"], None);
+    assert!(
+        r.stdout.contains("+      - \"127.0.0.1:8080:80\""),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(!r.stderr.contains("would break"), "{}", r.stderr);
+}
