@@ -125,6 +125,31 @@ pub struct CommonArgs {
     pub color: ColorChoice,
 }
 
+impl CommonArgs {
+    /// Whether the report is coloured: `--color`, and for `auto` a terminal on standard
+    /// output (never a file given with `-o`).
+    pub fn color_enabled(&self) -> bool {
+        match (self.color, &self.output_file) {
+            (ColorChoice::Always, _) => true,
+            (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
+            (ColorChoice::Auto, None) => {
+                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+            }
+        }
+    }
+
+    /// Where the report goes: the `-o` file, or standard output.
+    pub fn open_output(&self) -> Result<Box<dyn std::io::Write>, String> {
+        Ok(match &self.output_file {
+            Some(path) => {
+                let file = std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                Box::new(std::io::BufWriter::new(file))
+            }
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum InputTypeArg {
     Dockerfile,
@@ -156,6 +181,17 @@ pub enum OutputFormat {
     Concise,
     Json,
     Github,
+}
+
+impl From<OutputFormat> for dockward_report::Format {
+    fn from(format: OutputFormat) -> Self {
+        match format {
+            OutputFormat::Full => Self::Full,
+            OutputFormat::Concise => Self::Concise,
+            OutputFormat::Json => Self::Json,
+            OutputFormat::Github => Self::Github,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

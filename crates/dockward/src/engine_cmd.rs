@@ -6,7 +6,7 @@
 //! `docker run` line. Findings point at the container and the JSON pointer of the inspect
 //! field. Only GET requests are made.
 
-use crate::cli::{ColorChoice, CommonArgs};
+use crate::cli::CommonArgs;
 use clap::{Args, ValueEnum};
 use dockward_core::SourceDb;
 use dockward_engine::{ClientOptions, EngineClient, EngineDefaults, Environment, HostOptions};
@@ -156,22 +156,15 @@ pub fn run(args: &EngineArgs) -> ExitCode {
     }
     let findings = dockward_driver::check_containers(&specs, &settings);
 
-    let color = match (args.common.color, &args.common.output_file) {
-        (ColorChoice::Always, _) => true,
-        (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
-        (ColorChoice::Auto, None) => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
-    };
+    let color = args.common.color_enabled();
     let format = match args.format {
         EngineFormat::Full => Format::Full,
         EngineFormat::Concise => Format::Concise,
         EngineFormat::Json => Format::Json,
     };
-    let mut out: Box<dyn Write> = match &args.common.output_file {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(file) => Box::new(std::io::BufWriter::new(file)),
-            Err(e) => return error_exit(&format!("cannot write {}: {e}", path.display())),
-        },
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    let mut out = match args.common.open_output() {
+        Ok(out) => out,
+        Err(message) => return error_exit(&message),
     };
     let mut emitter = Emitter::new(&mut out, format, color)
         .quiet(args.common.quiet)

@@ -1,14 +1,13 @@
 //! `dockward host`: audit the host dockerd runs on (CIS sections 1.1 and 3, and content
 //! trust) from a filesystem root.
 
-use crate::cli::{ColorChoice, CommonArgs, OutputFormat};
+use crate::cli::{CommonArgs, OutputFormat};
 use crate::{EXIT_ERROR, EXIT_FINDINGS, print_config_error};
 use clap::Args;
 use dockward_core::SourceDb;
 use dockward_inputs::host::{HostOptions, read_host};
 use dockward_model::host::{FileState, HostSpec};
 use dockward_report::{Emitter, Format, RunError};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -61,26 +60,14 @@ pub fn run(args: &HostArgs) -> ExitCode {
     let spec = read_host(&options, &sources);
     let findings = dockward_driver::check_host(&spec, &settings, &sources);
 
-    let color = match (args.common.color, &args.common.output_file) {
-        (ColorChoice::Always, _) => true,
-        (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
-        (ColorChoice::Auto, None) => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
-    };
-    let format = match args.format {
-        OutputFormat::Full => Format::Full,
-        OutputFormat::Concise => Format::Concise,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Github => Format::Github,
-    };
-    let mut out: Box<dyn Write> = match &args.common.output_file {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(file) => Box::new(std::io::BufWriter::new(file)),
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return ExitCode::from(EXIT_ERROR);
-            }
-        },
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    let color = args.common.color_enabled();
+    let format = Format::from(args.format);
+    let mut out = match args.common.open_output() {
+        Ok(out) => out,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
     };
     // What could not be read is a warning: the audit is incomplete, not wrong.
     let gaps: Vec<RunError> = spec

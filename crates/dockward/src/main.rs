@@ -11,7 +11,7 @@ mod scan;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
-use cli::{Cli, ColorChoice, Command, DebugCommand, OutputFormat, ScanArgs, SeverityArg};
+use cli::{Cli, Command, DebugCommand, ScanArgs, SeverityArg};
 use dockward_core::{ConfigError, Settings, Severity};
 use dockward_report::{Emitter, Format, RunError};
 use std::io::Write;
@@ -137,26 +137,14 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         stdin: stdin.as_ref(),
         scope: dockward_driver::fix::WriteScope::new(&roots),
     };
-    let color = match (args.common.color, &args.common.output_file) {
-        (ColorChoice::Always, _) => true,
-        (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
-        (ColorChoice::Auto, None) => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
-    };
-    let format = match args.format {
-        OutputFormat::Full => Format::Full,
-        OutputFormat::Concise => Format::Concise,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Github => Format::Github,
-    };
-    let mut out: Box<dyn Write> = match &args.common.output_file {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(file) => Box::new(std::io::BufWriter::new(file)),
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return ExitCode::from(EXIT_ERROR);
-            }
-        },
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    let color = args.common.color_enabled();
+    let format = Format::from(args.format);
+    let mut out = match args.common.open_output() {
+        Ok(out) => out,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
     };
     // With --diff the diff is the output; with --statistics the table replaces findings.
     let mut sink = std::io::sink();
