@@ -100,11 +100,19 @@ pub fn run(args: &EngineArgs) -> ExitCode {
 
     // The daemon's defaults (no-new-privileges for every container, its cgroup namespace
     // mode) change what a container's settings mean.
-    let defaults = match client.info() {
-        Ok(info) => EngineDefaults::from_info(&info),
+    // The same `/info` describes the daemon itself: the daemon rules judge what it reports.
+    let (defaults, daemon) = match client.info() {
+        Ok(info) => {
+            let bridge = client.get_json("/networks/bridge").ok();
+            let object = format!("daemon {}", client.endpoint().url);
+            let daemon = dockward_engine::daemon::lower_daemon_info(&object, &info, bridge.as_ref());
+            (EngineDefaults::from_info(&info), Some(daemon))
+        }
         Err(e) => {
-            errors.push(warn(format!("{e}; daemon defaults are not taken into account")));
-            EngineDefaults::default()
+            errors.push(warn(format!(
+                "{e}; the daemon is not audited and its defaults are not taken into account"
+            )));
+            (EngineDefaults::default(), None)
         }
     };
     let mut listed = match client.list_containers() {
@@ -154,7 +162,11 @@ pub fn run(args: &EngineArgs) -> ExitCode {
             }),
         }
     }
-    let findings = dockward_driver::check_containers(&specs, &settings);
+    let mut findings = dockward_driver::check_containers(&specs, &settings);
+    // `--container` narrows the audit to those containers; otherwise the daemon is audited too.
+    if let Some(daemon) = daemon.as_ref().filter(|_| args.containers.is_empty()) {
+        findings.splice(0..0, dockward_driver::check_engine_daemon(daemon, &settings));
+    }
 
     let color = args.common.color_enabled();
     let format = match args.format {

@@ -113,7 +113,11 @@ fn located(report: &Value) -> Vec<(String, String, String)> {
         .iter()
         .map(|f| {
             let object = f["object"].as_str().unwrap_or_else(|| panic!("no object in {f}"));
-            let name = object.strip_prefix("container ").unwrap().split(' ').next().unwrap();
+            // `container NAME (ID)`, or `daemon URL` for the daemon's own findings.
+            let name = match object.strip_prefix("container ") {
+                Some(rest) => rest.split(' ').next().unwrap(),
+                None => object.split(' ').next().unwrap(),
+            };
             (
                 name.to_string(),
                 f["code"].as_str().unwrap().to_string(),
@@ -136,6 +140,17 @@ fn audits_every_container_and_locates_findings_by_object_and_pointer() {
     assert!(has("sock", "DW309", "/HostConfig/Binds/0"), "{found:?}");
     assert!(has("sock", "DW511", "/HostConfig/PortBindings/80~1tcp/0"), "{found:?}");
     assert!(!found.iter().any(|(n, ..)| n == "hard"), "{found:?}");
+    // The daemon itself, from `/info`: the private one runs without user namespaces or a
+    // default no-new-privileges; TLS and listeners are not in `/info`, so nothing on them.
+    assert!(has("daemon", "DW703", ""), "{found:?}");
+    assert!(has("daemon", "DW707", ""), "{found:?}");
+    assert!(has("daemon", "DW705", "/LiveRestoreEnabled"), "{found:?}");
+    assert!(
+        !found
+            .iter()
+            .any(|(n, c, _)| n == "daemon" && (c == "DW701" || c == "DW702")),
+        "{found:?}"
+    );
 
     let first = &report["findings"][0];
     for absent in ["path", "line", "column"] {

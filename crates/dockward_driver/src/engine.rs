@@ -1,10 +1,12 @@
-//! Containers that are not in a file: live containers from the engine (and, later, the
-//! containers an enforcement plugin is asked to create). Their specs come lowered by the
+//! Objects that are not in a file: live containers and the daemon from the engine (and,
+//! later, the containers an enforcement plugin is asked to create). Their specs come lowered by the
 //! engine adapter; the container rules run on them unchanged.
 
 use dockward_core::{Finding, Settings};
 use dockward_model::container::ContainerSpec;
+use dockward_model::daemon::DaemonSpec;
 use dockward_rules::check_container;
+use dockward_rules::daemon::check_daemon;
 
 /// Runs the enabled container rules on each spec, then applies the configuration as
 /// [`crate::finish`] does for a file: disabled rules are dropped and severity overrides
@@ -16,6 +18,20 @@ pub fn check_containers(specs: &[ContainerSpec], settings: &Settings) -> Vec<Fin
     for spec in specs {
         check_container(spec, settings, &mut findings);
     }
+    configure(findings, settings)
+}
+
+/// Runs the enabled daemon rules on a running daemon's spec (lowered from its `/info`),
+/// configured and sorted as [`check_containers`] does.
+pub fn check_engine_daemon(spec: &DaemonSpec, settings: &Settings) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    check_daemon(spec, settings, &mut findings);
+    configure(findings, settings)
+}
+
+/// The configuration steps for findings on engine objects: enabled rules, severity
+/// overrides, then a deterministic order.
+fn configure(findings: Vec<Finding>, settings: &Settings) -> Vec<Finding> {
     let mut out: Vec<Finding> = findings
         .into_iter()
         .filter(|f| settings.is_enabled(f.rule))

@@ -17,7 +17,7 @@ mod script;
 pub use compose::{ComposeInput, check_compose};
 pub use daemon::{check_daemon_json, check_found_daemon_json};
 pub use dockerfile::check_dockerfile;
-pub use engine::check_containers;
+pub use engine::{check_containers, check_engine_daemon};
 pub use finish::finish;
 pub use host::check_host;
 pub use script::check_script;

@@ -9,6 +9,7 @@
 //!   field located by the JSON pointer it came from.
 
 pub mod client;
+pub mod daemon;
 pub mod host;
 pub mod lower;
 #[cfg(feature = "testing")]

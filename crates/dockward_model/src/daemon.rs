@@ -59,6 +59,9 @@ pub enum DaemonSource {
     CommandLine { program: String },
     /// A command line merged with its configuration file.
     Merged,
+    /// A running daemon, as its Engine API describes itself (`/info`): only what it
+    /// reports is known; the rest (listeners, TLS, `userland-proxy`, …) is `Unknown`.
+    Engine { object: String },
 }
 
 /// The kind of socket a `hosts` entry (`-H`) makes dockerd listen on.
@@ -395,6 +398,7 @@ impl DaemonSpec {
                 format!("this `{name}` command line")
             }
             DaemonSource::Merged => "the daemon configuration".to_string(),
+            DaemonSource::Engine { .. } => "this daemon".to_string(),
         }
     }
 

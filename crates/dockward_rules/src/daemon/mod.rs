@@ -62,7 +62,7 @@ impl<'a> DaemonCx<'a> {
     pub fn spell(&self, key: &'static str, flag: &'static str) -> &'static str {
         match self.spec.source {
             DaemonSource::CommandLine { .. } => flag,
-            DaemonSource::ConfigFile | DaemonSource::Merged => key,
+            DaemonSource::ConfigFile | DaemonSource::Merged | DaemonSource::Engine { .. } => key,
         }
     }
 
