@@ -102,18 +102,7 @@ pub fn daemon_json(data: &[u8]) {
 /// Every script extractor (Makefiles, CI YAML, Jenkinsfiles, units, Markdown) and check.
 pub fn scripts(data: &[u8]) {
     let text = text(data);
-    for kind in [
-        ScriptKind::Shell,
-        ScriptKind::Makefile,
-        ScriptKind::GithubWorkflow,
-        ScriptKind::GitlabCi,
-        ScriptKind::Jenkinsfile,
-        ScriptKind::AzurePipelines,
-        ScriptKind::CircleCi,
-        ScriptKind::BitbucketPipelines,
-        ScriptKind::SystemdUnit,
-        ScriptKind::Markdown,
-    ] {
+    for kind in ScriptKind::ALL {
         let _ = dockward_driver::check_script(FileId(0), Path::new("x"), &text, kind, settings());
     }
 }

@@ -46,6 +46,20 @@ pub enum ScriptKind {
 }
 
 impl ScriptKind {
+    /// Every kind, for callers that try a text as each (tests, fuzzing).
+    pub const ALL: [ScriptKind; 10] = [
+        ScriptKind::Shell,
+        ScriptKind::Makefile,
+        ScriptKind::GithubWorkflow,
+        ScriptKind::GitlabCi,
+        ScriptKind::Jenkinsfile,
+        ScriptKind::AzurePipelines,
+        ScriptKind::CircleCi,
+        ScriptKind::BitbucketPipelines,
+        ScriptKind::SystemdUnit,
+        ScriptKind::Markdown,
+    ];
+
     /// Whether the CLI should scan this kind only when asked to (Markdown).
     pub fn is_opt_in(self) -> bool {
         self == ScriptKind::Markdown
@@ -1416,18 +1430,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        let kinds = [
-            ScriptKind::Shell,
-            ScriptKind::Makefile,
-            ScriptKind::GithubWorkflow,
-            ScriptKind::GitlabCi,
-            ScriptKind::Jenkinsfile,
-            ScriptKind::AzurePipelines,
-            ScriptKind::CircleCi,
-            ScriptKind::BitbucketPipelines,
-            ScriptKind::SystemdUnit,
-            ScriptKind::Markdown,
-        ];
+        let kinds = ScriptKind::ALL;
         let texts = [
             "é${{ x }}ü << parameters.é >> sh 'é\\' sh \"\"\"ü\\\"\"\"",
             "run: |\n  docker run é\\\n    -p 1:1 ü\nscript:\n- 'é''x'\n- [\"é\", ü]\n",
