@@ -402,18 +402,7 @@ mod tests {
 
     /// Applies the writer's edits for `setting` (on service `index`) and returns the text.
     fn apply(text: &str, index: usize, setting: &Setting) -> Option<String> {
-        let dir = std::env::temp_dir().join(format!(
-            "dockward-writer-{}-{}",
-            std::process::id(),
-            super::super::compose::tests_support::next_id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("compose.yaml");
-        std::fs::write(&path, text).unwrap();
-        let project = load_compose_files(&[path], &LoadOptions::default());
-        std::fs::remove_dir_all(&dir).ok();
-        let ids: Vec<FileId> = (0..project.files.len() as u32).map(FileId).collect();
-        let (specs, _) = lower_compose(&project, &ids);
+        let (specs, _) = lower(text);
         let edits = specs[index].fix_for(setting)?;
         let fix = Fix::safe("t", edits);
         Some(apply_fixes(text, [&fix]).0)
@@ -531,7 +520,7 @@ mod tests {
     /// Loads `text` as a project and lowers it.
     fn lower(text: &str) -> (Vec<crate::container::ContainerSpec>, crate::topology::Topology) {
         let dir = std::env::temp_dir().join(format!(
-            "dockward-writer-large-{}-{}",
+            "dockward-writer-{}-{}",
             std::process::id(),
             super::super::compose::tests_support::next_id()
         ));
