@@ -137,32 +137,48 @@ pub fn run(args: &EngineArgs) -> ExitCode {
 
     let ids: Vec<String> = listed.iter().map(|c| c.id.clone()).collect();
     let mut specs = Vec::with_capacity(ids.len());
+    let mut labels = Vec::with_capacity(ids.len());
     for (summary, result) in listed.iter().zip(client.inspect_containers(&ids)) {
         let object = dockward_engine::container_object(&summary.name(), &summary.id);
-        match result.map(|inspect| dockward_engine::lower_container(&inspect, &defaults)) {
-            Ok(Ok(spec)) => specs.push(spec),
+        let lowered = result.map(|inspect| {
+            (
+                dockward_engine::lower_container(&inspect, &defaults),
+                dockward_engine::compose_labels(&inspect),
+            )
+        });
+        let error = |message: String, is_warning: bool| RunError {
+            path: PathBuf::from(&object),
+            line: None,
+            message,
+            is_warning,
+        };
+        match lowered {
+            Ok((Ok(spec), compose)) => {
+                specs.push(spec);
+                labels.push(compose);
+            }
             // Removed between the list and its inspection: nothing left to audit.
-            Err(dockward_engine::EngineError::Status { status: 404, .. }) => errors.push(RunError {
-                path: PathBuf::from(object),
-                line: None,
-                message: "removed while dockward was reading it".to_string(),
-                is_warning: true,
-            }),
-            Err(e) => errors.push(RunError {
-                path: PathBuf::from(object),
-                line: None,
-                message: e.to_string(),
-                is_warning: false,
-            }),
-            Ok(Err(e)) => errors.push(RunError {
-                path: PathBuf::from(object),
-                line: None,
-                message: e.to_string(),
-                is_warning: false,
-            }),
+            Err(dockward_engine::EngineError::Status { status: 404, .. }) => {
+                errors.push(error("removed while dockward was reading it".to_string(), true));
+            }
+            Err(e) => errors.push(error(e.to_string(), false)),
+            Ok((Err(e), _)) => errors.push(error(e.to_string(), false)),
         }
     }
-    let mut findings = dockward_driver::check_containers(&specs, &settings);
+    // Compose files named by the labels of containers on this host: their texts are
+    // sources, so drift findings can show where the service is declared.
+    let sources = SourceDb::new();
+    let declared = if matches!(client.endpoint().transport, dockward_engine::Transport::Unix(_)) {
+        crate::engine_drift::declared_services(&labels, &sources, &mut errors)
+    } else {
+        vec![None; specs.len()]
+    };
+    let containers: Vec<dockward_driver::LiveContainer> = specs
+        .into_iter()
+        .zip(declared)
+        .map(|(spec, declared)| dockward_driver::LiveContainer { spec, declared })
+        .collect();
+    let mut findings = dockward_driver::check_live_containers(&containers, &settings);
     // `--container` narrows the audit to those containers; otherwise the daemon is audited too.
     if let Some(daemon) = daemon.as_ref().filter(|_| args.containers.is_empty()) {
         findings.splice(0..0, dockward_driver::check_engine_daemon(daemon, &settings));
@@ -181,11 +197,9 @@ pub fn run(args: &EngineArgs) -> ExitCode {
     let mut emitter = Emitter::new(&mut out, format, color)
         .quiet(args.common.quiet)
         .scanned_noun("container", "containers");
-    // Engine findings name objects, not files: there is no source text to look up.
-    let sources = SourceDb::new();
     let summary = match emitter
         .findings(&findings, &sources)
-        .and_then(|()| emitter.finish(&errors, specs.len()))
+        .and_then(|()| emitter.finish(&errors, containers.len()))
     {
         Ok(summary) => summary,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,

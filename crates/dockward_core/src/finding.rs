@@ -12,6 +12,9 @@ pub struct Finding {
     pub fix: Option<Fix>,
     /// Extra lines shown under the frame (`help: …`).
     pub help: Option<String>,
+    /// Other places the finding concerns: for drift, the Compose service a live container
+    /// was started from. Emitters show them after the main location.
+    pub related: Vec<Provenance>,
 }
 
 impl Finding {
@@ -23,6 +26,7 @@ impl Finding {
             at,
             fix: None,
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -35,6 +39,12 @@ impl Finding {
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_related(mut self, at: Provenance) -> Self {
+        self.related.push(at);
         self
     }
 

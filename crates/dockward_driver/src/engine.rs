@@ -21,6 +21,28 @@ pub fn check_containers(specs: &[ContainerSpec], settings: &Settings) -> Vec<Fin
     configure(findings, settings)
 }
 
+/// A live container and, when its Compose labels led to its service in a readable Compose
+/// file, the service as declared there.
+pub struct LiveContainer {
+    pub spec: ContainerSpec,
+    pub declared: Option<ContainerSpec>,
+}
+
+/// [`check_containers`] for live containers: a finding that the container's Compose service
+/// does not produce is drift, reported once with the service as its related place.
+pub fn check_live_containers(containers: &[LiveContainer], settings: &Settings) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for container in containers {
+        let mut mine = Vec::new();
+        check_container(&container.spec, settings, &mut mine);
+        if let Some(declared) = &container.declared {
+            crate::drift::mark_drift(&container.spec, declared, settings, &mut mine);
+        }
+        findings.append(&mut mine);
+    }
+    configure(findings, settings)
+}
+
 /// Runs the enabled daemon rules on a running daemon's spec (lowered from its `/info`),
 /// configured and sorted as [`check_containers`] does.
 pub fn check_engine_daemon(spec: &DaemonSpec, settings: &Settings) -> Vec<Finding> {

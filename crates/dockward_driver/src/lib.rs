@@ -8,6 +8,7 @@
 mod compose;
 mod daemon;
 mod dockerfile;
+mod drift;
 mod engine;
 mod finish;
 pub mod fix;
@@ -17,7 +18,7 @@ mod script;
 pub use compose::{ComposeInput, check_compose};
 pub use daemon::{check_daemon_json, check_found_daemon_json};
 pub use dockerfile::check_dockerfile;
-pub use engine::{check_containers, check_engine_daemon};
+pub use engine::{LiveContainer, check_containers, check_engine_daemon, check_live_containers};
 pub use finish::finish;
 pub use host::check_host;
 pub use script::check_script;

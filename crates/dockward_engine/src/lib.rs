@@ -6,9 +6,11 @@
 //! - [`client`]: GET-only HTTP over a Unix socket or TCP (+TLS with client certificates),
 //!   API version negotiation, bounded response bodies;
 //! - [`lower`]: container inspect JSON → [`dockward_model::container::ContainerSpec`], every
-//!   field located by the JSON pointer it came from.
+//!   field located by the JSON pointer it came from;
+//! - [`compose_labels`]: the Compose project and service a container claims to come from.
 
 pub mod client;
+pub mod compose_labels;
 pub mod daemon;
 pub mod host;
 pub mod lower;
@@ -16,5 +18,6 @@ pub mod lower;
 pub mod testing;
 
 pub use client::{ApiVersion, ClientOptions, ContainerSummary, EngineClient, EngineError, ServerInfo};
+pub use compose_labels::{ComposeLabels, compose_labels};
 pub use host::{Endpoint, Environment, HostOptions, HostSource, Transport};
 pub use lower::{EngineDefaults, LowerError, container_object, lower_container};

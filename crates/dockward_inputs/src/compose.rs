@@ -6,7 +6,7 @@ use dockward_core::{FileId, TextRange};
 use dockward_model::compose::{ComposeProject, LoadOptions, Node, NodeValue, link_dockerfiles, lower_compose};
 use dockward_model::container::ContainerSpec;
 use dockward_model::topology::Topology;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Loads the project whose entry file is `path`. A default-named file (`compose.yaml` …)
 /// brings its override file along, as `docker compose` does.
@@ -20,6 +20,12 @@ pub fn load_project(path: &Path, options: &LoadOptions) -> ComposeProject {
     } else {
         dockward_yaml::load_compose_files(std::slice::from_ref(&path.to_path_buf()), options)
     }
+}
+
+/// Loads a project from its files, merged in order, as `docker compose -f a -f b` does (no
+/// override file is added): the files a running container's Compose labels list.
+pub fn load_project_files(files: &[PathBuf], options: &LoadOptions) -> ComposeProject {
+    dockward_yaml::load_compose_files(files, options)
 }
 
 /// Lowers every service and the project's networks. `file_ids[i]` is the run's id of

@@ -1,4 +1,4 @@
-use crate::{RunError, locate, safe};
+use crate::{RunError, locate, locate_provenance, safe};
 use dockward_core::{Finding, SourceDb};
 use std::io::{self, Write};
 
@@ -10,26 +10,41 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
         if at.line == 0 {
             writeln!(
                 out,
-                "{}: {}[{}] {}",
+                "{}: {}[{}] {}{}",
                 safe::one_line(&at.path.display().to_string()),
                 finding.severity,
                 finding.rule.code,
-                safe::one_line(&finding.message)
+                safe::one_line(&finding.message),
+                see_also(finding, sources)
             )?;
             continue;
         }
         writeln!(
             out,
-            "{}:{}:{}: {}[{}] {}",
+            "{}:{}:{}: {}[{}] {}{}",
             safe::one_line(&at.path.display().to_string()),
             at.line,
             at.column,
             finding.severity,
             finding.rule.code,
-            safe::one_line(&finding.message)
+            safe::one_line(&finding.message),
+            see_also(finding, sources)
         )?;
     }
     Ok(())
+}
+
+/// ` (see also: compose.yaml:12:5)` for a finding with related places; empty otherwise.
+fn see_also(finding: &Finding, sources: &SourceDb) -> String {
+    if finding.related.is_empty() {
+        return String::new();
+    }
+    let places: Vec<String> = finding
+        .related
+        .iter()
+        .map(|at| safe::one_line(&locate_provenance(at, sources).describe()).into_owned())
+        .collect();
+    format!(" (see also: {})", places.join(", "))
 }
 
 pub(crate) fn errors(out: &mut dyn Write, errors: &[RunError]) -> io::Result<()> {

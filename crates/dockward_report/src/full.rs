@@ -1,6 +1,6 @@
 //! rustc-style output: a header, a code frame around the offending bytes, help and fix notes.
 
-use crate::{RunError, Summary, locate, safe};
+use crate::{RunError, Summary, locate, locate_provenance, safe};
 use annotate_snippets::{Level, Renderer, Snippet};
 use dockward_core::{Category, Finding, Provenance, Severity, SourceDb};
 use std::io::{self, Write};
@@ -112,6 +112,19 @@ fn write_finding(out: &mut dyn Write, finding: &Finding, sources: &SourceDb, ren
     let help = finding.help.as_deref().map(safe::one_line);
     if let Some(help) = &help {
         message = message.footer(Level::Help.title(help));
+    }
+    let related: Vec<String> = finding
+        .related
+        .iter()
+        .map(|at| {
+            format!(
+                "see also: {}",
+                safe::one_line(&locate_provenance(at, sources).describe())
+            )
+        })
+        .collect();
+    for note in &related {
+        message = message.footer(Level::Note.title(note));
     }
     if let Some(note) = &fix_note {
         message = message.footer(Level::Help.title(note));

@@ -19,7 +19,7 @@
 //! column fields, and `detail` when the path alone does not say enough (the file a link
 //! resolves to, the variable of an environment file).
 
-use crate::{RunError, locate};
+use crate::{RunError, locate, locate_provenance};
 use dockward_core::{Applicability, Finding, Provenance, SourceDb};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -51,6 +51,45 @@ struct JsonFinding<'a> {
     detail: Option<&'a str>,
     help: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
+    /// Other places the finding concerns (drift: the Compose service). Absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonPlace<'a>>,
+}
+
+/// A related place: a file range, or an engine object and pointer.
+#[derive(Serialize)]
+struct JsonPlace<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
+}
+
+fn place<'a>(at: &'a Provenance, sources: &SourceDb) -> JsonPlace<'a> {
+    if let Provenance::Engine { object, pointer } = at {
+        return JsonPlace {
+            path: None,
+            line: None,
+            column: None,
+            object: Some(object),
+            pointer: Some(pointer),
+        };
+    }
+    let located = locate_provenance(at, sources);
+    let has_lines = located.line > 0;
+    JsonPlace {
+        path: Some(located.path.display().to_string()),
+        line: has_lines.then_some(located.line),
+        column: has_lines.then_some(located.column),
+        object: None,
+        pointer: None,
+    }
 }
 
 #[derive(Serialize)]
@@ -127,6 +166,7 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
                     })
                     .collect(),
             }),
+            related: f.related.iter().map(|at| place(at, sources)).collect(),
         };
         buf.clear();
         buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });

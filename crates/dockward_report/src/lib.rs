@@ -16,7 +16,7 @@ use dockward_core::{Applicability, Finding, Severity, SourceDb};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-pub use location::{Located, locate};
+pub use location::{Located, locate, locate_provenance};
 
 /// Output formats the CLI offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

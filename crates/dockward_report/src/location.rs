@@ -16,7 +16,12 @@ pub struct Located {
 }
 
 pub fn locate(finding: &Finding, sources: &SourceDb) -> Located {
-    match &finding.at {
+    locate_provenance(&finding.at, sources)
+}
+
+/// [`locate`] for any place: a finding's related locations too.
+pub fn locate_provenance(at: &Provenance, sources: &SourceDb) -> Located {
+    match at {
         Provenance::Text { file, range } => {
             let Some(source) = sources.get(*file) else {
                 return Located::at_object(format!("<unknown file {}>", file.0));
@@ -43,6 +48,15 @@ pub fn locate(finding: &Finding, sources: &SourceDb) -> Located {
 }
 
 impl Located {
+    /// `path:line:col` for a place in a text file, the object or path alone otherwise.
+    pub fn describe(&self) -> String {
+        if self.line == 0 {
+            self.path.display().to_string()
+        } else {
+            format!("{}:{}:{}", self.path.display(), self.line, self.column)
+        }
+    }
+
     fn at_object(name: String) -> Self {
         Self {
             path: PathBuf::from(name),
