@@ -179,9 +179,31 @@ pub fn run(args: &EngineArgs) -> ExitCode {
         .map(|(spec, declared)| dockward_driver::LiveContainer { spec, declared })
         .collect();
     let mut findings = dockward_driver::check_live_containers(&containers, &settings);
-    // `--container` narrows the audit to those containers; otherwise the daemon is audited too.
-    if let Some(daemon) = daemon.as_ref().filter(|_| args.containers.is_empty()) {
-        findings.splice(0..0, dockward_driver::check_engine_daemon(daemon, &settings));
+    // `--container` narrows the audit to those containers; otherwise the daemon is audited
+    // too: from the flags and file it runs with when it runs on this host, else from /info.
+    if args.containers.is_empty() {
+        let local = match &client.endpoint().transport {
+            dockward_engine::Transport::Unix(socket) => {
+                crate::engine_daemon::local_daemon_spec(socket, daemon.as_ref(), &sources, &mut errors)
+            }
+            _ => None,
+        };
+        let audited = match &local {
+            Some((process, spec)) => {
+                if !args.common.quiet {
+                    eprintln!(
+                        "dockward: the daemon is dockerd process {} on this host: auditing its command line and {}",
+                        process.pid,
+                        process.config_file().display()
+                    );
+                }
+                Some(spec)
+            }
+            None => daemon.as_ref(),
+        };
+        if let Some(spec) = audited {
+            findings.splice(0..0, dockward_driver::check_engine_daemon(spec, &settings));
+        }
     }
 
     let color = args.common.color_enabled();

@@ -3,6 +3,7 @@
 
 mod cli;
 mod engine_cmd;
+mod engine_daemon;
 mod engine_drift;
 mod host_cmd;
 mod rules_cmd;

@@ -105,24 +105,26 @@ fn engine_json(daemon: &PrivateDockerd, args: &[&str]) -> (i32, Value) {
     (run.code, json)
 }
 
-/// Findings as `(object's container name, code, pointer)`.
+/// Findings as `(container name, code, pointer)`; the daemon's own findings, which point
+/// into its command line or configuration file when it runs on this host, as
+/// `("daemon", code, "PATH:LINE")`.
 fn located(report: &Value) -> Vec<(String, String, String)> {
     report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| {
-            let object = f["object"].as_str().unwrap_or_else(|| panic!("no object in {f}"));
+            let code = f["code"].as_str().unwrap().to_string();
+            let Some(object) = f["object"].as_str() else {
+                let path = f["path"].as_str().unwrap_or_else(|| panic!("no object or path in {f}"));
+                return ("daemon".to_string(), code, format!("{path}:{}", f["line"]));
+            };
             // `container NAME (ID)`, or `daemon URL` for the daemon's own findings.
             let name = match object.strip_prefix("container ") {
                 Some(rest) => rest.split(' ').next().unwrap(),
                 None => object.split(' ').next().unwrap(),
             };
-            (
-                name.to_string(),
-                f["code"].as_str().unwrap().to_string(),
-                f["pointer"].as_str().unwrap().to_string(),
-            )
+            (name.to_string(), code, f["pointer"].as_str().unwrap().to_string())
         })
         .collect()
 }
@@ -140,11 +142,16 @@ fn audits_every_container_and_locates_findings_by_object_and_pointer() {
     assert!(has("sock", "DW309", "/HostConfig/Binds/0"), "{found:?}");
     assert!(has("sock", "DW511", "/HostConfig/PortBindings/80~1tcp/0"), "{found:?}");
     assert!(!found.iter().any(|(n, ..)| n == "hard"), "{found:?}");
-    // The daemon itself, from `/info`: the private one runs without user namespaces or a
-    // default no-new-privileges; TLS and listeners are not in `/info`, so nothing on them.
-    assert!(has("daemon", "DW703", ""), "{found:?}");
-    assert!(has("daemon", "DW707", ""), "{found:?}");
-    assert!(has("daemon", "DW705", "/LiveRestoreEnabled"), "{found:?}");
+    // The daemon itself: it runs on this host, so the command line it was started with
+    // and the configuration file it read are audited, each finding at its flag or in the
+    // file (an empty `{}`: what it lacks is reported at its start).
+    let pid = daemon.pid();
+    let config = format!("{}:1", daemon.config_file().display());
+    assert!(has("daemon", "DW712", &format!("/proc/{pid}/cmdline:1")), "{found:?}");
+    for code in ["DW703", "DW705", "DW707"] {
+        assert!(has("daemon", code, &config), "{code}: {found:?}");
+    }
+    // It listens on a Unix socket only: nothing about TCP without TLS.
     assert!(
         !found
             .iter()
@@ -152,9 +159,13 @@ fn audits_every_container_and_locates_findings_by_object_and_pointer() {
         "{found:?}"
     );
 
-    let first = &report["findings"][0];
-    for absent in ["path", "line", "column"] {
-        assert!(first.get(absent).is_none(), "{first}");
+    // Container findings name the object and pointer, never a path and line.
+    for f in report["findings"].as_array().unwrap() {
+        if f.get("object").is_some() {
+            for absent in ["path", "line", "column"] {
+                assert!(f.get(absent).is_none(), "{f}");
+            }
+        }
     }
     // The engine is Debian's 20.10 here: out of upstream support, said as a warning.
     let errors = report["errors"].as_array().unwrap();

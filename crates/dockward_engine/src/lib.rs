@@ -7,12 +7,14 @@
 //!   API version negotiation, bounded response bodies;
 //! - [`lower`]: container inspect JSON → [`dockward_model::container::ContainerSpec`], every
 //!   field located by the JSON pointer it came from;
+//! - [`local_daemon`]: the dockerd process behind a local socket, for its real flags;
 //! - [`compose_labels`]: the Compose project and service a container claims to come from.
 
 pub mod client;
 pub mod compose_labels;
 pub mod daemon;
 pub mod host;
+pub mod local_daemon;
 pub mod lower;
 #[cfg(feature = "testing")]
 pub mod testing;

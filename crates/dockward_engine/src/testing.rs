@@ -224,6 +224,16 @@ impl PrivateDockerd {
             .unwrap_or_else(|e| panic!("docker {}: {e}", args.join(" ")))
     }
 
+    /// The dockerd process's id.
+    pub fn pid(&self) -> u32 {
+        self.daemon.as_ref().map_or(0, Child::id)
+    }
+
+    /// The `daemon.json` it was started with (`--config-file`; `{}` unless a test wrote it).
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.join("daemon.json")
+    }
+
     /// Runs the docker CLI against this daemon.
     pub fn try_docker(&self, args: &[&str]) -> Result<String, String> {
         let output = Command::new(&self.docker)

@@ -215,3 +215,13 @@ fn tcp_with_tls_verify_and_a_client_certificate() {
     let client = EngineClient::connect(endpoint, &ClientOptions::default()).unwrap();
     assert!(client.server().version.is_some());
 }
+
+#[test]
+fn the_dockerd_process_behind_a_socket_is_found_with_its_flags() {
+    let Some(daemon) = daemon() else { return };
+    let found = dockward_engine::local_daemon::find_local_dockerd(daemon.socket(), Path::new("/proc"))
+        .expect("the private dockerd is a process of this host");
+    assert_eq!(found.pid, daemon.pid());
+    assert_eq!(found.config_file(), daemon.config_file());
+    assert!(found.args.iter().any(|a| a == "--iptables=false"), "{:?}", found.args);
+}

@@ -19,7 +19,7 @@ pub mod compose;
 /// beside the model; this is the inputs layer's door to it).
 pub mod daemon {
     pub use dockward_model::daemon::{
-        DaemonDiagnostic, DaemonSpec, lower_daemon_json, lower_dockerd_args, merge_daemon,
+        DaemonDiagnostic, DaemonSource, DaemonSpec, lower_daemon_json, lower_dockerd_args, merge_daemon,
     };
 }
 pub mod discover;
