@@ -377,3 +377,74 @@ fn quoted(flags: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// An `ssh://` host goes through the system's ssh running `docker system dial-stdio` on the
+/// remote side. Here the "remote side" is this machine: a stand-in for ssh (named by
+/// `DOCKWARD_SSH`) records its arguments and runs the real docker CLI's `dial-stdio`
+/// against the private daemon, so the tunnel, the HTTP over it and the arguments given to
+/// ssh are all real.
+#[test]
+fn an_ssh_host_is_reached_through_ssh_and_docker_system_dial_stdio() {
+    let Some(daemon) = daemon() else { return };
+    let Some(docker) = dockward_engine::testing::find_program("docker") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("ssh-args");
+    let fake_ssh = dir.path().join("ssh");
+    write(
+        dir.path(),
+        "ssh",
+        &format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\nexec '{}' -H '{}' system dial-stdio\n",
+            log.display(),
+            docker.display(),
+            daemon.host()
+        ),
+    );
+    std::fs::set_permissions(&fake_ssh, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = dockward()
+        .args([
+            "engine",
+            "--isolated",
+            "--host",
+            "ssh://auditor@build-box:2222",
+            "--format",
+            "json",
+        ])
+        .args(["--container", "priv"])
+        .env("DOCKWARD_SSH", &fake_ssh)
+        .env_remove("DOCKER_HOST")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert!(stderr.contains("ssh://auditor@build-box:2222"), "{stderr}");
+    assert!(
+        located(&report).contains(&(
+            "priv".to_string(),
+            "DW301".to_string(),
+            "/HostConfig/Privileged".to_string()
+        )),
+        "{report}"
+    );
+    let args = std::fs::read_to_string(&log).unwrap();
+    let first: Vec<&str> = args.lines().take(11).collect();
+    assert_eq!(
+        first,
+        [
+            "-l",
+            "auditor",
+            "-p",
+            "2222",
+            "-o",
+            "ConnectTimeout=30",
+            "-T",
+            "--",
+            "build-box",
+            "docker",
+            "system"
+        ],
+        "{args}"
+    );
+}

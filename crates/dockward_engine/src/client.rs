@@ -249,13 +249,28 @@ pub struct EngineClient {
     endpoint: Endpoint,
     server: ServerInfo,
     max_body_bytes: u64,
+    /// For an ssh:// host, the local socket tunnelled to it; dropped with the client.
+    _bridge: Option<crate::ssh::SshBridge>,
 }
 
 impl EngineClient {
     /// Connects (pings the daemon) and negotiates the API version.
     pub fn connect(endpoint: Endpoint, options: &ClientOptions) -> Result<EngineClient, EngineError> {
-        let (http, base) = build_http(&endpoint, options)?;
+        let bridge = match &endpoint.transport {
+            Transport::Ssh(target) => {
+                let program = std::env::var_os("DOCKWARD_SSH").unwrap_or_else(|| "ssh".into());
+                Some(
+                    crate::ssh::SshBridge::start(target, Path::new(&program)).map_err(|e| EngineError::Tls {
+                        endpoint: endpoint.describe(),
+                        message: format!("cannot set up the ssh tunnel: {e}"),
+                    })?,
+                )
+            }
+            _ => None,
+        };
+        let (http, base) = build_http(&endpoint, bridge.as_ref().map(|b| b.socket()), options)?;
         let mut client = EngineClient {
+            _bridge: bridge,
             http,
             base,
             api_version: MAX_API_VERSION,
@@ -486,7 +501,11 @@ fn describe_reqwest_error(error: &reqwest::Error) -> String {
 }
 
 /// The HTTP client for an endpoint, and the base URL requests go to.
-fn build_http(endpoint: &Endpoint, options: &ClientOptions) -> Result<(Client, String), EngineError> {
+fn build_http(
+    endpoint: &Endpoint,
+    tunnel: Option<&Path>,
+    options: &ClientOptions,
+) -> Result<(Client, String), EngineError> {
     // reqwest is built without a default crypto provider (see the workspace Cargo.toml):
     // install ring's once per process; a second install is refused harmlessly. rustls
     // 0.23.48 deprecated ring's provider because it has no post-quantum key exchange;
@@ -508,6 +527,11 @@ fn build_http(endpoint: &Endpoint, options: &ClientOptions) -> Result<(Client, S
         Transport::Unix(path) => {
             builder = builder.unix_socket(path.clone()).no_proxy();
             // The host name is not used on a socket; the docker CLI sends this one.
+            "http://api.moby.localhost".to_string()
+        }
+        Transport::Ssh(_) => {
+            let tunnel = tunnel.expect("an ssh endpoint comes with its tunnel");
+            builder = builder.unix_socket(tunnel.to_path_buf()).no_proxy();
             "http://api.moby.localhost".to_string()
         }
         Transport::Tcp {

@@ -89,6 +89,9 @@ pub struct TlsSettings {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Transport {
     Unix(PathBuf),
+    /// `ssh://[user@]host[:port][/socket]`: tunnelled through the system's `ssh` running
+    /// `docker system dial-stdio` remotely (see [`crate::ssh`]).
+    Ssh(crate::ssh::SshTarget),
     Tcp {
         host: String,
         port: u16,
@@ -327,11 +330,9 @@ pub fn parse_host(host: &str, tls: Option<TlsSettings>) -> Result<Transport, Hos
                 tls,
             })
         }
-        "ssh" => Err(HostError(format!(
-            "ssh:// hosts are not supported yet ({host}); forward the remote socket and point \
-             --host at it: `ssh -nNT -L /tmp/remote-docker.sock:/var/run/docker.sock USER@HOST` \
-             then `--host unix:///tmp/remote-docker.sock`"
-        ))),
+        "ssh" => crate::ssh::parse_ssh(rest)
+            .map(Transport::Ssh)
+            .map_err(|e| HostError(format!("invalid host `{host}`: {e}"))),
         "npipe" => Err(HostError(format!(
             "invalid host `{host}`: named pipes exist only on Windows"
         ))),
@@ -381,6 +382,11 @@ fn url_of(transport: &Transport) -> String {
                 host.clone()
             };
             format!("tcp://{host}:{port}{base_path}")
+        }
+        Transport::Ssh(t) => {
+            let user = t.user.as_deref().map(|u| format!("{u}@")).unwrap_or_default();
+            let port = t.port.map(|p| format!(":{p}")).unwrap_or_default();
+            format!("ssh://{user}{}{port}{}", t.host, t.socket.as_deref().unwrap_or(""))
         }
     }
 }
@@ -571,12 +577,11 @@ mod tests {
             parse_host("tcp://h", Some(tls.clone())).unwrap(),
             tcp("h", 2376, Some(tls))
         );
-        assert!(
-            parse_host("ssh://me@box", None)
-                .unwrap_err()
-                .0
-                .contains("not supported yet")
-        );
+        assert!(matches!(
+            parse_host("ssh://me@box:22", None).unwrap(),
+            Transport::Ssh(t) if t.host == "box" && t.port == Some(22)
+        ));
+        assert!(parse_host("ssh://me:pw@box", None).unwrap_err().0.contains("password"));
         assert!(parse_host("http://h:2375", None).is_err());
         assert!(parse_host("fd://", None).is_err());
         assert!(parse_host("unix://relative.sock", None).is_err());

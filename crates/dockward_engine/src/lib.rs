@@ -16,6 +16,7 @@ pub mod daemon;
 pub mod host;
 pub mod local_daemon;
 pub mod lower;
+pub mod ssh;
 #[cfg(feature = "testing")]
 pub mod testing;
 
