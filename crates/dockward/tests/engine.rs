@@ -317,12 +317,21 @@ fn an_unreachable_engine_exits_2_naming_the_host() {
         stderr.contains(&format!("cannot connect to the Docker engine at {host} (from --host)")),
         "{stderr}"
     );
+    // An ssh client that fails at once (as ssh does for an unknown host).
     let out = dockward()
-        .args(["engine", "--host", "ssh://me@example.invalid"])
+        .args(["engine", "--isolated", "--host", "ssh://me@example.invalid"])
+        .env("DOCKWARD_SSH", "/bin/false")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("ssh://me@example.invalid"), "{stderr}");
+    let out = dockward()
+        .args(["engine", "--isolated", "--host", "ssh://me:secret@example.invalid"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ssh:// hosts are not supported yet"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
 }
 
 /// The codes of a scan's or an audit's JSON report.

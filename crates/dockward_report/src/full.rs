@@ -7,8 +7,34 @@ use std::io::{self, Write};
 
 pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &SourceDb, color: bool) -> io::Result<()> {
     let renderer = renderer(color);
-    for finding in findings {
-        write_finding(out, finding, sources, &renderer)?;
+    let mut index = 0;
+    while index < findings.len() {
+        // Findings on one engine object come together (the driver sorts them so): a
+        // heading names the object once, with its count, so a report on many containers
+        // reads container by container.
+        if let Provenance::Engine { object, .. } = &findings[index].at {
+            let count = findings[index..]
+                .iter()
+                .take_while(|f| matches!(&f.at, Provenance::Engine { object: o, .. } if o == object))
+                .count();
+            let heading = format!(
+                "── {} · {count} finding{} ──",
+                safe::one_line(object),
+                if count == 1 { "" } else { "s" }
+            );
+            if color {
+                writeln!(out, "\x1b[1m{heading}\x1b[0m\n")?;
+            } else {
+                writeln!(out, "{heading}\n")?;
+            }
+            for finding in &findings[index..index + count] {
+                write_finding(out, finding, sources, &renderer)?;
+            }
+            index += count;
+        } else {
+            write_finding(out, &findings[index], sources, &renderer)?;
+            index += 1;
+        }
     }
     Ok(())
 }
@@ -169,4 +195,51 @@ fn write_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
         writeln!(out, "{} can be fixed with `dockward scan --fix`.", summary.safe_fixes)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Emitter, Format};
+    use dockward_core::{Category, Finding, FixAvailability, ModelKind, Provenance, RuleMeta, Severity, SourceDb};
+
+    static RULE: RuleMeta = RuleMeta {
+        code: "DW999",
+        name: "test-rule",
+        category: Category::Runtime,
+        severity: Severity::High,
+        summary: "a test rule",
+        explanation: "",
+        references: &[],
+        fix: FixAvailability::None,
+        models: &[ModelKind::Container],
+        opt_in: false,
+    };
+
+    #[test]
+    fn engine_findings_are_grouped_under_one_heading_per_object() {
+        let at = |object: &str, pointer: &str| Provenance::Engine {
+            object: object.to_string(),
+            pointer: pointer.to_string(),
+        };
+        let findings = [
+            Finding::new(&RULE, at("container db (1)", ""), "one"),
+            Finding::new(&RULE, at("container db (1)", "/HostConfig/Privileged"), "two"),
+            Finding::new(&RULE, at("container web (2)", ""), "three"),
+        ];
+        let mut out = Vec::new();
+        let mut emitter = Emitter::new(&mut out, Format::Full, false);
+        emitter.findings(&findings, &SourceDb::new()).unwrap();
+        emitter.finish(&[], 2).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let headings: Vec<&str> = text.lines().filter(|l| l.starts_with("── ")).collect();
+        assert_eq!(
+            headings,
+            [
+                "── container db (1) · 2 findings ──",
+                "── container web (2) · 1 finding ──"
+            ],
+            "{text}"
+        );
+        assert!(text.find("two").unwrap() < text.find("container web (2) ·").unwrap());
+    }
 }
