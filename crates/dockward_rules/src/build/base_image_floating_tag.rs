@@ -5,6 +5,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a `FROM` whose image has no tag or the tag `latest`, and no digest.
     ///
+    /// A base that gets its tag only from a build argument with no default (`ARG TAG` then
+    /// `FROM alpine$TAG`) floats too when the argument is not given.
+    ///
     /// ## Why is this bad?
     /// The image you build on changes under you: a rebuild next week silently pulls a
     /// new major version, new packages and new vulnerabilities, and two machines build
@@ -42,9 +45,15 @@ declare_rule! {
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     for stage in &cx.build.stages {
-        // Unknown values (`FROM $BASE` with no default), stages and scratch are not images
-        // to pin.
-        if stage.base_unknown || stage.base_stage.is_some() || stage.base.is_scratch() || stage.base_raw.is_empty() {
+        // Stages and scratch are not images to pin.
+        if stage.base_stage.is_some() || stage.base.is_scratch() || stage.base_raw.is_empty() {
+            continue;
+        }
+        if stage.base_unknown {
+            let stage_names = cx.build.stages[..stage.index].iter().filter_map(|s| s.name.as_deref());
+            if let Some(message) = unknown_base_message(&stage.base_raw, &stage.base.raw, stage_names) {
+                out.push(cx.finding(&META, stage.base_range, message));
+            }
             continue;
         }
         if !stage.base.is_floating() {
@@ -60,4 +69,57 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             format!("base image `{}` {how}; pin a version", stage.base.raw),
         ));
     }
+}
+
+/// The build arguments BuildKit sets on every build.
+const PLATFORM_ARGS: [&str; 8] = [
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+];
+
+/// A base written with a variable that has no value (`ARG TAG` without a default): the
+/// image is floating when no tag can come from the written text. Only the last path
+/// component decides: a variable in the registry or path (`${REGISTRY}/ubuntu`) cannot
+/// supply a tag, and one glued to the name (`alpine$TAG`) supplies it only when a build
+/// argument is given — without one, BuildKit expands it to nothing and pulls `latest`. A
+/// written `:` or `@` (`alpine:${TAG}`) means the author pins through the variable: an empty
+/// value there fails the build rather than floating, so nothing is said. A wholly variable
+/// base (`FROM $IMAGE`) could be anything. A name that picks an earlier stage by a
+/// variable (`FROM binary-$TARGETOS` after `FROM … AS binary-linux`) is a stage, and
+/// BuildKit's platform arguments always have a value.
+fn unknown_base_message<'a>(
+    raw: &str,
+    expanded: &str,
+    mut stage_names: impl Iterator<Item = &'a str>,
+) -> Option<String> {
+    if expanded.trim_matches('/').is_empty() {
+        return None;
+    }
+    let last = raw.rsplit('/').next().unwrap_or(raw);
+    if last.contains(':') || last.contains('@') || last.starts_with('$') {
+        return None;
+    }
+    if let Some(dollar) = raw.find('$') {
+        let prefix = raw[..dollar].to_ascii_lowercase();
+        let variable = raw[dollar + 1..].trim_start_matches('{');
+        if PLATFORM_ARGS.iter().any(|a| variable.starts_with(a))
+            || (!prefix.is_empty() && stage_names.any(|name| name.starts_with(&prefix)))
+        {
+            return None;
+        }
+    }
+    Some(if last.contains('$') {
+        format!(
+            "base image `{raw}` takes its tag only from a build argument with no default: without \
+             `--build-arg`, Docker uses `latest`; give the argument a pinned default"
+        )
+    } else {
+        format!("base image `{raw}` has no tag, so Docker uses `latest`; pin a version")
+    })
 }
