@@ -1,0 +1,290 @@
+//! SARIF 2.1.0: the format GitHub code scanning and most security dashboards read.
+//!
+//! One run per invocation. Results are streamed as batches arrive: JSON does not order an
+//! object's members, so `results` comes first and `tool.driver.rules` (only the rules that
+//! fired, in order of first appearance, which `ruleIndex` refers to) is written at the end.
+//! What is held between batches is that rule list, never a finding.
+//!
+//! A finding in a file has a physical location (a path relative to `%SRCROOT%`, the
+//! folder dockward ran in, and a region); one on an engine object, an image or the host
+//! has a logical location (`container web (1a2b…)/HostConfig/Privileged`) instead.
+//! `partialFingerprints` carries dockward's own fingerprint, which survives line moves.
+
+use crate::{End, Item, Stream, frame, safe};
+use dockward_core::{Finding, Provenance, RuleMeta, Severity, SourceDb};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/dockward/dockward";
+/// The key of dockward's fingerprint in `partialFingerprints` (versioned with its recipe).
+pub(crate) const FINGERPRINT_KEY: &str = "dockwardFingerprint/v1";
+
+#[derive(Default)]
+pub(crate) struct Sarif {
+    rules: Vec<&'static RuleMeta>,
+    index: HashMap<&'static str, usize>,
+    results: usize,
+}
+
+impl Stream for Sarif {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        write!(
+            out,
+            "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"results\": ["
+        )
+    }
+
+    fn findings(&mut self, out: &mut dyn Write, items: &[Item<'_>], sources: &SourceDb) -> io::Result<()> {
+        let mut buf = Vec::with_capacity(1024);
+        for item in items {
+            let rule = item.finding.rule;
+            let next = self.rules.len();
+            let index = *self.index.entry(rule.code).or_insert(next);
+            if index == next {
+                self.rules.push(rule);
+            }
+            buf.clear();
+            buf.extend_from_slice(if self.results == 0 { b"\n        " } else { b",\n        " });
+            serde_json::to_writer(&mut buf, &result(item, index, sources))?;
+            out.write_all(&buf)?;
+            self.results += 1;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, end: &End<'_>) -> io::Result<()> {
+        let rules: Vec<Value> = self.rules.iter().map(|r| rule(r)).collect();
+        let notifications: Vec<Value> = end
+            .errors
+            .iter()
+            .map(|e| {
+                let mut location = json!({ "artifactLocation": artifact(&e.path.display().to_string()) });
+                if let Some(line) = e.line.filter(|l| *l > 0) {
+                    location["region"] = json!({ "startLine": line });
+                }
+                json!({
+                    "level": if e.is_warning { "warning" } else { "error" },
+                    "message": { "text": sentence(&e.message) },
+                    "locations": [ { "physicalLocation": location } ],
+                })
+            })
+            .collect();
+        let root = std::env::current_dir()
+            .ok()
+            .map(|dir| format!("{}/", file_uri(&dir.display().to_string()).trim_end_matches('/')));
+        let mut tail = json!({
+            "tool": { "driver": {
+                "name": "dockward",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            } },
+            "invocations": [ {
+                "executionSuccessful": !end.errors.iter().any(|e| !e.is_warning),
+                "toolExecutionNotifications": notifications,
+            } ],
+            "columnKind": "unicodeCodePoints",
+            "properties": { format!("{}Scanned", end.summary.noun.1): end.summary.files_scanned },
+        });
+        if let Some(root) = root {
+            tail["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": root } });
+        }
+        // The tail's members continue the run object the results array opened.
+        let text = serde_json::to_string_pretty(&tail)?;
+        let members = text.trim().trim_start_matches('{').trim_end_matches('}').trim_end();
+        write!(out, "\n      ],")?;
+        for line in members.lines() {
+            if !line.trim().is_empty() {
+                writeln!(out)?;
+                write!(out, "    {line}")?;
+            }
+        }
+        writeln!(out, "\n    }}\n  ]\n}}")
+    }
+}
+
+fn result(item: &Item<'_>, rule_index: usize, sources: &SourceDb) -> Value {
+    let f: &Finding = item.finding;
+    let mut message = sentence(&f.message);
+    if let Some(help) = &f.help {
+        message.push(' ');
+        message.push_str(&sentence(help));
+    }
+    let location = match &f.at {
+        Provenance::Text { .. } => {
+            let at = &item.at;
+            let mut region = json!({
+                "startLine": at.line.max(1),
+                "startColumn": at.column.max(1),
+                "endLine": at.end_line.max(at.line).max(1),
+                "endColumn": at.end_column.max(1),
+            });
+            if let Some(frame) = frame::of(f, sources).filter(|fr| !fr.inside.is_empty()) {
+                region["snippet"] = json!({ "text": frame.inside });
+            }
+            json!({ "physicalLocation": {
+                "artifactLocation": artifact(&at.path.display().to_string()),
+                "region": region,
+            } })
+        }
+        Provenance::Engine { object, pointer } => json!({ "logicalLocations": [ {
+            "name": safe::one_line(pointer.rsplit('/').next().unwrap_or(pointer)),
+            "fullyQualifiedName": safe::one_line(&format!("{object}{pointer}")),
+            "kind": "property",
+        } ] }),
+        Provenance::Image { image, layer, path } => json!({ "logicalLocations": [ {
+            "name": safe::one_line(path),
+            "fullyQualifiedName": safe::one_line(&match layer {
+                Some(layer) => format!("{image}@{layer}:{path}"),
+                None => format!("{image}:{path}"),
+            }),
+            "kind": "resource",
+        } ] }),
+        Provenance::Host { path, detail } => {
+            let mut location = json!({ "logicalLocations": [ {
+                "name": safe::one_line(path.rsplit('/').next().unwrap_or(path)),
+                "fullyQualifiedName": safe::one_line(path),
+                "kind": "resource",
+            } ] });
+            if let Some(detail) = detail {
+                location["message"] = json!({ "text": sentence(detail) });
+            }
+            location
+        }
+    };
+    json!({
+        "ruleId": f.rule.code,
+        "ruleIndex": rule_index,
+        "level": level(f.severity),
+        "message": { "text": message },
+        "locations": [ location ],
+        "partialFingerprints": { FINGERPRINT_KEY: item.fingerprint },
+        "properties": { "severity": f.severity.as_str() },
+    })
+}
+
+fn rule(rule: &RuleMeta) -> Value {
+    let mut tags = vec!["security".to_string(), rule.category.as_str().to_string()];
+    for reference in rule.references {
+        if reference.starts_with("cis") {
+            tags.push(reference.to_string());
+        } else if let Some(cwe) = reference.strip_prefix("cwe:") {
+            // The form GitHub groups CWE tags by.
+            tags.push(format!("external/cwe/cwe-{cwe}"));
+        }
+    }
+    let markdown = help_markdown(rule);
+    json!({
+        "id": rule.code,
+        "name": pascal_case(rule.name),
+        "shortDescription": { "text": sentence(rule.summary) },
+        "fullDescription": { "text": sentence(rule.summary) },
+        "help": { "text": markdown, "markdown": markdown },
+        "defaultConfiguration": { "level": level(rule.severity), "enabled": !rule.opt_in },
+        "properties": {
+            "tags": tags,
+            "security-severity": security_severity(rule.severity),
+            "precision": "high",
+            "problem.severity": level(rule.severity),
+        },
+    })
+}
+
+/// What `dockward rule CODE` prints, the title line aside.
+fn help_markdown(rule: &RuleMeta) -> String {
+    let mut out = format!("{}\n\n", sentence(rule.summary));
+    for line in rule.explanation.lines() {
+        out.push_str(line.strip_prefix(' ').unwrap_or(line));
+        out.push('\n');
+    }
+    if !rule.references.is_empty() {
+        out.push_str("\nEquivalent checks: ");
+        out.push_str(&rule.references.join(", "));
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium | Severity::Low => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// GitHub's bands: 9.0+ critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+/// `final-stage-runs-as-root` → `FinalStageRunsAsRoot`, SARIF's customary rule name form.
+fn pascal_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// SARIF asks messages to be sentences; ours are clauses. Controls are escaped.
+fn sentence(text: &str) -> String {
+    let mut s = safe::one_line(text.trim()).into_owned();
+    if !s.ends_with(['.', '!', '?']) {
+        s.push('.');
+    }
+    s
+}
+
+/// A relative path against `%SRCROOT%`; an absolute one as a `file:` URI.
+fn artifact(path: &str) -> Value {
+    if path.starts_with('/') {
+        json!({ "uri": file_uri(path) })
+    } else {
+        json!({ "uri": percent_encode(path), "uriBaseId": "%SRCROOT%" })
+    }
+}
+
+fn file_uri(absolute: &str) -> String {
+    format!("file://{}", percent_encode(absolute))
+}
+
+/// Percent-encodes every byte but RFC 3986's unreserved characters and `/`.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_uris() {
+        assert_eq!(pascal_case("final-stage-runs-as-root"), "FinalStageRunsAsRoot");
+        assert_eq!(percent_encode("web app/Dockerfile"), "web%20app/Dockerfile");
+        assert_eq!(file_uri("/srv/x y"), "file:///srv/x%20y");
+        assert_eq!(sentence("root user"), "root user.");
+        assert_eq!(sentence("bad\u{1b}[2J."), "bad\\u{1b}[2J.");
+    }
+}
