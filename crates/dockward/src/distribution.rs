@@ -27,7 +27,10 @@ pub fn man() -> ExitCode {
         return ExitCode::from(crate::EXIT_ERROR);
     }
     let mut page = String::from_utf8_lossy(&page).into_owned();
-    for sub in command.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "debug") {
+    for sub in command
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "debug")
+    {
         page.push_str(&format!(".SH \"DOCKWARD {}\"\n", sub.get_name().to_uppercase()));
         if let Some(about) = sub.get_about() {
             page.push_str(&format!(".PP\n{}\n", roff(&about.to_string())));

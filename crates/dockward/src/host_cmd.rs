@@ -91,7 +91,10 @@ pub fn run(args: &HostArgs) -> ExitCode {
     let mut emitter = Emitter::new(&mut out, format, color)
         .quiet(args.common.quiet)
         .baseline(baseline)
-        .coverage(crate::distribution::coverage(&settings, &[dockward_core::ModelKind::Host]));
+        .coverage(crate::distribution::coverage(
+            &settings,
+            &[dockward_core::ModelKind::Host],
+        ));
     let summary = emitter
         .findings(&findings, &sources)
         .and_then(|()| emitter.finish(&gaps, examined(&spec)));

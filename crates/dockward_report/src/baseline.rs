@@ -148,8 +148,8 @@ impl Baseline {
 fn read(path: &Path) -> Result<HashMap<String, Vec<Entry>>, String> {
     let bytes = dockward_core::fs::read_regular_file(path, MAX_BYTES)
         .map_err(|e| format!("baseline {}: {e}", path.display()))?;
-    let file: File =
-        serde_json::from_slice(&bytes).map_err(|e| format!("baseline {}: not a dockward baseline: {e}", path.display()))?;
+    let file: File = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("baseline {}: not a dockward baseline: {e}", path.display()))?;
     if file.dockward_baseline != VERSION {
         return Err(format!(
             "baseline {}: version {} (this dockward reads version {VERSION}); write it again with --write-baseline",

@@ -11,7 +11,10 @@ pub(crate) struct Checkstyle;
 
 impl Stream for Checkstyle {
     fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">")
+        writeln!(
+            out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">"
+        )
     }
 
     fn findings(&mut self, out: &mut dyn Write, items: &[Item<'_>], _sources: &SourceDb) -> io::Result<()> {

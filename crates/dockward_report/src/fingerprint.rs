@@ -152,7 +152,11 @@ mod tests {
 
     #[test]
     fn survives_line_moves_and_reformatting_but_not_a_change_of_text() {
-        let a = print_of("Dockerfile", "FROM x\nRUN apt-get install curl\n", "RUN apt-get install curl");
+        let a = print_of(
+            "Dockerfile",
+            "FROM x\nRUN apt-get install curl\n",
+            "RUN apt-get install curl",
+        );
         let moved = print_of(
             "Dockerfile",
             "FROM x\n# note\n\nRUN apt-get install curl\n",
@@ -163,8 +167,16 @@ mod tests {
             "FROM x\nRUN apt-get \\\n    install  curl\n",
             "RUN apt-get \\\n    install  curl",
         );
-        let changed = print_of("Dockerfile", "FROM x\nRUN apt-get install wget\n", "RUN apt-get install wget");
-        let other_file = print_of("web/Dockerfile", "FROM x\nRUN apt-get install curl\n", "RUN apt-get install curl");
+        let changed = print_of(
+            "Dockerfile",
+            "FROM x\nRUN apt-get install wget\n",
+            "RUN apt-get install wget",
+        );
+        let other_file = print_of(
+            "web/Dockerfile",
+            "FROM x\nRUN apt-get install curl\n",
+            "RUN apt-get install curl",
+        );
         assert_eq!(a, moved);
         assert_eq!(a, wrapped);
         assert_ne!(a, changed);
@@ -187,6 +199,9 @@ mod tests {
         };
         let prints = batch(&[engine("1a2b3c4d5e6f"), engine("1a2b3c4d5e6f")], &sources);
         assert_ne!(prints[0], prints[1]);
-        assert_eq!(fingerprint(&engine("1a2b3c4d5e6f"), &sources), fingerprint(&engine("ffffeeee0000"), &sources));
+        assert_eq!(
+            fingerprint(&engine("1a2b3c4d5e6f"), &sources),
+            fingerprint(&engine("ffffeeee0000"), &sources)
+        );
     }
 }

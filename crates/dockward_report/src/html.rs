@@ -46,7 +46,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 td.area { font-weight: 600; text-transform: capitalize; white-space: nowrap; }
-.status { display:inline-block; min-width: 72px; text-align:center; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 700; text-transform: uppercase; color: #fff; }
+.status { white-space: nowrap; display:inline-block; min-width: 72px; text-align:center; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 700; text-transform: uppercase; color: #fff; }
 .status.pass { background: var(--pass); } .status.fail { background: var(--fail); } .status.not-seen { background: #fff; color: var(--unseen); border: 1px solid var(--unseen); }
 td.why { color: var(--muted); font-size: 13px; }
 td.why a { margin-right: 6px; }
@@ -62,6 +62,7 @@ code, pre { font-family: ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospac
 .finding:target { outline: 3px solid #f2c94c; }
 .finding .head { display:flex; flex-wrap: wrap; gap: 8px; align-items: baseline; }
 .finding .where { color: var(--muted); font-size: 13px; margin-left: auto; }
+.finding .num { color: var(--muted); font-size: 12px; }
 .finding .msg { margin: 4px 0; }
 .finding .help { color: var(--muted); font-size: 13px; margin: 4px 0 0; }
 pre.frame { background: var(--panel); padding: 6px 0; margin: 6px 0 0; overflow-x: auto; white-space: pre; line-height: 1.4; }
@@ -140,7 +141,7 @@ impl Stream for Html {
             };
             write!(
                 out,
-                "<div class=\"finding {sev}\" id=\"f{anchor}\">\n<div class=\"head\"><span class=\"sev {sev}\">{sev}</span> \
+                "<div class=\"finding {sev}\" id=\"f{anchor}\">\n<div class=\"head\"><span class=\"num\">#{anchor}</span><span class=\"sev {sev}\">{sev}</span> \
                  <code>{}</code> <span>{}</span><span class=\"where\">{}</span></div>\n<p class=\"msg\">{}</p>\n",
                 rule.code,
                 text(rule.name),
@@ -184,7 +185,11 @@ impl Stream for Html {
                         if *count == 1 { "" } else { "s" },
                         codes.join(", "),
                         links.join(" "),
-                        if more > 0 { format!(" and {more} more") } else { String::new() }
+                        if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        }
                     )
                 }
                 Status::Pass => {
@@ -205,7 +210,10 @@ impl Stream for Html {
         writeln!(out, "</tbody>\n</table>\n</section>")?;
 
         // Findings by severity: totals, then the rules that fired, worst first.
-        writeln!(out, "<section id=\"overview\">\n<h2>Findings by severity</h2>\n<div class=\"totals\">")?;
+        writeln!(
+            out,
+            "<section id=\"overview\">\n<h2>Findings by severity</h2>\n<div class=\"totals\">"
+        )?;
         for severity in Severity::ALL.iter().rev() {
             writeln!(
                 out,
@@ -253,7 +261,11 @@ impl Stream for Html {
         writeln!(out, "</main>")?;
 
         let scanned = end.summary.files_scanned;
-        let noun = if scanned == 1 { end.summary.noun.0 } else { end.summary.noun.1 };
+        let noun = if scanned == 1 {
+            end.summary.noun.0
+        } else {
+            end.summary.noun.1
+        };
         let baselined = if end.summary.baselined > 0 {
             format!(", {} more recorded in the baseline", end.summary.baselined)
         } else {

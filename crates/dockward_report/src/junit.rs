@@ -18,7 +18,10 @@ pub(crate) struct Junit {
 
 impl Stream for Junit {
     fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dockward\">")
+        writeln!(
+            out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dockward\">"
+        )
     }
 
     fn findings(&mut self, out: &mut dyn Write, items: &[Item<'_>], _sources: &SourceDb) -> io::Result<()> {

@@ -46,7 +46,11 @@ impl Stream for Sarif {
                 self.rules.push(rule);
             }
             buf.clear();
-            buf.extend_from_slice(if self.results == 0 { b"\n        " } else { b",\n        " });
+            buf.extend_from_slice(if self.results == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            });
             serde_json::to_writer(&mut buf, &result(item, index, sources))?;
             out.write_all(&buf)?;
             self.results += 1;
@@ -183,6 +187,7 @@ fn rule(rule: &RuleMeta) -> Value {
         "shortDescription": { "text": sentence(rule.summary) },
         "fullDescription": { "text": sentence(rule.summary) },
         "help": { "text": markdown, "markdown": markdown },
+        "helpUri": format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", rule.code),
         "defaultConfiguration": { "level": level(rule.severity), "enabled": !rule.opt_in },
         "properties": {
             "tags": tags,
