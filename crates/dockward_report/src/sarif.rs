@@ -283,6 +283,97 @@ fn percent_encode(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Emitter, Format};
+    use dockward_core::{Category, FixAvailability, ModelKind, SourceFile, TextRange};
+
+    static RULE: RuleMeta = RuleMeta {
+        code: "DW999",
+        name: "test-rule",
+        category: Category::Secrets,
+        severity: Severity::High,
+        summary: "a test rule",
+        explanation: " ## What it does\n Tests.\n",
+        references: &["cis-1.6:5.5", "cwe:250", "hadolint:DL3002"],
+        fix: FixAvailability::None,
+        models: &[ModelKind::Container],
+        opt_in: false,
+    };
+
+    fn report(findings: &[Finding], sources: &SourceDb) -> Value {
+        let mut out = Vec::new();
+        let mut emitter = Emitter::new(&mut out, Format::Sarif, false);
+        emitter.findings(findings, sources).unwrap();
+        emitter.finish(&[], 1).unwrap();
+        serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)))
+    }
+
+    #[test]
+    fn engine_and_host_findings_have_logical_locations_and_files_physical_ones() {
+        let sources = SourceDb::new();
+        let file = sources.add(SourceFile::new(
+            "web app/Dockerfile",
+            "FROM x\nENV API_KEY=hunter2secret\n",
+        ));
+        let findings = [
+            Finding::new(&RULE, Provenance::text(file, TextRange::new(11, 18)), "secret in ENV"),
+            Finding::new(
+                &RULE,
+                Provenance::Engine {
+                    object: "container web (1a2b3c4d5e6f)".into(),
+                    pointer: "/Config/Env/0".into(),
+                },
+                "secret",
+            ),
+            Finding::new(
+                &RULE,
+                Provenance::Host {
+                    path: "/etc/docker/daemon.json".into(),
+                    detail: None,
+                },
+                "mode",
+            ),
+        ];
+        let sarif = report(&findings, &sources);
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        let physical = &results[0]["locations"][0]["physicalLocation"];
+        assert_eq!(physical["artifactLocation"]["uri"], "web%20app/Dockerfile");
+        assert_eq!(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(physical["region"]["startLine"], 2);
+        assert_eq!(physical["region"]["startColumn"], 5);
+        // The snippet of a secret finding shows the key, not the value.
+        assert_eq!(physical["region"]["snippet"]["text"], "API_KEY");
+        assert!(!sarif.to_string().contains("hunter2secret"));
+        let engine = &results[1]["locations"][0]["logicalLocations"][0];
+        assert_eq!(
+            engine["fullyQualifiedName"],
+            "container web (1a2b3c4d5e6f)/Config/Env/0"
+        );
+        assert_eq!(engine["name"], "0");
+        let host = &results[2]["locations"][0]["logicalLocations"][0];
+        assert_eq!(host["fullyQualifiedName"], "/etc/docker/daemon.json");
+        // One rule entry for the three results, with its tags.
+        let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), 1);
+        assert!(results.iter().all(|r| r["ruleIndex"] == 0));
+        assert_eq!(
+            rules[0]["properties"]["tags"],
+            json!(["security", "secrets", "cis-1.6:5.5", "external/cwe/cwe-250"])
+        );
+        assert!(
+            rules[0]["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("## What it does\nTests.")
+        );
+    }
+
+    #[test]
+    fn an_empty_run_is_still_a_complete_document() {
+        let sarif = report(&[], &SourceDb::new());
+        assert_eq!(sarif["runs"][0]["results"], json!([]));
+        assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"], json!([]));
+        assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], true);
+    }
 
     #[test]
     fn names_and_uris() {
