@@ -858,3 +858,53 @@ fn pre_commit_hook_runs_on_a_scratch_repository() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("no files to check") || out.contains("Skipped"), "{out}");
 }
+
+/// A hostile file: markup, control characters and a secret in its name and content. Every
+/// format stays well-formed, escapes the controls and keeps the markup as text.
+#[test]
+fn hostile_names_and_content_stay_text_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = "we<ird>&\"q'";
+    write(
+        dir.path(),
+        &format!("{folder}/Dockerfile"),
+        "FROM debian:12\nUSER root\nLABEL x=\"</pre><script>alert(1)</script>\u{1b}[2J\"\nENV API_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345\nRUN echo \"]]></failure><x>\" \u{202e} \u{7}\n",
+    );
+    for format in [
+        "sarif",
+        "junit",
+        "gitlab",
+        "checkstyle",
+        "html",
+        "github",
+        "concise",
+        "full",
+    ] {
+        let (code, stdout, stderr) = run_in(dir.path(), &["scan", ".", "--isolated", "--format", format]);
+        assert_eq!(code, 1, "{format}: {stderr}");
+        assert!(stdout.contains("DW101"), "{format}: {stdout}");
+        for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!stdout.contains(bad), "{format}: raw {bad:?}");
+        }
+        assert!(
+            !stdout.contains("ghp_0123456789abcdefghij"),
+            "{format}: the token leaked"
+        );
+        match format {
+            "junit" | "checkstyle" => {
+                roxmltree::Document::parse(&stdout).unwrap_or_else(|e| panic!("{format}: {e}\n{stdout}"));
+            }
+            "sarif" | "gitlab" => {
+                serde_json::from_str::<Value>(&stdout).unwrap_or_else(|e| panic!("{format}: {e}"));
+            }
+            "html" => {
+                assert!(!stdout.contains("<script") && !stdout.contains("<ird>"), "{stdout}");
+                assert!(
+                    stdout.contains("we&lt;ird&gt;&amp;"),
+                    "the folder name is shown as text"
+                );
+            }
+            _ => {}
+        }
+    }
+}
