@@ -908,3 +908,36 @@ fn hostile_names_and_content_stay_text_in_every_format() {
         }
     }
 }
+
+/// action.yml, read by PyYAML (which pre-commit brings): a composite action that builds
+/// dockward, scans to SARIF and uploads it, and passes inputs through the environment.
+#[test]
+fn action_yml_is_a_composite_action_that_uploads_sarif() {
+    let _ = pre_commit();
+    let script = r#"
+import json, sys, yaml
+action = yaml.safe_load(open(sys.argv[1]))
+print(json.dumps(action))
+"#;
+    let out = Command::new("python3")
+        .env("PYTHONPATH", tools_dir().join("pre-commit"))
+        .args(["-c", script])
+        .arg(repo_root().join("action.yml"))
+        .output();
+    let Some(out) = out.ok().filter(|o| o.status.success()) else {
+        return unavailable("python3 with PyYAML", "pip install pre-commit brings it");
+    };
+    let action: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(
+        uses.iter().any(|u| u.starts_with("github/codeql-action/upload-sarif@")),
+        "{uses:?}"
+    );
+    let scripts: String = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(scripts.contains("cargo install --locked"));
+    assert!(scripts.contains("--format sarif"));
+    // No `${{ inputs.… }}` inside a script: inputs reach the shell as variables only.
+    assert!(!scripts.contains("${{"), "{scripts}");
+}
