@@ -16,9 +16,11 @@
 use crate::{RunError, locate};
 use dockward_core::{Finding, SourceDb};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The version field's value; a file with another is refused rather than misread.
 const VERSION: u32 = 1;
@@ -37,10 +39,39 @@ pub struct Entry {
     pub message: String,
 }
 
-#[derive(Serialize, Deserialize)]
-struct File {
+#[derive(Serialize)]
+struct File<'a> {
     dockward_baseline: u32,
-    findings: Vec<Entry>,
+    findings: &'a [Entry],
+}
+
+/// What reading needs of an entry: borrowed from the file's bytes, the message skipped.
+#[derive(Deserialize)]
+struct EntryRef<'a> {
+    #[serde(borrow)]
+    fingerprint: Cow<'a, str>,
+    #[serde(borrow)]
+    code: Cow<'a, str>,
+    #[serde(borrow)]
+    path: Cow<'a, str>,
+    #[serde(default)]
+    line: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct FileRef<'a> {
+    dockward_baseline: u32,
+    #[serde(borrow)]
+    findings: Vec<EntryRef<'a>>,
+}
+
+/// An entry being matched: what a stale-entry warning says. Paths are shared between the
+/// entries of a file, so a baseline of many findings in few files stays small.
+#[derive(Debug)]
+struct Recorded {
+    code: Arc<str>,
+    path: Arc<str>,
+    line: Option<u32>,
 }
 
 /// An open baseline: being read (findings it records are absorbed) or being written
@@ -54,8 +85,9 @@ pub struct Baseline {
 
 #[derive(Debug)]
 enum Mode {
-    /// Entries by fingerprint, each list consumed as findings match.
-    Read(HashMap<String, Vec<Entry>>),
+    /// Entries by fingerprint (as a number: a baseline of a million findings is read into
+    /// a few dozen bytes per entry), each list consumed as findings match.
+    Read(HashMap<u128, Vec<Recorded>>),
     Write(Vec<Entry>),
 }
 
@@ -89,7 +121,11 @@ impl Baseline {
     pub(crate) fn absorb(&mut self, finding: &Finding, fingerprint: &str, sources: &SourceDb) -> bool {
         match &mut self.mode {
             Mode::Read(entries) => {
-                let Some(list) = entries.get_mut(fingerprint).filter(|l| !l.is_empty()) else {
+                let Some(list) = u128::from_str_radix(fingerprint, 16)
+                    .ok()
+                    .and_then(|key| entries.get_mut(&key))
+                    .filter(|l| !l.is_empty())
+                else {
                     return false;
                 };
                 list.pop();
@@ -123,11 +159,14 @@ impl Baseline {
                 Ok(Vec::new())
             }
             Mode::Read(entries) => {
-                let mut stale: Vec<Entry> = entries.into_values().flatten().collect();
-                stale.sort_by(|a, b| (&a.path, a.line, &a.code).cmp(&(&b.path, b.line, &b.code)));
+                let mut stale: Vec<(u128, Recorded)> = entries
+                    .into_iter()
+                    .flat_map(|(key, list)| list.into_iter().map(move |r| (key, r)))
+                    .collect();
+                stale.sort_by(|(_, a), (_, b)| (&a.path, a.line, &a.code).cmp(&(&b.path, b.line, &b.code)));
                 Ok(stale
                     .into_iter()
-                    .map(|e| RunError {
+                    .map(|(key, e)| RunError {
                         path: self.path.clone(),
                         line: None,
                         message: format!(
@@ -135,7 +174,7 @@ impl Baseline {
                             e.code,
                             e.path,
                             e.line.map(|l| format!(" (line {l} when recorded)")).unwrap_or_default(),
-                            e.fingerprint
+                            format_args!("{key:032x}")
                         ),
                         is_warning: true,
                     })
@@ -145,10 +184,10 @@ impl Baseline {
     }
 }
 
-fn read(path: &Path) -> Result<HashMap<String, Vec<Entry>>, String> {
+fn read(path: &Path) -> Result<HashMap<u128, Vec<Recorded>>, String> {
     let bytes = dockward_core::fs::read_regular_file(path, MAX_BYTES)
         .map_err(|e| format!("baseline {}: {e}", path.display()))?;
-    let file: File = serde_json::from_slice(&bytes)
+    let file: FileRef<'_> = serde_json::from_slice(&bytes)
         .map_err(|e| format!("baseline {}: not a dockward baseline: {e}", path.display()))?;
     if file.dockward_baseline != VERSION {
         return Err(format!(
@@ -157,11 +196,30 @@ fn read(path: &Path) -> Result<HashMap<String, Vec<Entry>>, String> {
             file.dockward_baseline
         ));
     }
-    let mut entries: HashMap<String, Vec<Entry>> = HashMap::new();
-    for entry in file.findings {
-        entries.entry(entry.fingerprint.clone()).or_default().push(entry);
+    // Paths and codes repeat across entries: each is held once.
+    let mut names: HashMap<&str, Arc<str>> = HashMap::new();
+    let mut entries: HashMap<u128, Vec<Recorded>> = HashMap::with_capacity(file.findings.len());
+    for entry in &file.findings {
+        let key = u128::from_str_radix(&entry.fingerprint, 16).map_err(|_| {
+            format!(
+                "baseline {}: `{}` is not a fingerprint (32 hexadecimal digits)",
+                path.display(),
+                entry.fingerprint
+            )
+        })?;
+        let code = intern(&mut names, &entry.code);
+        let path = intern(&mut names, &entry.path);
+        entries.entry(key).or_default().push(Recorded {
+            code,
+            path,
+            line: entry.line,
+        });
     }
     Ok(entries)
+}
+
+fn intern<'a>(names: &mut HashMap<&'a str, Arc<str>>, name: &'a str) -> Arc<str> {
+    names.entry(name).or_insert_with(|| Arc::from(name)).clone()
 }
 
 /// Written next to the target and renamed over it, so an interrupted run leaves the old
@@ -169,13 +227,16 @@ fn read(path: &Path) -> Result<HashMap<String, Vec<Entry>>, String> {
 fn write(path: &Path, entries: &[Entry]) -> io::Result<()> {
     let file = File {
         dockward_baseline: VERSION,
-        findings: entries.to_vec(),
+        findings: entries,
     };
-    let mut text = serde_json::to_vec_pretty(&file).map_err(io::Error::other)?;
-    text.push(b'\n');
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, &text)?;
+    {
+        let mut out = io::BufWriter::new(std::fs::File::create(&tmp)?);
+        serde_json::to_writer_pretty(&mut out, &file).map_err(io::Error::other)?;
+        io::Write::write_all(&mut out, b"\n")?;
+        io::Write::flush(&mut out)?;
+    }
     std::fs::rename(&tmp, path)
 }
