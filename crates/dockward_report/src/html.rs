@@ -9,7 +9,7 @@
 //! are kept. Frames are cut to a few lines, and secret values are masked in them.
 
 use crate::scorecard::{ROWS, Status};
-use crate::{End, Item, Stream, frame, safe};
+use crate::{End, Item, Stream, frame, locate_provenance, safe};
 use dockward_core::{Provenance, RuleMeta, Severity, SourceDb};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -153,6 +153,21 @@ impl Stream for Html {
             }
             if let Some(help) = &f.help {
                 writeln!(out, "<p class=\"help\">help: {}</p>", text(help))?;
+            }
+            if !f.related.is_empty() {
+                let places: Vec<String> = f
+                    .related
+                    .iter()
+                    .map(|at| {
+                        let at = locate_provenance(at, sources);
+                        if at.line > 0 {
+                            format!("{}:{}:{}", at.path.display(), at.line, at.column)
+                        } else {
+                            at.path.display().to_string()
+                        }
+                    })
+                    .collect();
+                writeln!(out, "<p class=\"help\">see also: {}</p>", text(&places.join(", ")))?;
             }
             writeln!(out, "</div>")?;
         }

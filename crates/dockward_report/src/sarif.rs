@@ -10,7 +10,7 @@
 //! has a logical location (`container web (1a2b…)/HostConfig/Privileged`) instead.
 //! `partialFingerprints` carries dockward's own fingerprint, which survives line moves.
 
-use crate::{End, Item, Stream, frame, safe};
+use crate::{End, Item, Stream, frame, locate_provenance, safe};
 use dockward_core::{Finding, Provenance, RuleMeta, Severity, SourceDb};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -117,21 +117,51 @@ fn result(item: &Item<'_>, rule_index: usize, sources: &SourceDb) -> Value {
         message.push(' ');
         message.push_str(&sentence(help));
     }
-    let location = match &f.at {
+    let mut primary = location(&f.at, sources);
+    if let Some(frame) = frame::of(f, sources).filter(|fr| !fr.inside.is_empty()) {
+        primary["physicalLocation"]["region"]["snippet"] = json!({ "text": frame.inside });
+    }
+    // Drift: the place a live setting contradicts (the Compose service that declares it).
+    let related: Vec<Value> = f
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, at)| {
+            let mut place = location(at, sources);
+            place["id"] = json!(i + 1);
+            place["message"] = json!({ "text": "Related place." });
+            place
+        })
+        .collect();
+    let mut result = json!({
+        "ruleId": f.rule.code,
+        "ruleIndex": rule_index,
+        "level": level(f.severity),
+        "message": { "text": message },
+        "locations": [ primary ],
+        "partialFingerprints": { FINGERPRINT_KEY: item.fingerprint },
+        "properties": { "severity": f.severity.as_str() },
+    });
+    if !related.is_empty() {
+        result["relatedLocations"] = Value::Array(related);
+    }
+    result
+}
+
+/// A place as SARIF locates it: a file region, or a logical location for what is not a
+/// file of the scanned tree.
+fn location(at: &Provenance, sources: &SourceDb) -> Value {
+    match at {
         Provenance::Text { .. } => {
-            let at = &item.at;
-            let mut region = json!({
-                "startLine": at.line.max(1),
-                "startColumn": at.column.max(1),
-                "endLine": at.end_line.max(at.line).max(1),
-                "endColumn": at.end_column.max(1),
-            });
-            if let Some(frame) = frame::of(f, sources).filter(|fr| !fr.inside.is_empty()) {
-                region["snippet"] = json!({ "text": frame.inside });
-            }
+            let at = locate_provenance(at, sources);
             json!({ "physicalLocation": {
                 "artifactLocation": artifact(&at.path.display().to_string()),
-                "region": region,
+                "region": {
+                    "startLine": at.line.max(1),
+                    "startColumn": at.column.max(1),
+                    "endLine": at.end_line.max(at.line).max(1),
+                    "endColumn": at.end_column.max(1),
+                },
             } })
         }
         Provenance::Engine { object, pointer } => json!({ "logicalLocations": [ {
@@ -158,16 +188,7 @@ fn result(item: &Item<'_>, rule_index: usize, sources: &SourceDb) -> Value {
             }
             location
         }
-    };
-    json!({
-        "ruleId": f.rule.code,
-        "ruleIndex": rule_index,
-        "level": level(f.severity),
-        "message": { "text": message },
-        "locations": [ location ],
-        "partialFingerprints": { FINGERPRINT_KEY: item.fingerprint },
-        "properties": { "severity": f.severity.as_str() },
-    })
+    }
 }
 
 fn rule(rule: &RuleMeta) -> Value {
@@ -365,6 +386,27 @@ mod tests {
                 .unwrap()
                 .contains("## What it does\nTests.")
         );
+    }
+
+    #[test]
+    fn related_places_become_related_locations() {
+        let sources = SourceDb::new();
+        let compose = sources.add(SourceFile::new("compose.yaml", "services:\n  web:\n    image: x\n"));
+        let finding = Finding::new(
+            &RULE,
+            Provenance::Engine {
+                object: "container web (1a2b3c4d5e6f)".into(),
+                pointer: "/HostConfig/Privileged".into(),
+            },
+            "drift",
+        )
+        .with_related(Provenance::text(compose, TextRange::new(12, 15)));
+        let sarif = report(&[finding], &sources);
+        let related = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
+        assert_eq!(related["id"], 1);
+        assert_eq!(related["physicalLocation"]["artifactLocation"]["uri"], "compose.yaml");
+        assert_eq!(related["physicalLocation"]["region"]["startLine"], 2);
+        assert_eq!(related["physicalLocation"]["region"]["startColumn"], 3);
     }
 
     #[test]
