@@ -34,6 +34,13 @@ pub enum Command {
     /// Developer tools.
     #[command(subcommand)]
     Debug(DebugCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from this command-line definition.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +130,13 @@ pub struct CommonArgs {
     /// When to use colors.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Report only findings not recorded in this baseline file; when the file does not
+    /// exist, record every finding in it (the run then passes).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding in the --baseline file, replacing what it held.
+    #[arg(long, requires = "baseline")]
+    pub write_baseline: bool,
 }
 
 impl CommonArgs {
@@ -136,6 +150,15 @@ impl CommonArgs {
                 anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
             }
         }
+    }
+
+    /// The `--baseline` file, opened for reading or (absent, or `--write-baseline`) for
+    /// writing when the run ends.
+    pub fn open_baseline(&self) -> Result<Option<dockward_report::Baseline>, String> {
+        self.baseline
+            .as_deref()
+            .map(|path| dockward_report::Baseline::open(path, self.write_baseline))
+            .transpose()
     }
 
     /// Where the report goes: the `-o` file, or standard output.
@@ -181,6 +204,16 @@ pub enum OutputFormat {
     Concise,
     Json,
     Github,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// JUnit XML.
+    Junit,
+    /// GitLab code quality JSON.
+    Gitlab,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// A self-contained HTML page with the checklist scorecard.
+    Html,
 }
 
 impl From<OutputFormat> for dockward_report::Format {
@@ -190,6 +223,11 @@ impl From<OutputFormat> for dockward_report::Format {
             OutputFormat::Concise => Self::Concise,
             OutputFormat::Json => Self::Json,
             OutputFormat::Github => Self::Github,
+            OutputFormat::Sarif => Self::Sarif,
+            OutputFormat::Junit => Self::Junit,
+            OutputFormat::Gitlab => Self::Gitlab,
+            OutputFormat::Checkstyle => Self::Checkstyle,
+            OutputFormat::Html => Self::Html,
         }
     }
 }

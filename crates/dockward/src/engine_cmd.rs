@@ -6,8 +6,8 @@
 //! `docker run` line. Findings point at the container and the JSON pointer of the inspect
 //! field. Only GET requests are made.
 
-use crate::cli::CommonArgs;
-use clap::{Args, ValueEnum};
+use crate::cli::{CommonArgs, OutputFormat};
+use clap::Args;
 use dockward_core::SourceDb;
 use dockward_engine::{ClientOptions, EngineClient, EngineDefaults, Environment, HostOptions};
 use dockward_report::{Emitter, Format, RunError};
@@ -32,17 +32,10 @@ pub struct EngineArgs {
     #[arg(long = "container", value_name = "NAME|ID", value_delimiter = ',')]
     pub containers: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = EngineFormat::Full)]
-    pub format: EngineFormat,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub format: OutputFormat,
     #[command(flatten)]
     pub common: CommonArgs,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum EngineFormat {
-    Full,
-    Concise,
-    Json,
 }
 
 pub fn run(args: &EngineArgs) -> ExitCode {
@@ -181,6 +174,7 @@ pub fn run(args: &EngineArgs) -> ExitCode {
     let mut findings = dockward_driver::check_live_containers(&containers, &settings);
     // `--container` narrows the audit to those containers; otherwise the daemon is audited
     // too: from the flags and file it runs with when it runs on this host, else from /info.
+    let mut daemon_audited = false;
     if args.containers.is_empty() {
         let local = match &client.endpoint().transport {
             dockward_engine::Transport::Unix(socket) => {
@@ -202,23 +196,31 @@ pub fn run(args: &EngineArgs) -> ExitCode {
             None => daemon.as_ref(),
         };
         if let Some(spec) = audited {
+            daemon_audited = true;
             findings.splice(0..0, dockward_driver::check_engine_daemon(spec, &settings));
         }
     }
 
     let color = args.common.color_enabled();
-    let format = match args.format {
-        EngineFormat::Full => Format::Full,
-        EngineFormat::Concise => Format::Concise,
-        EngineFormat::Json => Format::Json,
-    };
+    let format = Format::from(args.format);
     let mut out = match args.common.open_output() {
         Ok(out) => out,
         Err(message) => return error_exit(&message),
     };
+    let baseline = match args.common.open_baseline() {
+        Ok(baseline) => baseline,
+        Err(message) => return error_exit(&message),
+    };
+    let writes_baseline = baseline.as_ref().is_some_and(dockward_report::Baseline::is_writing);
+    let mut models = vec![dockward_core::ModelKind::Container];
+    if daemon_audited {
+        models.push(dockward_core::ModelKind::Daemon);
+    }
     let mut emitter = Emitter::new(&mut out, format, color)
         .quiet(args.common.quiet)
-        .scanned_noun("container", "containers");
+        .scanned_noun("container", "containers")
+        .baseline(baseline)
+        .coverage(crate::distribution::coverage(&settings, &models));
     let summary = match emitter
         .findings(&findings, &sources)
         .and_then(|()| emitter.finish(&errors, containers.len()))
@@ -228,6 +230,7 @@ pub fn run(args: &EngineArgs) -> ExitCode {
         Err(e) => return error_exit(&format!("cannot write output: {e}")),
     };
     let _ = out.flush();
+    crate::distribution::baseline_note(&args.common, writes_baseline, &summary);
     if errors.iter().any(|e| !e.is_warning) {
         ExitCode::from(crate::EXIT_ERROR)
     } else if !args.common.exit_zero && summary.any_at_or_above(settings.fail_on) {

@@ -80,7 +80,21 @@ pub fn run(args: &HostArgs) -> ExitCode {
             is_warning: true,
         })
         .collect();
-    let mut emitter = Emitter::new(&mut out, format, color).quiet(args.common.quiet);
+    let baseline = match args.common.open_baseline() {
+        Ok(baseline) => baseline,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let writes_baseline = baseline.as_ref().is_some_and(dockward_report::Baseline::is_writing);
+    let mut emitter = Emitter::new(&mut out, format, color)
+        .quiet(args.common.quiet)
+        .baseline(baseline)
+        .coverage(crate::distribution::coverage(
+            &settings,
+            &[dockward_core::ModelKind::Host],
+        ));
     let summary = emitter
         .findings(&findings, &sources)
         .and_then(|()| emitter.finish(&gaps, examined(&spec)));
@@ -92,6 +106,8 @@ pub fn run(args: &HostArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    drop(out);
+    crate::distribution::baseline_note(&args.common, writes_baseline, &summary);
     if !spec.gaps.is_empty() && !args.common.quiet {
         let who = match uid {
             Some(0) => String::new(),

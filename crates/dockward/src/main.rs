@@ -2,6 +2,7 @@
 //! rules crate, formatting in the report crate; this binary wires them together.
 
 mod cli;
+mod distribution;
 mod engine_cmd;
 mod engine_daemon;
 mod engine_drift;
@@ -46,6 +47,8 @@ fn main() -> ExitCode {
         Command::Rules { format } => rules_cmd::list(format),
         Command::Rule { code } => rules_cmd::explain(&code),
         Command::Debug(DebugCommand::Dockerfile { buildkit, file }) => debug_dockerfile(&file, buildkit),
+        Command::Completions { shell } => distribution::completions(shell),
+        Command::Man => distribution::man(),
     }
 }
 
@@ -155,7 +158,18 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
     } else {
         &mut out
     };
-    let mut emitter = Emitter::new(report_out, format, color).quiet(args.common.quiet);
+    let baseline = match args.common.open_baseline() {
+        Ok(baseline) => baseline,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let writes_baseline = baseline.as_ref().is_some_and(dockward_report::Baseline::is_writing);
+    let mut emitter = Emitter::new(report_out, format, color)
+        .quiet(args.common.quiet)
+        .baseline(baseline)
+        .coverage(distribution::coverage(&settings, &scan_models(&targets)));
     let mut diff_buffer = Vec::new();
     let result = scan::run(&targets, &options, &mut emitter, &mut diff_buffer).and_then(|mut outcome| {
         outcome.errors.splice(0..0, early_errors);
@@ -176,6 +190,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         }
     };
     let failed = outcome.errors.iter().any(|e| !e.is_warning);
+    distribution::baseline_note(&args.common, writes_baseline, &summary);
     if args.diff || args.statistics {
         if args.diff {
             let _ = out.write_all(&diff_buffer);
@@ -206,6 +221,27 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The models a scan's inputs produce, for the report's account of which rules ran.
+fn scan_models(targets: &[dockward_inputs::Target]) -> Vec<dockward_core::ModelKind> {
+    use dockward_core::ModelKind;
+    use dockward_inputs::InputKind;
+    let mut models = vec![ModelKind::Meta];
+    for target in targets {
+        let produced: &[ModelKind] = match target.kind {
+            InputKind::Dockerfile => &[ModelKind::Build],
+            InputKind::Compose => &[ModelKind::Container, ModelKind::Topology],
+            InputKind::Script(_) => &[ModelKind::Container],
+            InputKind::Daemon => &[ModelKind::Daemon],
+        };
+        for model in produced {
+            if !models.contains(model) {
+                models.push(*model);
+            }
+        }
+    }
+    models
 }
 
 /// `--statistics`: one line per rule that fired, most frequent first.

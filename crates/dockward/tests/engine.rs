@@ -457,3 +457,28 @@ fn an_ssh_host_is_reached_through_ssh_and_docker_system_dial_stdio() {
         "{args}"
     );
 }
+
+/// Every report format takes engine findings; SARIF places them by logical location
+/// (the container and the inspect field), stable across a container's re-creation.
+#[test]
+fn every_report_format_takes_engine_findings() {
+    let Some(daemon) = daemon() else { return };
+    let run = engine(daemon, &["--format", "sarif", "--container", "priv"]);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stderr));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let privileged = results.iter().find(|r| r["ruleId"] == "DW301").expect("DW301");
+    let logical = &privileged["locations"][0]["logicalLocations"][0];
+    let name = logical["fullyQualifiedName"].as_str().unwrap();
+    assert!(
+        name.starts_with("container priv (") && name.ends_with(")/HostConfig/Privileged"),
+        "{name}"
+    );
+    assert_eq!(logical["name"], "Privileged");
+    assert!(privileged["locations"][0].get("physicalLocation").is_none());
+    assert_eq!(sarif["runs"][0]["properties"]["containersScanned"], 1);
+    for format in ["junit", "gitlab", "checkstyle", "html", "github"] {
+        let run = engine(daemon, &["--format", format, "--container", "priv"]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert!(run.stdout.contains("DW301"), "{format}: {}", run.stdout);
+    }
+}

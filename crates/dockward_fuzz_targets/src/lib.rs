@@ -122,7 +122,17 @@ pub fn report(data: &[u8]) {
         ScriptKind::Shell,
         settings(),
     ));
-    for format in [Format::Full, Format::Concise, Format::Json, Format::Github] {
+    for format in [
+        Format::Full,
+        Format::Concise,
+        Format::Json,
+        Format::Github,
+        Format::Sarif,
+        Format::Junit,
+        Format::Gitlab,
+        Format::Checkstyle,
+        Format::Html,
+    ] {
         let mut out = std::io::sink();
         let mut emitter = Emitter::new(&mut out, format, true);
         let _ = emitter.findings(&findings, &sources);
