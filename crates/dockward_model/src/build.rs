@@ -281,6 +281,23 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
             vars: scope.clone(),
             run,
         });
+        // `ONBUILD RUN|ADD|COPY …` runs in every image built FROM this one: its trigger is
+        // checked as the instruction it becomes (hadolint does the same). Only those: an
+        // ONBUILD USER or ENV changes the child's image, not this one, so stage-level facts
+        // (the final USER, the environment) must not see it. The variables are this
+        // stage's, the closest approximation of the child's.
+        if let Some(trigger) = instruction
+            .onbuild
+            .as_deref()
+            .filter(|t| matches!(t.keyword, Keyword::Run | Keyword::Add | Keyword::Copy))
+        {
+            let run = (trigger.keyword == Keyword::Run).then(|| lower_run(trigger, shell));
+            stage.instructions.push(StageInstruction {
+                instruction: trigger,
+                vars: scope.clone(),
+                run,
+            });
+        }
     }
 
     let final_stage = target
