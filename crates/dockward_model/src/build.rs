@@ -34,6 +34,10 @@ pub struct Stage<'a> {
     pub instructions: Vec<StageInstruction<'a>>,
     /// The last USER of this stage, or inherited from the base stage.
     pub user: Option<UserSetting>,
+    /// A stage dockward made up for a file with no FROM at all (a snippet, a template, a
+    /// partial file): its instructions are checked like any stage's, but it has no base
+    /// and is never the final stage, so nothing is said about the image it would make.
+    pub implicit: bool,
 }
 
 /// An instruction with what was in scope when it ran.
@@ -44,6 +48,9 @@ pub struct StageInstruction<'a> {
     pub vars: std::rc::Rc<Vars>,
     /// For RUN: the body parsed as shell.
     pub run: Option<RunBody<'a>>,
+    /// The trigger of an `ONBUILD RUN|ADD|COPY` (listed right after its ONBUILD): it runs in
+    /// images built from this one, not in this stage.
+    pub onbuild_trigger: bool,
 }
 
 /// A USER setting and where it was made.
@@ -211,6 +218,10 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
         }
     };
 
+    // A file without any FROM is checked as one implicit stage (its missing FROM is
+    // reported by its own rule). With a FROM somewhere, instructions before it stay outside
+    // any stage: inventing one would renumber the stages `COPY --from=N` counts.
+    let has_from = dockerfile.instructions.iter().any(|i| i.keyword == Keyword::From);
     for instruction in &dockerfile.instructions {
         if instruction.keyword == Keyword::From {
             let stage = lower_from(instruction, &global_vars, &stages, &last_named, &mut note_limit);
@@ -225,6 +236,22 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
             scope = Rc::new(vars.clone());
             stages.push(stage);
             continue;
+        }
+        if stages.is_empty() && !has_from && instruction.keyword != Keyword::Arg {
+            stages.push(Stage {
+                index: 0,
+                from: instruction,
+                base_raw: String::new(),
+                base_range: instruction.keyword_range,
+                base: ImageRef::parse(""),
+                base_unknown: true,
+                base_stage: None,
+                name: None,
+                name_range: None,
+                instructions: Vec::new(),
+                user: None,
+                implicit: true,
+            });
         }
         let Some(stage) = stages.last_mut() else {
             if instruction.keyword == Keyword::Arg {
@@ -280,6 +307,7 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
             instruction,
             vars: scope.clone(),
             run,
+            onbuild_trigger: false,
         });
         // `ONBUILD RUN|ADD|COPY …` runs in every image built FROM this one: its trigger is
         // checked as the instruction it becomes (hadolint does the same). Only those: an
@@ -296,6 +324,7 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
                 instruction: trigger,
                 vars: scope.clone(),
                 run,
+                onbuild_trigger: true,
             });
         }
     }
@@ -305,7 +334,8 @@ pub fn lower_build<'a>(file: FileId, dockerfile: &'a Dockerfile, target: Option<
             let t = t.to_ascii_lowercase();
             stages.iter().position(|s| s.name.as_deref() == Some(t.as_str()))
         })
-        .or_else(|| stages.len().checked_sub(1));
+        .or_else(|| stages.len().checked_sub(1))
+        .filter(|i| !stages[*i].implicit);
     let mut stage_names = FxHashMap::default();
     for stage in &mut stages {
         stage.instructions.shrink_to_fit();
@@ -363,6 +393,7 @@ fn lower_from<'a>(
         name_range,
         instructions: Vec::new(),
         user,
+        implicit: false,
     }
 }
 

@@ -85,7 +85,8 @@ const STAGE_WORDS: &[&str] = &[
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     let names: Vec<&str> = cx.build.stages.iter().filter_map(|s| s.name.as_deref()).collect();
-    for r in from_refs(cx) {
+    // In a file with no FROM, `--from` names stages of whatever the file is pasted into.
+    for r in from_refs(cx).into_iter().filter(|r| !r.inst.stage.implicit) {
         let value = r.value.as_str();
         if is_ascii_digits(value) {
             let n: usize = value.parse().unwrap_or(usize::MAX);

@@ -48,7 +48,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         .take_while(|i| i.keyword != Keyword::From)
         .find(|i| !matches!(i.keyword, Keyword::Arg | Keyword::Unknown(_)));
     if let Some(instruction) = first {
-        let message = if cx.build.stages.is_empty() {
+        let message = if cx.build.stages.iter().all(|s| s.implicit) {
             format!(
                 "{} comes before any FROM: this file has no build stage",
                 instruction.keyword.as_str()

@@ -84,7 +84,9 @@ impl Inst<'_> {
     }
 }
 
-/// Every instruction of every stage plus the instructions wrapped by ONBUILD.
+/// Every instruction of every stage plus the instructions wrapped by ONBUILD. The model
+/// already lists RUN, ADD and COPY triggers as instructions of their own (marked
+/// `onbuild_trigger`); the other triggers (EXPOSE, WORKDIR, …) are added here.
 pub(crate) fn instructions_with_onbuild<'a>(cx: &BuildCx<'a>) -> impl Iterator<Item = Inst<'a>> + 'a {
     let escape = cx.build.dockerfile.escape;
     cx.instructions().flat_map(move |(stage, si)| {
@@ -92,16 +94,21 @@ pub(crate) fn instructions_with_onbuild<'a>(cx: &BuildCx<'a>) -> impl Iterator<I
             stage,
             si,
             instruction: si.instruction,
-            onbuild: false,
+            onbuild: si.onbuild_trigger,
             escape,
         };
-        let inner = si.instruction.onbuild.as_deref().map(|instruction| Inst {
-            stage,
-            si,
-            instruction,
-            onbuild: true,
-            escape,
-        });
+        let inner = si
+            .instruction
+            .onbuild
+            .as_deref()
+            .filter(|i| !matches!(i.keyword, Keyword::Run | Keyword::Add | Keyword::Copy))
+            .map(|instruction| Inst {
+                stage,
+                si,
+                instruction,
+                onbuild: true,
+                escape,
+            });
         std::iter::once(outer).chain(inner)
     })
 }
@@ -109,13 +116,17 @@ pub(crate) fn instructions_with_onbuild<'a>(cx: &BuildCx<'a>) -> impl Iterator<I
 /// The instructions of `stage` alone (no ONBUILD triggers).
 pub(crate) fn stage_insts<'a>(cx: &BuildCx<'a>, stage: &'a Stage<'a>) -> impl Iterator<Item = Inst<'a>> + 'a {
     let escape = cx.build.dockerfile.escape;
-    stage.instructions.iter().map(move |si| Inst {
-        stage,
-        si,
-        instruction: si.instruction,
-        onbuild: false,
-        escape,
-    })
+    stage
+        .instructions
+        .iter()
+        .filter(|si| !si.onbuild_trigger)
+        .map(move |si| Inst {
+            stage,
+            si,
+            instruction: si.instruction,
+            onbuild: false,
+            escape,
+        })
 }
 
 /// Whether `s` is a non-empty run of ASCII digits.

@@ -111,7 +111,9 @@ pub(crate) fn removes_named(cmd: &SimpleCommand, name: &str, targets: &[&str]) -
 /// Stages whose file system ends up in the final image: the final stage and the stages it
 /// is built `FROM`, by index. Files copied out of other stages carry no package caches.
 pub(crate) fn final_image_stages(cx: &BuildCx<'_>) -> Vec<bool> {
-    let mut in_image = vec![false; cx.build.stages.len()];
+    // A snippet's implicit stage is checked as if it ended up in an image: that is what
+    // the file will be pasted into.
+    let mut in_image: Vec<bool> = cx.build.stages.iter().map(|s| s.implicit).collect();
     let mut current = cx.build.final_stage;
     while let Some(i) = current {
         if i >= in_image.len() || std::mem::replace(&mut in_image[i], true) {
