@@ -172,13 +172,32 @@ pub struct RunLines {
 
 /// Finds and lowers the `docker run` lines of one file of `kind`.
 pub fn run_lines(file: FileId, text: &str, kind: ScriptKind) -> RunLines {
-    let found = find_run_lines(file, text, kind);
+    let mut found = find_run_lines(file, text, kind);
+    if kind == ScriptKind::SystemdUnit && !is_oneshot_unit(text) {
+        // A unit's `docker run --rm` is a long-running service that systemd supervises;
+        // `--rm` only removes the container when it stops. Limits, restart and health
+        // rules apply as to any service.
+        for spec in &mut found.specs {
+            spec.auto_remove = false;
+        }
+    }
     RunLines {
         specs: found.specs,
         daemons: found.daemons,
         statements: found.statements,
         comments: hash_comments(text),
     }
+}
+
+/// `Type=oneshot`: the unit runs its command to completion (a job, not a service).
+fn is_oneshot_unit(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.trim()
+            .strip_prefix("Type")
+            .map(str::trim_start)
+            .and_then(|rest| rest.strip_prefix('='))
+            .is_some_and(|value| value.trim() == "oneshot")
+    })
 }
 
 /// The containers `RUN` instructions start (`docker run` inside a build: docker-in-docker
@@ -1412,6 +1431,12 @@ mod tests {
         assert_eq!(specs[0].image.get().unwrap().raw, "img:1");
         assert_eq!(specs[0].env[1].get().unwrap().value.as_deref(), Some("<pw>"));
         assert_eq!(specs[1].privileged.at.as_text().unwrap().1.slice(text), "--privileged");
+
+        // `--rm` in a service unit still runs a service; in a oneshot unit, a job.
+        let text = "[Service]\nExecStart=/usr/bin/docker run --rm --name app nginx:1\n";
+        assert!(!run_lines(FileId(0), text, ScriptKind::SystemdUnit).specs[0].auto_remove);
+        let text = "[Service]\nType = oneshot\nExecStart=/usr/bin/docker run --rm migrate:1\n";
+        assert!(run_lines(FileId(0), text, ScriptKind::SystemdUnit).specs[0].auto_remove);
 
         let text = "# Title\n\n```console\n$ docker run --privileged alpine:3\noutput docker run --privileged x\n```\n\n  ```bash\n  docker run --pid=host busybox:1\n  ```\n";
         assert_eq!(images(text, ScriptKind::Markdown), ["alpine:3", "busybox:1"]);
