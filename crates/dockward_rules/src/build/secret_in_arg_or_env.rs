@@ -42,7 +42,7 @@ declare_rule! {
         category: Secrets,
         severity: Critical,
         summary: "a secret is stored in ARG or ENV",
-        references: ["cis-1.6:4.10", "cwe:798", "cwe:538", "dockle:CIS-DI-0010", "trivy:DS-0031"],
+        references: ["cis-1.6:4.10", "cwe:798", "cwe:538", "dockle:CIS-DI-0010", "trivy:DS-0031", "hadolint:DL3064"],
         fix: None,
         models: [Build],
     };

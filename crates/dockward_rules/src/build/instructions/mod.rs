@@ -10,6 +10,7 @@ mod copy_from_own_stage;
 mod copy_from_unknown_stage;
 mod copy_multiple_sources_dest_not_dir;
 mod copy_relative_dest_without_workdir;
+mod copy_whole_filesystem;
 mod docker_socket_in_image;
 mod duplicate_label_key;
 mod duplicate_stage_name;
@@ -27,6 +28,7 @@ mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthchecks;
 mod relative_workdir;
+mod reserved_stage_name;
 mod run_network_host;
 mod run_security_insecure;
 mod secret_file_copied;
@@ -110,6 +112,14 @@ pub(crate) static RULES: &[BuildRule] = &[
     BuildRule {
         meta: &duplicate_stage_name::META,
         check: duplicate_stage_name::check,
+    },
+    BuildRule {
+        meta: &reserved_stage_name::META,
+        check: reserved_stage_name::check,
+    },
+    BuildRule {
+        meta: &copy_whole_filesystem::META,
+        check: copy_whole_filesystem::check,
     },
     BuildRule {
         meta: &copy_multiple_sources_dest_not_dir::META,
