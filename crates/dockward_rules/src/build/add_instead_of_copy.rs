@@ -39,8 +39,7 @@ declare_rule! {
         severity: Low,
         summary: "ADD used where COPY would do",
         references: [
-            "cis-1.6:4.9", "hadolint:DL3020", "trivy:DS-0005", "checkov:CKV_DOCKER_4", "dockle:CIS-DI-0009",
-        ],
+            "cis-1.6:4.9", "hadolint:DL3020", "trivy:DS-0005", "checkov:CKV_DOCKER_4", "dockle:CIS-DI-0009", "kics:9513a694-aa0d-41d8-be61-3271e056f36b"],
         fix: Always,
         models: [Build],
     };

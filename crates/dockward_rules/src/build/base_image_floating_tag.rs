@@ -36,8 +36,7 @@ declare_rule! {
         summary: "base image is untagged or `:latest`",
         references: [
             "hadolint:DL3006", "hadolint:DL3007", "trivy:DS-0001", "checkov:CKV_DOCKER_7",
-            "dockle:DKL-DI-0006", "cis-1.6:4.2",
-        ],
+            "dockle:DKL-DI-0006", "cis-1.6:4.2", "kics:9efb0b2d-89c9-41a3-91ca-dcc0aec911fd", "kics:f45ea400-6bbe-4501-9fc7-1c3d75c32067"],
         fix: None,
         models: [Build],
     };

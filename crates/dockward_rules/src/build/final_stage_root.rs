@@ -49,8 +49,7 @@ declare_rule! {
         summary: "the image runs as root",
         references: [
             "cis-1.6:4.1", "cwe:250", "hadolint:DL3002", "trivy:DS-0002",
-            "checkov:CKV_DOCKER_3", "checkov:CKV_DOCKER_8", "dockle:CIS-DI-0001",
-        ],
+            "checkov:CKV_DOCKER_3", "checkov:CKV_DOCKER_8", "dockle:CIS-DI-0001", "kics:fd54f200-402c-4333-a5a4-36ef6709af2f", "kics:67fd0c4a-68cf-46d7-8c41-bc9fba7e40ae"],
         fix: None,
         models: [Build],
     };

@@ -42,7 +42,7 @@ declare_rule! {
         category: Secrets,
         severity: Critical,
         summary: "a secret is stored in ARG or ENV",
-        references: ["cis-1.6:4.10", "cwe:798", "cwe:538", "dockle:CIS-DI-0010", "trivy:DS-0031", "hadolint:DL3064"],
+        references: ["cis-1.6:4.10", "cwe:798", "cwe:538", "dockle:CIS-DI-0010", "trivy:DS-0031", "hadolint:DL3064", "kics:a88baa34-e2ad-44ea-ad6f-8cac87bc7c71"],
         fix: None,
         models: [Build],
     };

@@ -38,7 +38,7 @@ declare_rule! {
         category: Build,
         severity: Medium,
         summary: "two stages have the same name",
-        references: ["hadolint:DL3024", "trivy:DS-0012", "checkov:CKV_DOCKER_11"],
+        references: ["hadolint:DL3024", "trivy:DS-0012", "checkov:CKV_DOCKER_11", "kics:f2daed12-c802-49cd-afed-fe41d0b82fed"],
         fix: None,
         models: [Build],
     };

@@ -41,7 +41,7 @@ declare_rule! {
         category: Image,
         severity: High,
         summary: "an image comes from a registry outside the trusted list",
-        references: ["cis-1.6:4.2", "hadolint:DL3026", "cwe:829"],
+        references: ["cis-1.6:4.2", "hadolint:DL3026", "cwe:829", "dockle:CIS-DI-0002"],
         fix: None,
         models: [Build],
     };

@@ -36,7 +36,7 @@ declare_rule! {
         category: Image,
         severity: Medium,
         summary: "ADD downloads a URL without verifying its checksum",
-        references: ["cwe:494", "cwe:353"],
+        references: ["cwe:494", "cwe:353", "kics:4b410d24-1cbe-4430-a632-62c9a931cf1c"],
         fix: None,
         models: [Build],
     };

@@ -34,7 +34,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "dnf leaves its package cache in the image",
-        references: ["hadolint:DL3040", "trivy:DS-0019"],
+        references: ["hadolint:DL3040", "trivy:DS-0019", "kics:295acb63-9246-4b21-b441-7c1f1fb62dc0", "trivy:DS-0027"],
         fix: None,
         models: [Build],
     };

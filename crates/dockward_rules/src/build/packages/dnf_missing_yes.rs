@@ -35,7 +35,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "dnf would stop at its confirmation prompt",
-        references: ["hadolint:DL3038"],
+        references: ["hadolint:DL3038", "kics:7ebd323c-31b7-4e5b-b26f-de5e9e477af8"],
         fix: Sometimes,
         models: [Build],
     };

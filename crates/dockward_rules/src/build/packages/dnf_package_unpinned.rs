@@ -36,7 +36,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "dnf packages are installed without a pinned version",
-        references: ["hadolint:DL3041"],
+        references: ["hadolint:DL3041", "kics:93d88cf7-f078-46a8-8ddc-178e03aeacf1"],
         fix: None,
         models: [Build],
         opt_in: true,

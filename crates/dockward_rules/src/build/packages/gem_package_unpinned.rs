@@ -35,7 +35,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "gems are installed without a pinned version",
-        references: ["hadolint:DL3028"],
+        references: ["hadolint:DL3028", "kics:22cd11f7-9c6c-4f6e-84c0-02058120b341"],
         fix: None,
         models: [Build],
     };

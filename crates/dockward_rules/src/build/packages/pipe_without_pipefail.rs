@@ -46,7 +46,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "a failure inside a RUN pipeline does not fail the build",
-        references: ["hadolint:DL4006", "trivy:DS-0032"],
+        references: ["hadolint:DL4006", "trivy:DS-0032", "kics:efbf148a-67e9-42d2-ac47-02fa1c0d0b22"],
         fix: None,
         models: [Build],
     };

@@ -39,7 +39,7 @@ declare_rule! {
         category: Build,
         severity: Info,
         summary: "a RUN uses a command that does nothing useful during a build",
-        references: ["hadolint:DL3001"],
+        references: ["hadolint:DL3001", "kics:9b6b0f38-92a2-41f9-b881-3a1083d99f1b"],
         fix: None,
         models: [Build],
     };

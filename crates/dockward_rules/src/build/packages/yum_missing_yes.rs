@@ -33,7 +33,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "yum would stop at its confirmation prompt",
-        references: ["hadolint:DL3030"],
+        references: ["hadolint:DL3030", "kics:6e19193a-8753-436d-8a09-76dcff91bb03"],
         fix: Sometimes,
         models: [Build],
     };

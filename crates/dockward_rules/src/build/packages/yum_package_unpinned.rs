@@ -36,7 +36,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "yum packages are installed without a pinned version",
-        references: ["hadolint:DL3033"],
+        references: ["hadolint:DL3033", "kics:6452c424-1d92-4deb-bb18-a03e95d579c4"],
         fix: None,
         models: [Build],
         opt_in: true,

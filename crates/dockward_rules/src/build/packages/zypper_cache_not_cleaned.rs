@@ -33,7 +33,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "zypper leaves its package cache in the image",
-        references: ["hadolint:DL3036", "trivy:DS-0020"],
+        references: ["hadolint:DL3036", "trivy:DS-0020", "kics:38300d1a-feb2-4a48-936a-d1ef1cd24313"],
         fix: None,
         models: [Build],
     };

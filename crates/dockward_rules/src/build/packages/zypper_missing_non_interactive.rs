@@ -40,7 +40,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "zypper would stop at its confirmation prompt",
-        references: ["hadolint:DL3034"],
+        references: ["hadolint:DL3034", "kics:45e1fca5-f90e-465d-825f-c2cb63fa3944"],
         fix: Sometimes,
         models: [Build],
     };

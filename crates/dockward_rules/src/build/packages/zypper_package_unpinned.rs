@@ -36,7 +36,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         summary: "zypper packages are installed without a version constraint",
-        references: ["hadolint:DL3037"],
+        references: ["hadolint:DL3037", "kics:562952e4-0348-4dea-9826-44f3a2c6117b"],
         fix: None,
         models: [Build],
         opt_in: true,
