@@ -11,28 +11,79 @@ use std::collections::BTreeSet;
 /// Ids listed for a concern that no dockward rule means, and why.
 const EXCLUDED: &[(&str, &str)] = &[
     ("dockle:CIS-DI-0003", "dockle documents it but does not implement it"),
-    ("dockle:CIS-DI-0004", "vulnerability scanning: a separate command, not a rule"),
-    ("dockle:CIS-DI-0005", "content trust is checked by `dockward host` (DW9xx), not per image"),
-    ("dockle:DKL-LI-0001", "empty passwords in /etc/shadow: an image-file rule of the image audit"),
-    ("dockle:DKL-LI-0002", "duplicate UIDs/GIDs: an image-file rule of the image audit"),
-    ("dockle:DKL-LI-0003", "unnecessary files in an image: an image-file rule of the image audit"),
-    ("dockle:DKL-DI-0002", "VOLUME on system directories: not implemented yet"),
+    (
+        "dockle:CIS-DI-0004",
+        "vulnerability scanning: a separate command, not a rule",
+    ),
+    (
+        "dockle:CIS-DI-0005",
+        "content trust is checked by `dockward host` (DW9xx), not per image",
+    ),
+    (
+        "dockle:DKL-LI-0001",
+        "empty passwords in /etc/shadow: an image-file rule of the image audit",
+    ),
+    (
+        "dockle:DKL-LI-0002",
+        "duplicate UIDs/GIDs: an image-file rule of the image audit",
+    ),
+    (
+        "dockle:DKL-LI-0003",
+        "unnecessary files in an image: an image-file rule of the image audit",
+    ),
+    (
+        "dockle:DKL-DI-0002",
+        "VOLUME on system directories: not implemented yet",
+    ),
     ("trivy:DS-0030", "WORKDIR on system directories: not implemented yet"),
     ("checkov:CKV2_DOCKER_17", "chpasswd in RUN: not implemented yet"),
-    ("hadolint:DL1001", "a check on inline pragmas themselves; dockward reports unused ones instead (DW003)"),
-    ("hadolint:DL3010", "COPY of an archive later unpacked: style advice, not implemented"),
+    (
+        "hadolint:DL1001",
+        "a check on inline pragmas themselves; dockward reports unused ones instead (DW003)",
+    ),
+    (
+        "hadolint:DL3010",
+        "COPY of an archive later unpacked: style advice, not implemented",
+    ),
     ("hadolint:DL3056", "semantic-version label value: not implemented"),
     ("hadolint:DL3058", "e-mail label value: not implemented"),
-    ("hadolint:DL3059", "merge consecutive RUN: style advice, not implemented"),
-    ("hadolint:DL3065", "redundant `--platform=$TARGETPLATFORM`: not implemented"),
+    (
+        "hadolint:DL3059",
+        "merge consecutive RUN: style advice, not implemented",
+    ),
+    (
+        "hadolint:DL3065",
+        "redundant `--platform=$TARGETPLATFORM`: not implemented",
+    ),
     ("hadolint:DL3066", "non-numeric USER: not implemented"),
-    ("kics:0008c003-79aa-42d8-95b8-1c2fe37dbfe6", "merge consecutive RUN/ADD/COPY: not implemented"),
-    ("kics:68a51e22-ae5a-4d48-8e87-b01a323605c9", "unnamed stages: style, not implemented"),
-    ("kics:610e266e-6c12-4bca-9925-1ed0cd29742b", "security_opt absent: dockward reports disabled profiles (DW306) and missing no-new-privileges (DW305) instead of absence itself"),
-    ("kics:4d9f44c6-2f4a-4317-9bb5-267adbea0232", "cgroup_parent set: not implemented"),
-    ("kics:baa452f0-1f21-4a25-ace5-844e7a5f410d", "a volume mounted in several containers: not implemented"),
-    ("kics:8c978947-0ff6-485c-b0c2-0bfca6026466", "volumes shared between services: not implemented"),
-    ("kics:aa93e17f-b6db-4162-9334-c70334e7ac28", "`--chown` on COPY: KICS flags its presence; dockward does not consider it a weakness"),
+    (
+        "kics:0008c003-79aa-42d8-95b8-1c2fe37dbfe6",
+        "merge consecutive RUN/ADD/COPY: not implemented",
+    ),
+    (
+        "kics:68a51e22-ae5a-4d48-8e87-b01a323605c9",
+        "unnamed stages: style, not implemented",
+    ),
+    (
+        "kics:610e266e-6c12-4bca-9925-1ed0cd29742b",
+        "security_opt absent: dockward reports disabled profiles (DW306) and missing no-new-privileges (DW305) instead of absence itself",
+    ),
+    (
+        "kics:4d9f44c6-2f4a-4317-9bb5-267adbea0232",
+        "cgroup_parent set: not implemented",
+    ),
+    (
+        "kics:baa452f0-1f21-4a25-ace5-844e7a5f410d",
+        "a volume mounted in several containers: not implemented",
+    ),
+    (
+        "kics:8c978947-0ff6-485c-b0c2-0bfca6026466",
+        "volumes shared between services: not implemented",
+    ),
+    (
+        "kics:aa93e17f-b6db-4162-9334-c70334e7ac28",
+        "`--chown` on COPY: KICS flags its presence; dockward does not consider it a weakness",
+    ),
 ];
 
 fn catalog() -> Option<String> {
@@ -91,7 +142,10 @@ fn every_catalogued_peer_id_is_referenced_or_excluded_with_a_reason() {
         .iter()
         .filter(|id| !referenced.contains(id.as_str()) && !excluded.contains(id.as_str()))
         .collect();
-    assert!(missing.is_empty(), "peer ids neither referenced nor excluded: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "peer ids neither referenced nor excluded: {missing:?}"
+    );
     // An exclusion that a rule now references is stale.
     let stale: Vec<&&str> = excluded.iter().filter(|id| referenced.contains(**id)).collect();
     assert!(stale.is_empty(), "excluded but referenced: {stale:?}");

@@ -52,7 +52,8 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             };
             let toks = tokens(c.args(), run.vars());
             let args = parse_args(&toks, &RPM);
-            let Some((sub_at, "install")) = subcommand(&args) else {
+            // `in` is dnf's own alias of `install`.
+            let Some((sub_at, "install" | "in")) = subcommand(&args) else {
                 continue;
             };
             let unpinned: Vec<&str> = operands(&args)

@@ -52,6 +52,9 @@ declare_rule! {
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     let in_image = final_image_stages(cx);
     for run in runs(cx) {
+        // Any value of PIP_NO_CACHE_DIR turns the cache off, `0` and `false` included: pip
+        // kept that behaviour for compatibility (`_handle_no_cache_dir` in pip's
+        // `cli/cmdoptions.py` sets `cache_dir = False` for every valid boolean string).
         if !in_image[run.stage.index]
             || run.vars().get("PIP_NO_CACHE_DIR").is_some()
             || run.mounts_cache_over(&["/root/.cache/pip", "/root/.cache"])

@@ -7,9 +7,12 @@ use dockward_core::Finding;
 declare_rule! {
     /// ## What it does
     /// Reports `pip install` (also `pip3`, `python -m pip`) of packages named without a
-    /// version specifier (`flask` rather than `flask==3.0.3`). Requirement files (`-r`),
-    /// local paths, wheels, archives and VCS or URL requirements are not reported, nor are
-    /// packages from variables with no known value.
+    /// version specifier (`flask` rather than `flask==3.0.3`), and installs from version
+    /// control without a revision (`git+https://…/requests` rather than
+    /// `…/requests@v2.32.3`). Requirement files (`-r`), local paths, wheels, archives and URL
+    /// requirements are not reported, nor are packages from variables with no known value,
+    /// nor any package of a command that applies a constraints file (`-c`,
+    /// `PIP_CONSTRAINT`), which pins them.
     ///
     /// ## Why is this bad?
     /// pip resolves an unpinned name to the newest release on the index. Every rebuild may
@@ -57,6 +60,13 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             let Some((sub_at, "install")) = subcommand(&args) else {
                 continue;
             };
+            // A constraints file (`-c constraints.txt`, `PIP_CONSTRAINT`) pins the versions of
+            // whatever the command names.
+            if args.iter().any(|a| a.is_short(b'c') || a.is_long("--constraint"))
+                || run.vars().get("PIP_CONSTRAINT").is_some()
+            {
+                continue;
+            }
             let ops: Vec<&str> = operands(&args).skip(1).map(|(s, _)| s).collect();
             let mut unpinned: Vec<&str> = Vec::new();
             for (i, s) in ops.iter().copied().enumerate() {
@@ -64,10 +74,13 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
                 let direct = s == "@" || ops.get(i + 1) == Some(&"@") || (i > 0 && ops[i - 1] == "@");
                 let lower = s.to_ascii_lowercase();
                 let constrained = s.contains(['=', '<', '>', '~', '!', '@', ';']);
-                let file = is_path_or_url(s)
-                    || lower.starts_with("git+")
-                    || lower.starts_with("file:")
-                    || FILES.iter().any(|f| lower.ends_with(f));
+                if is_vcs_url(&lower) {
+                    if !vcs_ref_given(&lower) {
+                        unpinned.push(s);
+                    }
+                    continue;
+                }
+                let file = is_path_or_url(s) || lower.starts_with("file:") || FILES.iter().any(|f| lower.ends_with(f));
                 if !direct && !constrained && !file {
                     unpinned.push(s);
                 }
@@ -85,4 +98,18 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// `git+https://…`, `hg+…`, `svn+…`, `bzr+…`: an install from version control.
+fn is_vcs_url(lower: &str) -> bool {
+    ["git+", "hg+", "svn+", "bzr+"].iter().any(|p| lower.starts_with(p))
+}
+
+/// Whether a VCS URL names a revision: `@` in its path (`…/requests@v2.32.3`,
+/// `…/requests.git@5f3e…#egg=requests`), not the `user@` of its host part. Without one it
+/// installs whatever the default branch holds that day.
+fn vcs_ref_given(lower: &str) -> bool {
+    let after_scheme = lower.split_once("://").map_or(lower, |(_, rest)| rest);
+    let path = after_scheme.split_once('/').map_or("", |(_, path)| path);
+    path.split('#').next().unwrap_or("").contains('@')
 }
