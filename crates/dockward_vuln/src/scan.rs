@@ -1,0 +1,176 @@
+//! Packages × database → vulnerabilities.
+
+use crate::db::{Database, family};
+use crate::index::{SeverityData, VulnData};
+use crate::inventory::{Inventory, OsInfo, Package, PackageKind};
+use crate::matching::{Verdict, evaluate};
+use crate::version::Scheme;
+use dockward_core::Severity;
+
+/// What to leave out.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    /// Leave out vulnerabilities without a fixed version.
+    pub ignore_unfixed: bool,
+    /// Show what Debian rates `unimportant` (hidden by default, at info severity).
+    pub show_unimportant: bool,
+}
+
+/// One vulnerable package.
+#[derive(Clone, Debug)]
+pub struct VulnFinding {
+    pub package: Package,
+    /// The OSV ecosystem and name the package was matched as (`Debian:12`, source `openssl`).
+    pub ecosystem: String,
+    pub matched_name: String,
+    pub matched_version: String,
+    pub vuln: VulnData,
+    pub fixed: Option<String>,
+    pub severity: Severity,
+    pub data: SeverityData,
+    pub urgency: String,
+}
+
+/// The result of a scan.
+#[derive(Clone, Debug, Default)]
+pub struct ScanResult {
+    pub findings: Vec<VulnFinding>,
+    /// Packages whose version could not be ordered against a record: `(package, id)`.
+    pub undecided: Vec<(Package, String)>,
+    /// Ecosystems the inventory needs that the database has no data for.
+    pub missing_ecosystems: Vec<String>,
+    /// Packages not matched at all (no ecosystem known: an OS dockward cannot name).
+    pub unmatched: usize,
+    /// Findings left out by options (unfixed, unimportant).
+    pub hidden: usize,
+    pub errors: Vec<String>,
+}
+
+/// How a package is named in OSV: `(ecosystem, name, version)`.
+pub fn osv_query(pkg: &Package, os: Option<&OsInfo>) -> Option<(String, String, String)> {
+    let os_ecosystem = || os.and_then(OsInfo::ecosystem);
+    match pkg.kind {
+        PackageKind::Deb | PackageKind::Apk | PackageKind::Rpm => {
+            let ecosystem = os_ecosystem()?;
+            let name = pkg.source_name.clone().unwrap_or_else(|| pkg.name.clone());
+            let version = pkg.source_version.clone().unwrap_or_else(|| pkg.version.clone());
+            Some((ecosystem, name, version))
+        }
+        PackageKind::Python => Some((
+            "PyPI".into(),
+            crate::version::pep440::normalize_name(&pkg.name),
+            pkg.version.clone(),
+        )),
+        PackageKind::Npm => Some(("npm".into(), pkg.name.clone(), pkg.version.clone())),
+        PackageKind::Go => Some((
+            "Go".into(),
+            pkg.name.clone(),
+            pkg.version.trim_start_matches('v').to_string(),
+        )),
+        PackageKind::Cargo => Some(("crates.io".into(), pkg.name.clone(), pkg.version.clone())),
+        PackageKind::Maven => Some(("Maven".into(), pkg.name.clone(), pkg.version.clone())),
+    }
+}
+
+/// dockward's severity for a record's data: the CVSS score's band, else the vendor's
+/// word, else medium (unknown is not "fine").
+pub fn severity_of(data: &SeverityData, urgency: &str) -> Severity {
+    if let Some(score) = data.score {
+        return match score {
+            s if s >= 9.0 => Severity::Critical,
+            s if s >= 7.0 => Severity::High,
+            s if s >= 4.0 => Severity::Medium,
+            s if s > 0.0 => Severity::Low,
+            _ => Severity::Info,
+        };
+    }
+    let word = if data.label.is_empty() { urgency } else { &data.label };
+    match word.to_ascii_lowercase().as_str() {
+        "critical" => Severity::Critical,
+        "high" | "important" => Severity::High,
+        "medium" | "moderate" => Severity::Medium,
+        "low" => Severity::Low,
+        "negligible" | "unimportant" => Severity::Info,
+        _ => Severity::Medium,
+    }
+}
+
+/// Matches every package of `inventory` against `db`.
+pub fn scan(inventory: &Inventory, db: &mut Database, options: &ScanOptions) -> ScanResult {
+    let mut result = ScanResult::default();
+    for pkg in &inventory.packages {
+        let Some((ecosystem, name, version)) = osv_query(pkg, inventory.os.as_ref()) else {
+            result.unmatched += 1;
+            continue;
+        };
+        let fam = family(&ecosystem).to_string();
+        let index = match db.index(&fam) {
+            Ok(Some(index)) => index,
+            Ok(None) => {
+                if !result.missing_ecosystems.contains(&fam) {
+                    result.missing_ecosystems.push(fam);
+                }
+                continue;
+            }
+            Err(e) => {
+                if !result.errors.contains(&e) {
+                    result.errors.push(e);
+                }
+                continue;
+            }
+        };
+        let entries = match index.lookup(&ecosystem, &name) {
+            Ok(entries) => entries,
+            Err(_) => {
+                result
+                    .errors
+                    .push(format!("damaged index entry for {ecosystem}/{name}"));
+                continue;
+            }
+        };
+        let scheme = Scheme::for_ecosystem(&ecosystem);
+        // One finding per vulnerability and package, even when several entries match.
+        let mut seen: Vec<u32> = Vec::new();
+        for entry in &entries {
+            if seen.contains(&entry.vuln) {
+                continue;
+            }
+            let fixed = match evaluate(entry, scheme, &version) {
+                Verdict::Affected { fixed } => fixed,
+                Verdict::NotAffected => continue,
+                Verdict::Unknown => {
+                    let id = index.vuln(entry.vuln).map(|v| v.id).unwrap_or_default();
+                    result.undecided.push((pkg.clone(), id));
+                    continue;
+                }
+            };
+            seen.push(entry.vuln);
+            let Ok(vuln) = index.vuln(entry.vuln) else {
+                result
+                    .errors
+                    .push(format!("damaged index entry for {ecosystem}/{name}"));
+                continue;
+            };
+            let unimportant = entry.urgency == "unimportant";
+            if (unimportant && !options.show_unimportant) || (options.ignore_unfixed && fixed.is_none()) {
+                result.hidden += 1;
+                continue;
+            }
+            result.findings.push(VulnFinding {
+                package: pkg.clone(),
+                ecosystem: ecosystem.clone(),
+                matched_name: name.clone(),
+                matched_version: version.clone(),
+                vuln,
+                fixed,
+                severity: severity_of(&entry.severity, &entry.urgency),
+                data: entry.severity.clone(),
+                urgency: entry.urgency.clone(),
+            });
+        }
+    }
+    result
+        .findings
+        .sort_by(|a, b| (b.severity, &a.package.name, &a.vuln.id).cmp(&(a.severity, &b.package.name, &b.vuln.id)));
+    result
+}
