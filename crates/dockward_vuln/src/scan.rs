@@ -72,9 +72,15 @@ pub fn osv_query(pkg: &Package, os: Option<&OsInfo>) -> Option<(String, String, 
     }
 }
 
-/// dockward's severity for a record's data: the CVSS score's band, else the vendor's
-/// word, else medium (unknown is not "fine").
-pub fn severity_of(data: &SeverityData, urgency: &str) -> Severity {
+/// dockward's severity for a record's data. For OS packages the distribution's own
+/// rating wins when it gives one (it judges the package as built and configured there, as
+/// trivy does); otherwise the CVSS base score's band, else the vendor's word, else medium
+/// (unknown is not "fine").
+pub fn severity_of(data: &SeverityData, urgency: &str, os_package: bool) -> Severity {
+    let vendor = if data.label.is_empty() { urgency } else { &data.label };
+    if os_package && let Some(severity) = word_severity(vendor) {
+        return severity;
+    }
     if let Some(score) = data.score {
         return match score {
             s if s >= 9.0 => Severity::Critical,
@@ -84,15 +90,18 @@ pub fn severity_of(data: &SeverityData, urgency: &str) -> Severity {
             _ => Severity::Info,
         };
     }
-    let word = if data.label.is_empty() { urgency } else { &data.label };
-    match word.to_ascii_lowercase().as_str() {
+    word_severity(vendor).unwrap_or(Severity::Medium)
+}
+
+fn word_severity(word: &str) -> Option<Severity> {
+    Some(match word.to_ascii_lowercase().as_str() {
         "critical" => Severity::Critical,
         "high" | "important" => Severity::High,
         "medium" | "moderate" => Severity::Medium,
         "low" => Severity::Low,
         "negligible" | "unimportant" => Severity::Info,
-        _ => Severity::Medium,
-    }
+        _ => return None,
+    })
 }
 
 /// Matches every package of `inventory` against `db`.
@@ -163,14 +172,50 @@ pub fn scan(inventory: &Inventory, db: &mut Database, options: &ScanOptions) -> 
                 matched_version: version.clone(),
                 vuln,
                 fixed,
-                severity: severity_of(&entry.severity, &entry.urgency),
+                severity: severity_of(
+                    &entry.severity,
+                    &entry.urgency,
+                    matches!(pkg.kind, PackageKind::Deb | PackageKind::Apk | PackageKind::Rpm),
+                ),
                 data: entry.severity.clone(),
                 urgency: entry.urgency.clone(),
             });
         }
     }
+    dedup_aliases(&mut result.findings);
     result
         .findings
         .sort_by(|a, b| (b.severity, &a.package.name, &a.vuln.id).cmp(&(a.severity, &b.package.name, &b.vuln.id)));
     result
+}
+
+/// One finding per vulnerability per package: records of several databases describing
+/// the same vulnerability (GHSA and PYSEC for one CVE) share an id or alias; the first
+/// (in id order) is kept.
+fn dedup_aliases(findings: &mut Vec<VulnFinding>) {
+    findings.sort_by(|a, b| {
+        (&a.package.location, &a.package.name, &a.package.version, &a.vuln.id).cmp(&(
+            &b.package.location,
+            &b.package.name,
+            &b.package.version,
+            &b.vuln.id,
+        ))
+    });
+    let mut kept: Vec<VulnFinding> = Vec::with_capacity(findings.len());
+    for finding in findings.drain(..) {
+        let names = |f: &VulnFinding| -> Vec<String> {
+            std::iter::once(f.vuln.id.clone())
+                .chain(f.vuln.aliases.iter().cloned())
+                .collect()
+        };
+        let mine = names(&finding);
+        let duplicate = kept.iter().rev().take_while(|k| k.package == finding.package).any(|k| {
+            let theirs = names(k);
+            mine.iter().any(|n| theirs.contains(n))
+        });
+        if !duplicate {
+            kept.push(finding);
+        }
+    }
+    *findings = kept;
 }
