@@ -98,3 +98,48 @@ fn apk_pairs() {
     assert!(failures.is_empty(), "apk.txt failures:\n{}", failures.join("\n"));
     assert!(checked >= 100, "only {checked} lines");
 }
+
+/// Random strings over the characters versions are made of: every ordering answers the
+/// same both ways round and is transitive on triples (a sort of events relies on both).
+#[test]
+fn orderings_are_consistent_on_random_strings() {
+    const ALPHABET: &[u8] = b"0123456789..--~_+:^abrpv";
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut random = || {
+        let len = (next() % 9) as usize;
+        (0..len)
+            .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize] as char)
+            .collect::<String>()
+    };
+    let schemes = [
+        Scheme::Dpkg,
+        Scheme::Apk,
+        Scheme::Rpm,
+        Scheme::Semver,
+        Scheme::Go,
+        Scheme::Pep440,
+    ];
+    for _ in 0..20_000 {
+        let (a, b, c) = (random(), random(), random());
+        for scheme in schemes {
+            let ab = scheme.compare(&a, &b);
+            assert_eq!(
+                ab.map(Ordering::reverse),
+                scheme.compare(&b, &a),
+                "{scheme:?} {a:?} {b:?}"
+            );
+            if let (Some(ab), Some(bc), Some(ac)) = (ab, scheme.compare(&b, &c), scheme.compare(&a, &c))
+                && ab == bc
+                && ab != Ordering::Equal
+            {
+                assert_eq!(ac, ab, "{scheme:?} not transitive: {a:?} {b:?} {c:?}");
+            }
+        }
+    }
+}
