@@ -27,32 +27,30 @@ pub enum Verdict {
 
 /// Evaluates one entry for `version` with `scheme` (`None`: no ordering known).
 pub fn evaluate(entry: &Entry, scheme: Option<Scheme>, version: &str) -> Verdict {
-    let listed = entry
-        .versions
-        .iter()
-        .any(|v| v == version || scheme.is_some_and(|s| s.same(v, version)));
+    // Ranges first: when one holds V it also names the fix, and the (often long)
+    // `versions` list need not be read.
     let mut unknown = false;
-    let mut affected_fix: Option<Option<String>> = if listed { Some(None) } else { None };
     for range in &entry.ranges {
         let Some(scheme) = scheme else {
             unknown = true;
             continue;
         };
         match in_range(range, scheme, version) {
-            Some(Some(fixed)) => {
-                // The range decides the fix even when `versions` listed V too.
-                if affected_fix.as_ref().is_none_or(|f| f.is_none()) {
-                    affected_fix = Some(fixed);
-                }
-            }
+            Some(Some(fixed)) => return Verdict::Affected { fixed },
             Some(None) => {}
             None => unknown = true,
         }
     }
-    match affected_fix {
-        Some(fixed) => Verdict::Affected { fixed },
-        None if unknown => Verdict::Unknown,
-        None => Verdict::NotAffected,
+    let listed = entry
+        .versions
+        .iter()
+        .any(|v| v == version || scheme.is_some_and(|s| s.same(v, version)));
+    if listed {
+        Verdict::Affected { fixed: None }
+    } else if unknown {
+        Verdict::Unknown
+    } else {
+        Verdict::NotAffected
     }
 }
 

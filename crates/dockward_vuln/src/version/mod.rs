@@ -57,8 +57,40 @@ impl Scheme {
         }
     }
 
-    /// Whether two version strings name the same version (for OSV `versions` lists).
+    /// Whether two version strings name the same version (for OSV `versions` lists, which
+    /// run to hundreds of entries: most pairs are told apart by their first number without
+    /// parsing either version).
     pub fn same(self, a: &str, b: &str) -> bool {
-        a == b || self.compare(a, b) == Some(Ordering::Equal)
+        a == b || (leading_number(a) == leading_number(b) && self.compare(a, b) == Some(Ordering::Equal))
+    }
+}
+
+/// The value of a version's first digit run (leading zeros and a zero epoch, `0:` or `0!`,
+/// skipped; `None` without digits). Versions equal in any of the orderings here have the
+/// same leading number.
+fn leading_number(v: &str) -> Option<&str> {
+    let v = v.trim();
+    let v = v.strip_prefix("0:").or_else(|| v.strip_prefix("0!")).unwrap_or(v);
+    let start = v.find(|c: char| c.is_ascii_digit())?;
+    let digits = &v[start..];
+    let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+    let number = digits[..end].trim_start_matches('0');
+    Some(number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_versions() {
+        assert!(Scheme::Pep440.same("1.0", "1.0.0"));
+        assert!(Scheme::Pep440.same("v1.0", "1.0"));
+        assert!(Scheme::Pep440.same("0!1.0", "1.0"));
+        assert!(Scheme::Dpkg.same("0:1.0-1", "1.0-1"));
+        assert!(Scheme::Dpkg.same("1.002", "1.2"));
+        assert!(Scheme::Apk.same("01.0", "1.0"));
+        assert!(!Scheme::Pep440.same("1.0", "2.0"));
+        assert!(!Scheme::Semver.same("1.0.0", "1.0.1"));
     }
 }
