@@ -12,7 +12,7 @@ use dockward_vuln::version::Scheme;
 fn expectations_hold() {
     let Some(dir) = corpus_subdir("osv") else { return };
     let db_dir = tempfile::tempdir().unwrap();
-    let report = import_paths(db_dir.path(), &[dir.clone()]).unwrap();
+    let report = import_paths(db_dir.path(), std::slice::from_ref(&dir)).unwrap();
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     for fam in ["npm", "PyPI", "crates.io", "Go", "Debian", "Ubuntu", "Alpine"] {
         assert!(

@@ -20,17 +20,20 @@ fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 /// A one-thread HTTP/1.1 server: `GET /<path>` answers from `files` with an ETag (the
 /// content length and a version counter) and honours `If-None-Match`. Every request line
 /// is logged.
+/// Served files: (path, body, ETag).
+type Files = Arc<Mutex<Vec<(String, Vec<u8>, String)>>>;
+
 struct Server {
     url: String,
     log: Arc<Mutex<Vec<String>>>,
-    files: Arc<Mutex<Vec<(String, Vec<u8>, String)>>>,
+    files: Files,
 }
 
 fn serve() -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let log = Arc::new(Mutex::new(Vec::new()));
-    let files: Arc<Mutex<Vec<(String, Vec<u8>, String)>>> = Arc::new(Mutex::new(Vec::new()));
+    let files: Files = Arc::new(Mutex::new(Vec::new()));
     let (log2, files2) = (Arc::clone(&log), Arc::clone(&files));
     std::thread::spawn(move || {
         for stream in listener.incoming() {

@@ -123,7 +123,7 @@ impl Elf {
         Some(elf)
     }
 
-    fn bytes<'a>(b: &'a [u8], at: usize, n: usize) -> Option<&'a [u8]> {
+    fn bytes(b: &[u8], at: usize, n: usize) -> Option<&[u8]> {
         b.get(at..at.checked_add(n)?)
     }
 
@@ -221,10 +221,8 @@ pub fn parse_go_buildinfo(section: &[u8]) -> Option<Vec<(String, String)>> {
     for line in modinfo.lines() {
         let parts: Vec<&str> = line.split('\t').collect();
         match parts.as_slice() {
-            ["mod" | "dep", path, version, ..] => {
-                if *version != "(devel)" && !version.is_empty() {
-                    out.push((path.to_string(), version.to_string()));
-                }
+            ["mod" | "dep", path, version, ..] if *version != "(devel)" && !version.is_empty() => {
+                out.push((path.to_string(), version.to_string()));
             }
             ["=>", path, version, ..] if !version.is_empty() => {
                 out.pop();

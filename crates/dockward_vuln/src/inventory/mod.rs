@@ -139,9 +139,12 @@ pub(crate) fn read_text(tree: &dyn FileTree, file: &FileMeta, max: u64, inv: &mu
     }
 }
 
+/// A stanza's fields and its byte range in the file.
+pub(crate) type Stanza = (Vec<(String, String)>, (u32, u32));
+
 /// RFC 822-style stanzas (dpkg status, Python METADATA): `(fields, byte range)` per
 /// stanza, fields with continuation lines folded. Field names are kept as written.
-pub(crate) fn stanzas(text: &str) -> Vec<(Vec<(String, String)>, (u32, u32))> {
+pub(crate) fn stanzas(text: &str) -> Vec<Stanza> {
     let mut out = Vec::new();
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut start = None;
