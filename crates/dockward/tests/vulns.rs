@@ -177,3 +177,34 @@ fn sbom_formats() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn old_database_warns() {
+    let Some(osv) = corpus_osv() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, root) = (tmp.path().join("db"), tmp.path().join("root"));
+    ubuntu_root(&root);
+    import(&db, &osv);
+    let meta_path = db.join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let mut json: Value = serde_json::from_str(&meta).unwrap();
+    for (_, eco) in json["ecosystems"].as_object_mut().unwrap() {
+        eco["imported_at"] = Value::from("2026-01-01T00:00:00Z");
+    }
+    std::fs::write(&meta_path, serde_json::to_vec(&json).unwrap()).unwrap();
+    let out = dockward()
+        .args(["vulns", "--format", "json", "--db"])
+        .arg(&db)
+        .arg(&root)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("over --max-db-age 7 days"), "{text}");
+    let out = dockward()
+        .args(["vulns", "--format", "json", "--max-db-age", "100000", "--db"])
+        .arg(&db)
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("max-db-age"));
+}
