@@ -132,7 +132,8 @@ pub fn report(data: &[u8]) {
 }
 
 /// dockward_vuln's parsers of untrusted bytes: an OSV record, a dpkg status file, an apk
-/// database, os-release, Go build information, cargo-auditable data, an index file; and
+/// database, os-release, Go build information, cargo-auditable data, an rpm header, an
+/// SQLite file (rpmdb.sqlite), an index file; and
 /// the version orderings on the first two lines (every scheme, both ways round: an
 /// ordering that is not antisymmetric would make range evaluation depend on event order).
 pub fn vuln(data: &[u8]) {
@@ -147,6 +148,10 @@ pub fn vuln(data: &[u8]) {
     buildinfo.extend_from_slice(data);
     let _ = dockward_vuln::inventory::binaries::parse_go_buildinfo(&buildinfo);
     let _ = dockward_vuln::inventory::binaries::parse_cargo_auditable(data);
+    let _ = dockward_vuln::inventory::rpm::parse_header(data);
+    let mut sqlite = b"SQLite format 3\0\x10\x00".to_vec();
+    sqlite.extend_from_slice(data);
+    let _ = dockward_vuln::inventory::sqlite::table_rows(&sqlite, "Packages");
     let mut index = b"DWOSVIX1".to_vec();
     index.extend_from_slice(data);
     if let Ok(index) = dockward_vuln::index::Index::from_bytes(index) {

@@ -112,6 +112,13 @@ pub fn scan(inventory: &Inventory, db: &mut Database, options: &ScanOptions) -> 
             result.unmatched += 1;
             continue;
         };
+        // rpm-based distributions' OSV records name binary or source packages depending on
+        // the publisher: both are looked up (one finding per vulnerability either way).
+        let names: Vec<String> = if pkg.kind == PackageKind::Rpm && name != pkg.name {
+            vec![pkg.name.clone(), name]
+        } else {
+            vec![name]
+        };
         let fam = family(&ecosystem).to_string();
         let index = match db.index(&fam) {
             Ok(Some(index)) => index,
@@ -128,15 +135,21 @@ pub fn scan(inventory: &Inventory, db: &mut Database, options: &ScanOptions) -> 
                 continue;
             }
         };
-        let entries = match index.lookup(&ecosystem, &name) {
-            Ok(entries) => entries,
-            Err(_) => {
-                result
+        let mut entries = Vec::new();
+        let mut name = names[0].clone();
+        for candidate in &names {
+            match index.lookup(&ecosystem, candidate) {
+                Ok(found) => {
+                    if entries.is_empty() && !found.is_empty() {
+                        name.clone_from(candidate);
+                    }
+                    entries.extend(found);
+                }
+                Err(_) => result
                     .errors
-                    .push(format!("damaged index entry for {ecosystem}/{name}"));
-                continue;
+                    .push(format!("damaged index entry for {ecosystem}/{candidate}")),
             }
-        };
+        }
         let scheme = Scheme::for_ecosystem(&ecosystem);
         // One finding per vulnerability and package, even when several entries match.
         let mut seen: Vec<u32> = Vec::new();

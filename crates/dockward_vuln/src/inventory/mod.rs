@@ -12,6 +12,8 @@ pub mod java;
 pub mod npm;
 pub mod os;
 pub mod python;
+pub mod rpm;
+pub mod sqlite;
 
 use crate::tree::{FileMeta, FileTree};
 pub use os::OsInfo;
@@ -99,12 +101,7 @@ pub fn inventory(tree: &dyn FileTree) -> Inventory {
         .extend(listing.errors.iter().map(|e| format!("cannot list {e}")));
     dpkg::collect(tree, &listing.files, &mut inv);
     apk::collect(tree, &listing.files, &mut inv);
-    if listing.files.iter().any(|f| is_rpmdb(&f.path)) {
-        inv.warnings.push(
-            "an rpm database is present but rpm databases are not read yet: rpm packages are missing from the inventory"
-                .into(),
-        );
-    }
+    rpm::collect(tree, &listing.files, &mut inv);
     python::collect(tree, &listing.files, &mut inv);
     npm::collect(tree, &listing.files, &mut inv);
     binaries::collect(tree, &listing.files, &mut inv);
@@ -113,19 +110,6 @@ pub fn inventory(tree: &dyn FileTree) -> Inventory {
         .sort_by(|a, b| (a.kind, &a.name, &a.version, &a.location).cmp(&(b.kind, &b.name, &b.version, &b.location)));
     inv.packages.dedup();
     inv
-}
-
-fn is_rpmdb(path: &str) -> bool {
-    [
-        "/var/lib/rpm/Packages",
-        "/var/lib/rpm/Packages.db",
-        "/var/lib/rpm/rpmdb.sqlite",
-        "/usr/lib/sysimage/rpm/Packages",
-        "/usr/lib/sysimage/rpm/Packages.db",
-        "/usr/lib/sysimage/rpm/rpmdb.sqlite",
-        "/usr/share/rpm/rpmdb.sqlite",
-    ]
-    .contains(&path)
 }
 
 /// Reads a file as text (lossy), or records a warning.
