@@ -54,7 +54,7 @@ pub struct Listing {
 }
 
 /// A folder on disk seen as a file tree (a container's root file system copied out, an
-/// unpacked image, a project folder).
+/// unpacked image, a project folder). Listing the whole tree skips its `/proc` and `/sys`.
 pub struct DirTree {
     root: PathBuf,
     /// At most this many files are listed.
@@ -158,6 +158,14 @@ impl FileTree for DirTree {
             for entry in entries.flatten() {
                 let Ok(meta) = entry.metadata() else { continue };
                 let path = entry.path();
+                // A live root's kernel file systems hold no packages (and millions of
+                // entries): `/proc` and `/sys` of the tree are not walked.
+                if depth == 0
+                    && prefix.trim_matches('/').is_empty()
+                    && (entry.file_name() == "proc" || entry.file_name() == "sys")
+                {
+                    continue;
+                }
                 if meta.is_dir() {
                     if depth < MAX_DEPTH {
                         stack.push((path, depth + 1));

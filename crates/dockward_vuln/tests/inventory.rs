@@ -281,3 +281,39 @@ fn sboms_validate() {
         "pkg:apk/alpine/mariadb-client@10.6.7-r0?arch=x86_64&distro=alpine-3.15.4&upstream=mariadb"
     );
 }
+
+/// Go ≥ 1.18 build information as the linker writes it (inline strings, 16-byte
+/// sentinels around the module lines): dependencies, a versioned replacement, a local
+/// replacement (no version: left out), a `(devel)` main module (left out), the toolchain.
+#[test]
+fn go_buildinfo_lines() {
+    fn varint(out: &mut Vec<u8>, mut n: usize) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    let modinfo = "path\texample.com/app\nmod\texample.com/app\t(devel)\t\ndep\tgolang.org/x/net\tv0.17.0\th1:abc=\ndep\tgithub.com/old/yaml\tv2.0.0\th1:def=\n=>\tgithub.com/new/yaml\tv2.4.0\th1:ghi=\ndep\texample.com/local\tv1.0.0\n=>\t./local\t\t\nbuild\tCGO_ENABLED=0\n";
+    let mut section = b"\xff Go buildinf:\x08\x02".to_vec();
+    section.resize(32, 0);
+    varint(&mut section, "go1.22.3".len());
+    section.extend_from_slice(b"go1.22.3");
+    let wrapped = format!("0123456789abcdef{modinfo}0123456789abcdef");
+    varint(&mut section, wrapped.len());
+    section.extend_from_slice(wrapped.as_bytes());
+    let packages = dockward_vuln::inventory::binaries::parse_go_buildinfo(&section).unwrap();
+    let want: Vec<(String, String)> = [
+        ("stdlib", "1.22.3"),
+        ("golang.org/x/net", "v0.17.0"),
+        ("github.com/new/yaml", "v2.4.0"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(packages, want);
+}

@@ -3,17 +3,18 @@ use crate::declare_rule;
 declare_rule! {
     /// ## What it does
     /// Reports an installed package whose version is inside the affected range of a
-    /// known vulnerability: an OS package (dpkg, apk) matched by its source package in the
-    /// OS release's advisories (`Debian:12`, `Alpine:v3.20`, `Ubuntu:22.04:LTS`), or a
+    /// known vulnerability: an OS package (dpkg, apk, rpm) matched by its source package
+    /// in the OS release's advisories (`Debian:12`, `Alpine:v3.20`, `Ubuntu:22.04:LTS`), or a
     /// language package (PyPI, npm, Go modules and the Go standard library, Rust crates,
     /// Maven) in its ecosystem's. Data comes from the local OSV database (`dockward db
     /// update` / `dockward db import`); the scan itself never uses the network.
     ///
     /// The finding names the package, the installed version, the version that fixes it
     /// (when there is one), the vulnerability id and its aliases (CVE ids). Its severity
-    /// follows the CVSS base score (9.0+ critical, 7.0+ high, 4.0+ medium, else low), or
-    /// the vendor's rating when there is no CVSS vector. What Debian rates `unimportant`
-    /// is hidden unless asked for.
+    /// is, for OS packages, the distribution's own rating when it gives one; otherwise the
+    /// CVSS base score's band (9.0+ critical, 7.0+ high, 4.0+ medium, else low), else the
+    /// advisory database's word. What Debian rates `unimportant` is hidden unless asked
+    /// for. The rule's default severity (high) is not used: each finding carries its own.
     ///
     /// ## Why is this bad?
     /// A known vulnerability in a shipped package is the most direct way into a

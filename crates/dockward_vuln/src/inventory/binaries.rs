@@ -224,9 +224,13 @@ pub fn parse_go_buildinfo(section: &[u8]) -> Option<Vec<(String, String)>> {
             ["mod" | "dep", path, version, ..] if *version != "(devel)" && !version.is_empty() => {
                 out.push((path.to_string(), version.to_string()));
             }
-            ["=>", path, version, ..] if !version.is_empty() => {
+            ["=>", path, version, ..] => {
+                // The replacement stands for the dependency above it; a local directory
+                // (`./x`, version `(devel)` or none) is no module version at all.
                 out.pop();
-                out.push((path.to_string(), version.to_string()));
+                if !version.is_empty() && *version != "(devel)" {
+                    out.push((path.to_string(), version.to_string()));
+                }
             }
             _ => {}
         }
