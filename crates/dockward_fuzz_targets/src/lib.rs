@@ -168,6 +168,7 @@ pub fn vuln(data: &[u8]) {
         Scheme::Semver,
         Scheme::Go,
         Scheme::Pep440,
+        Scheme::Maven,
     ] {
         let forward = scheme.compare(a, b);
         let backward = scheme.compare(b, a);

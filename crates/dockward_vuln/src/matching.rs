@@ -64,21 +64,17 @@ fn compare(scheme: Scheme, a: &str, b: &str) -> Option<Ordering> {
 }
 
 /// `None`: cannot tell. `Some(None)`: not in the range. `Some(Some(fixed))`: in it.
+///
+/// Equivalent to OSV's walk over the sorted events, without sorting: the window holding V
+/// opens at the greatest `introduced` at or below V and is closed by a `fixed` in
+/// (introduced, V] or a `last_affected` in [introduced, V). Not sorting matters: an
+/// ordering that is not total on hostile versions (Maven's is not, on inputs like `-.^a`)
+/// must not reach `sort`, which may panic on such orderings.
 fn in_range(range: &RangeData, scheme: Scheme, version: &str) -> Option<Option<Option<String>>> {
-    // Order every event version once, so a failure anywhere is seen.
+    // Each event against V, once, so a version that cannot be ordered is seen.
     let mut events: Vec<(EventKind, &str, Ordering)> = Vec::with_capacity(range.events.len());
     for (kind, v) in &range.events {
         events.push((*kind, v, compare(scheme, v, version)?));
-    }
-    let mut failed = false;
-    events.sort_by(|a, b| {
-        compare(scheme, a.1, b.1).unwrap_or_else(|| {
-            failed = true;
-            Ordering::Equal
-        })
-    });
-    if failed {
-        return None;
     }
     if events
         .iter()
@@ -86,29 +82,37 @@ fn in_range(range: &RangeData, scheme: Scheme, version: &str) -> Option<Option<O
     {
         return Some(None);
     }
-    let mut open = false;
-    let mut opened_at = None;
-    for (i, (kind, _, to_v)) in events.iter().enumerate() {
-        match kind {
-            EventKind::Introduced if *to_v != Ordering::Greater => {
-                open = true;
-                opened_at = Some(i);
-            }
-            EventKind::Fixed if *to_v != Ordering::Greater => open = false,
-            EventKind::LastAffected if *to_v == Ordering::Less => open = false,
-            _ => {}
+    let mut opened: Option<&str> = None;
+    for (kind, v, to_v) in &events {
+        if *kind == EventKind::Introduced && *to_v != Ordering::Greater {
+            opened = match opened {
+                Some(best) if compare(scheme, v, best)? != Ordering::Greater => Some(best),
+                _ => Some(v),
+            };
         }
     }
-    if !open {
-        return Some(None);
+    let Some(opened) = opened else { return Some(None) };
+    for (kind, v, to_v) in &events {
+        let closes = match kind {
+            EventKind::Fixed => *to_v != Ordering::Greater && compare(scheme, v, opened)? == Ordering::Greater,
+            EventKind::LastAffected => *to_v == Ordering::Less && compare(scheme, v, opened)? != Ordering::Less,
+            _ => false,
+        };
+        if closes {
+            return Some(None);
+        }
     }
-    // The fix: the first `fixed` above V after the window opened.
-    let start = opened_at.map_or(0, |i| i + 1);
-    let fixed = events[start..]
-        .iter()
-        .find(|(kind, _, to_v)| *kind == EventKind::Fixed && *to_v == Ordering::Greater)
-        .map(|(_, v, _)| v.to_string());
-    Some(Some(fixed))
+    // The fix: the lowest `fixed` above V.
+    let mut fixed: Option<&str> = None;
+    for (kind, v, to_v) in &events {
+        if *kind == EventKind::Fixed && *to_v == Ordering::Greater {
+            fixed = match fixed {
+                Some(best) if compare(scheme, v, best)? != Ordering::Less => Some(best),
+                _ => Some(v),
+            };
+        }
+    }
+    Some(Some(fixed.map(str::to_string)))
 }
 
 #[cfg(test)]

@@ -167,3 +167,43 @@ fn alpine_origins_and_missing_data() {
     let inv = inventory(&DirTree::new(&root));
     assert!(scan(&inv, &mut db, &ScanOptions::default()).findings.is_empty());
 }
+
+/// Maven: a jar's coordinates matched with Maven's ordering (`2.0-beta9` is below
+/// `2.14.1`, which is below `2.15.0`).
+#[test]
+fn maven_jar() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (records, db_dir, root) = (tmp.path().join("osv"), tmp.path().join("db"), tmp.path().join("root"));
+    write(
+        &records,
+        "GHSA-jfh8-c2jp-5v3q.json",
+        r#"{"id":"GHSA-jfh8-c2jp-5v3q","modified":"2026-01-01T00:00:00Z","aliases":["CVE-2021-44228"],
+           "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"}],
+           "affected":[{"package":{"ecosystem":"Maven","name":"org.apache.logging.log4j:log4j-core"},
+             "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"2.0-beta9"},{"fixed":"2.15.0"}]}]}]}"#,
+    );
+    import_paths(&db_dir, &[records]).unwrap();
+    let mut jar = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    jar.start_file(
+        "META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties",
+        options,
+    )
+    .unwrap();
+    std::io::Write::write_all(
+        &mut jar,
+        b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n",
+    )
+    .unwrap();
+    let bytes = jar.finish().unwrap().into_inner();
+    let path = root.join("app/lib/log4j-core.jar");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    let inv = inventory(&DirTree::new(&root));
+    let mut db = Database::open(&db_dir).unwrap();
+    let result = scan(&inv, &mut db, &ScanOptions::default());
+    assert_eq!(result.findings.len(), 1, "{result:?}");
+    assert_eq!(result.findings[0].fixed.as_deref(), Some("2.15.0"));
+    assert_eq!(result.findings[0].severity, Severity::Critical);
+    assert!(result.undecided.is_empty());
+}

@@ -124,6 +124,7 @@ fn orderings_are_consistent_on_random_strings() {
         Scheme::Semver,
         Scheme::Go,
         Scheme::Pep440,
+        Scheme::Maven,
     ];
     for _ in 0..20_000 {
         let (a, b, c) = (random(), random(), random());
@@ -134,6 +135,11 @@ fn orderings_are_consistent_on_random_strings() {
                 scheme.compare(&b, &a),
                 "{scheme:?} {a:?} {b:?}"
             );
+            // Maven's own algorithm is not transitive on malformed versions (`""` = `-.^a`
+            // but `""` < `p` < `-.^a`); matching does not rely on it (no sorting).
+            if scheme == Scheme::Maven {
+                continue;
+            }
             if let (Some(ab), Some(bc), Some(ac)) = (ab, scheme.compare(&b, &c), scheme.compare(&a, &c))
                 && ab == bc
                 && ab != Ordering::Equal

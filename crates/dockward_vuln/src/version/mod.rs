@@ -6,6 +6,7 @@
 
 pub mod apk;
 pub mod dpkg;
+pub mod maven;
 pub mod pep440;
 pub mod rpm;
 pub mod semver;
@@ -27,6 +28,8 @@ pub enum Scheme {
     Go,
     /// PyPI.
     Pep440,
+    /// Maven's `ComparableVersion`.
+    Maven,
 }
 
 impl Scheme {
@@ -41,6 +44,7 @@ impl Scheme {
             "npm" | "crates.io" => Scheme::Semver,
             "Go" => Scheme::Go,
             "PyPI" => Scheme::Pep440,
+            "Maven" => Scheme::Maven,
             _ => return None,
         })
     }
@@ -54,6 +58,7 @@ impl Scheme {
             Scheme::Semver => semver::compare(a, b),
             Scheme::Go => semver::compare_go(a, b),
             Scheme::Pep440 => pep440::compare(a, b),
+            Scheme::Maven => Some(maven::compare(a, b)),
         }
     }
 
