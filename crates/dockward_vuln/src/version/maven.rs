@@ -82,8 +82,7 @@ fn parse(version: &str) -> Item {
     let mut digit = false;
     let mut start = 0;
     let text = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
-    for i in 0..chars.len() {
-        let c = chars[i];
+    for (i, &c) in chars.iter().enumerate() {
         let current = stack.last_mut().expect("the root list");
         match c {
             '.' | '-' => {
