@@ -82,20 +82,32 @@ fn in_range(range: &RangeData, scheme: Scheme, version: &str) -> Option<Option<O
     {
         return Some(None);
     }
-    let mut opened: Option<&str> = None;
-    for (kind, v, to_v) in &events {
+    // The greatest `introduced` at or below V (the later one in the list on a tie, as a
+    // stable sort would leave it).
+    let mut opened: Option<(usize, &str)> = None;
+    for (i, (kind, v, to_v)) in events.iter().enumerate() {
         if *kind == EventKind::Introduced && *to_v != Ordering::Greater {
             opened = match opened {
-                Some(best) if compare(scheme, v, best)? != Ordering::Greater => Some(best),
-                _ => Some(v),
+                Some(best) if compare(scheme, v, best.1)? == Ordering::Less => Some(best),
+                _ => Some((i, v)),
             };
         }
     }
-    let Some(opened) = opened else { return Some(None) };
-    for (kind, v, to_v) in &events {
+    let Some((opened_at, opened)) = opened else {
+        return Some(None);
+    };
+    for (i, (kind, v, to_v)) in events.iter().enumerate() {
+        // After the opening event in sorted order: above it, or equal and later in the list.
+        let after = || -> Option<bool> {
+            Some(match compare(scheme, v, opened)? {
+                Ordering::Greater => true,
+                Ordering::Equal => i > opened_at,
+                Ordering::Less => false,
+            })
+        };
         let closes = match kind {
-            EventKind::Fixed => *to_v != Ordering::Greater && compare(scheme, v, opened)? == Ordering::Greater,
-            EventKind::LastAffected => *to_v == Ordering::Less && compare(scheme, v, opened)? != Ordering::Less,
+            EventKind::Fixed => *to_v != Ordering::Greater && after()?,
+            EventKind::LastAffected => *to_v == Ordering::Less && after()?,
             _ => false,
         };
         if closes {
@@ -176,6 +188,47 @@ mod tests {
             evaluate(&e, s, "1.20.0"),
             Verdict::Affected {
                 fixed: Some("1.21.12".into())
+            }
+        );
+    }
+}
+
+#[cfg(test)]
+mod ties {
+    use super::*;
+
+    fn range(events: &[(EventKind, &str)]) -> Entry {
+        Entry {
+            ranges: vec![RangeData {
+                semver: true,
+                events: events.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            }],
+            ..Entry::default()
+        }
+    }
+
+    /// Events at the same version act in list order, as after OSV's (stable) sort.
+    #[test]
+    fn equal_versions_act_in_list_order() {
+        let s = Some(Scheme::Semver);
+        let empty = range(&[(EventKind::Introduced, "1.0.0"), (EventKind::Fixed, "1.0.0")]);
+        assert_eq!(evaluate(&empty, s, "1.5.0"), Verdict::NotAffected);
+        let reopened = range(&[
+            (EventKind::Introduced, "0"),
+            (EventKind::Fixed, "1.0.0"),
+            (EventKind::Introduced, "1.0.0"),
+            (EventKind::Fixed, "2.0.0"),
+        ]);
+        assert_eq!(
+            evaluate(&reopened, s, "1.5.0"),
+            Verdict::Affected {
+                fixed: Some("2.0.0".into())
+            }
+        );
+        assert_eq!(
+            evaluate(&reopened, s, "0.5.0"),
+            Verdict::Affected {
+                fixed: Some("1.0.0".into())
             }
         );
     }
