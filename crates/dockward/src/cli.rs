@@ -24,6 +24,15 @@ pub enum Command {
     /// Audit the host dockerd runs on: owners and modes of Docker's files and sockets, the
     /// docker group, audit rules, the data root's partition, content trust.
     Host(crate::host_cmd::HostArgs),
+    /// The local vulnerability database: import OSV data, update it, show its state.
+    #[command(subcommand)]
+    Db(crate::db_cmd::DbCommand),
+    /// Write the package inventory of a folder (a container's root file system) as a
+    /// CycloneDX 1.6 or SPDX 2.3 JSON SBOM.
+    Sbom(crate::sbom_cmd::SbomArgs),
+    /// Match the packages installed in a folder against the local vulnerability database
+    /// (offline: never downloads anything).
+    Vulns(crate::sbom_cmd::VulnsArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]

@@ -2,12 +2,14 @@
 //! rules crate, formatting in the report crate; this binary wires them together.
 
 mod cli;
+mod db_cmd;
 mod distribution;
 mod engine_cmd;
 mod engine_daemon;
 mod engine_drift;
 mod host_cmd;
 mod rules_cmd;
+mod sbom_cmd;
 mod scan;
 
 #[global_allocator]
@@ -44,6 +46,9 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan_command(&args),
         Command::Engine(args) => engine_cmd::run(&args),
         Command::Host(args) => host_cmd::run(&args),
+        Command::Db(command) => db_cmd::run(&command),
+        Command::Sbom(args) => sbom_cmd::run_sbom(&args),
+        Command::Vulns(args) => sbom_cmd::run_vulns(&args),
         Command::Rules { format } => rules_cmd::list(format),
         Command::Rule { code } => rules_cmd::explain(&code),
         Command::Debug(DebugCommand::Dockerfile { buildkit, file }) => debug_dockerfile(&file, buildkit),

@@ -28,6 +28,9 @@ pub enum ModelKind {
     Host,
     /// dockward's own inputs (syntax errors, suppressions).
     Meta,
+    /// Installed packages (a folder's or an image's inventory) matched against the
+    /// vulnerability database.
+    Packages,
 }
 
 /// Everything dockward knows about a rule except its detector.

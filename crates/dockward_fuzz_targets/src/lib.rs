@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name its fuzz binary and regression folder have.
-pub const TARGETS: [(&str, Target); 8] = [
+pub const TARGETS: [(&str, Target); 9] = [
     ("dockerfile", dockerfile),
     ("shell", shell),
     ("docker_argv", docker_argv),
@@ -22,6 +22,7 @@ pub const TARGETS: [(&str, Target); 8] = [
     ("daemon_json", daemon_json),
     ("scripts", scripts),
     ("report", report),
+    ("vuln", vuln),
 ];
 
 /// Every rule on, opt-in ones too: the fuzzer should reach all of them.
@@ -138,4 +139,54 @@ pub fn report(data: &[u8]) {
         let _ = emitter.findings(&findings, &sources);
         let _ = emitter.finish(&[], 1);
     }
+}
+
+/// dockward_vuln's parsers of untrusted bytes: an OSV record, a dpkg status file, an apk
+/// database, os-release, Go build information, cargo-auditable data, an rpm header, an
+/// SQLite file (rpmdb.sqlite), an index file; and
+/// the version orderings on the first two lines (every scheme, both ways round: an
+/// ordering that is not antisymmetric would make range evaluation depend on event order).
+pub fn vuln(data: &[u8]) {
+    use dockward_vuln::version::Scheme;
+    let text = text(data);
+    let _ = dockward_vuln::osv::parse_record(data);
+    let _ = dockward_vuln::inventory::dpkg::parse_status(&text, "/var/lib/dpkg/status", true);
+    let _ = dockward_vuln::inventory::apk::parse_installed(&text, "/lib/apk/db/installed");
+    let _ = dockward_vuln::inventory::os::parse_os_release(&text);
+    let mut buildinfo = b"\xff Go buildinf:\x08\x02".to_vec();
+    buildinfo.resize(32, 0);
+    buildinfo.extend_from_slice(data);
+    let _ = dockward_vuln::inventory::binaries::parse_go_buildinfo(&buildinfo);
+    let _ = dockward_vuln::inventory::binaries::parse_cargo_auditable(data);
+    let _ = dockward_vuln::inventory::rpm::parse_header(data);
+    let mut sqlite = b"SQLite format 3\0\x10\x00".to_vec();
+    sqlite.extend_from_slice(data);
+    let _ = dockward_vuln::inventory::sqlite::table_rows(&sqlite, "Packages");
+    let mut index = b"DWOSVIX1".to_vec();
+    index.extend_from_slice(data);
+    if let Ok(index) = dockward_vuln::index::Index::from_bytes(index) {
+        let _ = index.keys();
+        let _ = index.lookup("npm", "semver");
+        let _ = index.vuln(0);
+    }
+    let mut lines = text.lines();
+    let (a, b) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+    for scheme in [
+        Scheme::Dpkg,
+        Scheme::Apk,
+        Scheme::Rpm,
+        Scheme::Semver,
+        Scheme::Go,
+        Scheme::Pep440,
+        Scheme::Maven,
+    ] {
+        let forward = scheme.compare(a, b);
+        let backward = scheme.compare(b, a);
+        assert_eq!(
+            forward.map(std::cmp::Ordering::reverse),
+            backward,
+            "{scheme:?} `{a}` vs `{b}`"
+        );
+    }
+    let _ = dockward_vuln::version::apk::is_valid(a);
 }

@@ -12,6 +12,7 @@ pub mod daemon;
 mod declare;
 pub mod host;
 mod meta;
+pub mod packages;
 pub mod secrets;
 pub mod topology;
 
@@ -20,6 +21,7 @@ pub use context::{BuildCx, RunCommand};
 pub use declare::{DocExample, doc_examples, explanation_markdown};
 pub use dockward_core::{Category, FixAvailability, ModelKind, RuleMeta, Severity};
 pub use meta::{INVALID_SUPPRESSION, SYNTAX_ERROR, UNUSED_SUPPRESSION};
+pub use packages::VULNERABLE_PACKAGE;
 pub use topology::check_topology;
 
 use dockward_core::Finding;
@@ -35,7 +37,12 @@ pub struct BuildRule {
 pub fn all_rules() -> &'static [&'static RuleMeta] {
     static ALL: OnceLock<Vec<&'static RuleMeta>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let mut all: Vec<&'static RuleMeta> = vec![&SYNTAX_ERROR, &UNUSED_SUPPRESSION, &INVALID_SUPPRESSION];
+        let mut all: Vec<&'static RuleMeta> = vec![
+            &SYNTAX_ERROR,
+            &UNUSED_SUPPRESSION,
+            &INVALID_SUPPRESSION,
+            &VULNERABLE_PACKAGE,
+        ];
         all.extend(build::rules().map(|r| r.meta));
         all.extend(container::rules().map(|r| r.meta));
         all.extend(topology::rules().map(|r| r.meta));

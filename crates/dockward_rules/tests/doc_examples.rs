@@ -120,7 +120,16 @@ fn documented_examples_behave_as_documented() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(checked >= 2 * all_rules().len() - 2, "only {checked} examples checked");
+    // Package rules document package-database excerpts (`text`): their detector is the
+    // vulnerability matcher, tested with a database in dockward_vuln and the CLI tests.
+    let package_rules = all_rules()
+        .iter()
+        .filter(|r| r.models.contains(&dockward_core::ModelKind::Packages))
+        .count();
+    assert!(
+        checked >= 2 * (all_rules().len() - package_rules) - 2,
+        "only {checked} examples checked"
+    );
 }
 
 #[test]

@@ -1,0 +1,410 @@
+//! `dockward sbom DIR` and `dockward vulns DIR`: the package inventory of a folder (a root
+//! file system copied out of a container, an unpacked image) as an SBOM, or matched
+//! against the local vulnerability database.
+
+use crate::cli::{CommonArgs, OutputFormat};
+use crate::{EXIT_ERROR, EXIT_FINDINGS, print_config_error};
+use clap::{Args, ValueEnum};
+use dockward_core::{Finding, Provenance, SourceDb, SourceFile, TextRange};
+use dockward_report::{Emitter, Format, RunError};
+use dockward_vuln::db::{Database, OpenError};
+use dockward_vuln::inventory::{Inventory, Package, inventory};
+use dockward_vuln::scan::{ScanOptions, VulnFinding, scan};
+use dockward_vuln::tree::{DirTree, FileTree};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SbomFormat {
+    /// CycloneDX 1.6 JSON.
+    Cyclonedx,
+    /// SPDX 2.3 JSON.
+    Spdx,
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// The folder to inventory (a container's root file system).
+    pub dir: PathBuf,
+    #[arg(long, value_enum, default_value_t = SbomFormat::Cyclonedx)]
+    pub format: SbomFormat,
+    /// Write the SBOM to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VulnsArgs {
+    /// The folder to scan (a container's root file system).
+    pub dir: PathBuf,
+    /// Vulnerability database folder (default: the user cache; fill it with `dockward db
+    /// update` or `dockward db import`).
+    #[arg(long, value_name = "DIR")]
+    pub db: Option<PathBuf>,
+    /// Leave out vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Also report what Debian rates `unimportant` (at info severity).
+    #[arg(long)]
+    pub show_unimportant: bool,
+    /// Vulnerabilities judged not to apply, each with a reason and an expiry (TOML; default
+    /// `.dockward-vulns.toml` in the current folder when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
+    /// Without a database, report the inventory's size and exit 0 instead of failing.
+    #[arg(long)]
+    pub allow_no_db: bool,
+    /// Warn when the database is older than this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub max_db_age: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+fn check_dir(dir: &Path) -> Result<(), String> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(format!("{}: not a folder", dir.display())),
+        Err(e) => Err(format!("{}: {e}", dir.display())),
+    }
+}
+
+fn subject_name(dir: &Path) -> String {
+    std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| dir.display().to_string())
+}
+
+pub fn run_sbom(args: &SbomArgs) -> ExitCode {
+    if let Err(e) = check_dir(&args.dir) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let tree = DirTree::new(&args.dir);
+    let inv = inventory(&tree);
+    for warning in &inv.warnings {
+        eprintln!("warning: {}", dockward_vuln_safe(warning));
+    }
+    let subject = dockward_vuln::sbom::Subject::new(subject_name(&args.dir));
+    let doc = match args.format {
+        SbomFormat::Cyclonedx => dockward_vuln::sbom::cyclonedx(&inv, &subject),
+        SbomFormat::Spdx => dockward_vuln::sbom::spdx(&inv, &subject),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    let written = match &args.output_file {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string()),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Warnings quote paths from the scanned tree: no control character reaches the terminal.
+fn dockward_vuln_safe(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
+}
+
+fn warning(path: &Path, message: String) -> RunError {
+    RunError {
+        path: path.to_path_buf(),
+        line: None,
+        message,
+        is_warning: true,
+    }
+}
+
+pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
+    let settings = match crate::load_settings(&args.common, Path::new(".")) {
+        Ok(settings) => settings,
+        Err(error) => {
+            print_config_error(&error);
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    if let Err(e) = check_dir(&args.dir) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let ignore_path = args.ignore_file.clone().or_else(|| {
+        let default = PathBuf::from(".dockward-vulns.toml");
+        default.is_file().then_some(default)
+    });
+    let ignores = match ignore_path.as_deref().map(dockward_vuln::ignore::load).transpose() {
+        Ok(ignores) => ignores.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let db_dir = crate::db_cmd::db_dir(args.db.as_deref());
+    let tree = DirTree::new(&args.dir);
+    let inv = inventory(&tree);
+    let mut notes: Vec<RunError> = inv.warnings.iter().map(|w| warning(&args.dir, w.clone())).collect();
+
+    let mut db = match Database::open(&db_dir) {
+        Ok(db) => Some(db),
+        Err(e @ OpenError::Missing(_)) if args.allow_no_db => {
+            notes.push(warning(
+                &db_dir,
+                format!("{e}; no vulnerabilities were checked (--allow-no-db)"),
+            ));
+            None
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let options = ScanOptions {
+        ignore_unfixed: args.ignore_unfixed,
+        show_unimportant: args.show_unimportant,
+    };
+    let mut findings = Vec::new();
+    let sources = SourceDb::new();
+    if let Some(db) = db.as_mut() {
+        let result = scan(&inv, db, &options);
+        let now = dockward_vuln::unix_seconds_of(&dockward_vuln::now_rfc3339()).unwrap_or(0);
+        for entry in ignores.expired(now) {
+            notes.push(warning(
+                ignore_path.as_deref().unwrap_or(Path::new(".")),
+                format!(
+                    "ignore entry for {} expired on {}: it no longer applies",
+                    entry.id, entry.expires
+                ),
+            ));
+        }
+        let mut files: HashMap<String, Option<(dockward_core::FileId, String)>> = HashMap::new();
+        let mut ignored = 0;
+        if settings.is_enabled(&dockward_rules::VULNERABLE_PACKAGE) {
+            for finding in &result.findings {
+                if ignores.matching(finding, now).is_some() {
+                    ignored += 1;
+                    continue;
+                }
+                findings.push(to_finding(finding, &args.dir, &tree, &sources, &mut files, &settings));
+            }
+        }
+        if ignored > 0 {
+            notes.push(warning(
+                &args.dir,
+                format!("{ignored} findings silenced by the ignore file"),
+            ));
+        }
+        for family in &result.missing_ecosystems {
+            notes.push(warning(
+                &db_dir,
+                format!(
+                    "the database has no {family} data: {family} packages were not checked (`dockward db update --ecosystem {family}`)"
+                ),
+            ));
+        }
+        if result.unmatched > 0 {
+            notes.push(warning(
+                &args.dir,
+                format!(
+                    "{} OS packages were not checked: dockward does not know the OSV ecosystem of this OS ({})",
+                    result.unmatched,
+                    inv.os.as_ref().map_or("unknown", |o| o.pretty_name.as_str())
+                ),
+            ));
+        }
+        if !result.undecided.is_empty() {
+            let sample: Vec<String> = result
+                .undecided
+                .iter()
+                .take(5)
+                .map(|(p, id)| format!("{} {} ({id})", p.name, p.version))
+                .collect();
+            notes.push(warning(
+                &args.dir,
+                format!(
+                    "{} package/vulnerability pairs could not be decided (version not comparable): {}",
+                    result.undecided.len(),
+                    sample.join(", ")
+                ),
+            ));
+        }
+        for error in &result.errors {
+            notes.push(RunError {
+                path: db_dir.clone(),
+                line: None,
+                message: error.clone(),
+                is_warning: false,
+            });
+        }
+        let families: Vec<&str> = Vec::new();
+        if let Some(age) = db.age_seconds(&families)
+            && age
+                > i64::try_from(args.max_db_age)
+                    .unwrap_or(i64::MAX)
+                    .saturating_mul(86_400)
+        {
+            notes.push(warning(
+                &db_dir,
+                format!(
+                    "the vulnerability database is {} old (over --max-db-age {} days): run `dockward db update`",
+                    crate::db_cmd::human_age(age),
+                    args.max_db_age
+                ),
+            ));
+        }
+    }
+
+    let color = args.common.color_enabled();
+    let format = Format::from(args.format);
+    let mut out = match args.common.open_output() {
+        Ok(out) => out,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let mut emitter = Emitter::new(&mut out, format, color)
+        .quiet(args.common.quiet)
+        .scanned_noun("package", "packages");
+    let summary = emitter
+        .findings(&findings, &sources)
+        .and_then(|()| emitter.finish(&notes, inv.packages.len()));
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let _ = out.flush();
+    if notes.iter().any(|n| !n.is_warning) {
+        ExitCode::from(EXIT_ERROR)
+    } else if !args.common.exit_zero && summary.any_at_or_above(settings.fail_on) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The line of a package record that holds its version (`Version:` / `V:`), else the
+/// record's first line.
+fn version_line(text: &str, range: (u32, u32)) -> TextRange {
+    let (start, end) = (range.0 as usize, (range.1 as usize).min(text.len()));
+    let record = text.get(start..end).unwrap_or("");
+    let mut offset = start;
+    for line in record.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.starts_with("Version:") || content.starts_with("V:") {
+            return TextRange::from_usize(offset, offset + content.len());
+        }
+        offset += line.len();
+    }
+    let first = record.split('\n').next().unwrap_or("");
+    TextRange::from_usize(start, start + first.len())
+}
+
+fn to_finding(
+    v: &VulnFinding,
+    dir: &Path,
+    tree: &dyn FileTree,
+    sources: &SourceDb,
+    files: &mut HashMap<String, Option<(dockward_core::FileId, String)>>,
+    settings: &dockward_core::Settings,
+) -> Finding {
+    let pkg: &Package = &v.package;
+    let path = &pkg.location.path;
+    let text_file = pkg.location.range.and_then(|range| {
+        let slot = files.entry(path.clone()).or_insert_with(|| {
+            let bytes = tree.read(path, dockward_vuln::inventory::MAX_DB_BYTES).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
+            let shown = dir.join(path.trim_start_matches('/'));
+            let id = sources.add(SourceFile::new(shown, text.clone()));
+            Some((id, text))
+        });
+        slot.as_ref().map(|(id, text)| (*id, version_line(text, range)))
+    });
+    let at = match text_file {
+        Some((file, range)) => Provenance::text(file, range),
+        None => Provenance::Image {
+            image: dir.display().to_string(),
+            layer: None,
+            path: path.clone(),
+        },
+    };
+    let mut ids = v.vuln.id.clone();
+    let cves: Vec<&str> = v
+        .vuln
+        .aliases
+        .iter()
+        .filter(|a| a.starts_with("CVE-"))
+        .map(String::as_str)
+        .collect();
+    if !cves.is_empty() {
+        ids = format!("{ids} ({})", cves.join(", "));
+    }
+    let source = if v.matched_name != pkg.name {
+        format!(" (source package {})", v.matched_name)
+    } else {
+        String::new()
+    };
+    let fix = match &v.fixed {
+        Some(fixed) => format!("; fixed in {fixed}"),
+        None => "; no fixed version yet".to_string(),
+    };
+    let message = format!("{} {}{source} is affected by {ids}{fix}", pkg.name, pkg.version);
+    let mut help = Vec::new();
+    if !v.vuln.summary.is_empty() {
+        // One line: summaries run long (the index keeps 300 characters).
+        let summary: String = v.vuln.summary.split_whitespace().collect::<Vec<_>>().join(" ");
+        help.push(if summary.chars().count() > 160 {
+            format!("{}…", summary.chars().take(160).collect::<String>())
+        } else {
+            summary
+        });
+    }
+    let mut rating = Vec::new();
+    if let Some(score) = v.data.score {
+        rating.push(format!("CVSS {score:.1} ({})", v.data.vector));
+    }
+    if !v.data.label.is_empty() {
+        rating.push(format!("rated {}", v.data.label));
+    }
+    if !v.urgency.is_empty() {
+        rating.push(format!("Debian urgency {}", v.urgency));
+    }
+    if !rating.is_empty() {
+        help.push(rating.join("; "));
+    }
+    help.push(format!(
+        "matched as {} {} {}",
+        v.ecosystem, v.matched_name, v.matched_version
+    ));
+    if !v.vuln.url.is_empty() {
+        help.push(v.vuln.url.clone());
+    }
+    let severity = settings
+        .severity_override(&dockward_rules::VULNERABLE_PACKAGE)
+        .unwrap_or(v.severity);
+    Finding::new(&dockward_rules::VULNERABLE_PACKAGE, at, message)
+        .with_severity(severity)
+        .with_help(help.join(" · "))
+}
+
+/// Inventory of a folder, for tests of the CLI glue.
+#[allow(dead_code)]
+pub fn inventory_of(dir: &Path) -> Inventory {
+    inventory(&DirTree::new(dir))
+}

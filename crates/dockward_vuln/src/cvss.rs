@@ -1,0 +1,167 @@
+//! CVSS base scores from vector strings (OSV gives vectors, not numbers).
+//!
+//! CVSS v3.0/v3.1 and v2 base scores follow the FIRST specifications' formulas. CVSS v4
+//! vectors need the specification's macro-vector tables; they are kept as vectors and not
+//! scored here (the record's other severity data is used instead).
+
+/// The base score of a `CVSS:3.x/…` or v2 (`AV:N/AC:L/Au:N/…`) vector; `None` when the
+/// vector is malformed or a v4 vector.
+pub fn base_score(vector: &str) -> Option<f64> {
+    let vector = vector.trim();
+    if let Some(rest) = vector
+        .strip_prefix("CVSS:3.1/")
+        .or_else(|| vector.strip_prefix("CVSS:3.0/"))
+    {
+        return v3(rest);
+    }
+    if vector.starts_with("CVSS:") {
+        return None;
+    }
+    v2(vector
+        .strip_prefix('(')
+        .and_then(|v| v.strip_suffix(')'))
+        .unwrap_or(vector))
+}
+
+fn metrics(vector: &str) -> Option<Vec<(&str, &str)>> {
+    vector.split('/').map(|part| part.split_once(':')).collect()
+}
+
+fn get<'a>(metrics: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
+    metrics.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// CVSS v3 "round up" to one decimal, as the v3.1 specification defines it (integer
+/// arithmetic, so 4.000000001 does not become 4.1).
+fn round_up(value: f64) -> f64 {
+    let int = (value * 100_000.0).round() as i64;
+    if int % 10_000 == 0 {
+        int as f64 / 100_000.0
+    } else {
+        ((int / 10_000) + 1) as f64 / 10.0
+    }
+}
+
+fn v3(vector: &str) -> Option<f64> {
+    let m = metrics(vector)?;
+    let av = match get(&m, "AV")? {
+        "N" => 0.85,
+        "A" => 0.62,
+        "L" => 0.55,
+        "P" => 0.2,
+        _ => return None,
+    };
+    let ac = match get(&m, "AC")? {
+        "L" => 0.77,
+        "H" => 0.44,
+        _ => return None,
+    };
+    let changed = match get(&m, "S")? {
+        "U" => false,
+        "C" => true,
+        _ => return None,
+    };
+    let pr = match (get(&m, "PR")?, changed) {
+        ("N", _) => 0.85,
+        ("L", false) => 0.62,
+        ("L", true) => 0.68,
+        ("H", false) => 0.27,
+        ("H", true) => 0.5,
+        _ => return None,
+    };
+    let ui = match get(&m, "UI")? {
+        "N" => 0.85,
+        "R" => 0.62,
+        _ => return None,
+    };
+    let cia = |key| -> Option<f64> {
+        Some(match get(&m, key)? {
+            "H" => 0.56,
+            "L" => 0.22,
+            "N" => 0.0,
+            _ => return None,
+        })
+    };
+    let (c, i, a) = (cia("C")?, cia("I")?, cia("A")?);
+    let iss = 1.0 - (1.0 - c) * (1.0 - i) * (1.0 - a);
+    let impact = if changed {
+        7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
+    } else {
+        6.42 * iss
+    };
+    let exploitability = 8.22 * av * ac * pr * ui;
+    if impact <= 0.0 {
+        return Some(0.0);
+    }
+    Some(if changed {
+        round_up((1.08 * (impact + exploitability)).min(10.0))
+    } else {
+        round_up((impact + exploitability).min(10.0))
+    })
+}
+
+fn v2(vector: &str) -> Option<f64> {
+    let m = metrics(vector)?;
+    let av = match get(&m, "AV")? {
+        "L" => 0.395,
+        "A" => 0.646,
+        "N" => 1.0,
+        _ => return None,
+    };
+    let ac = match get(&m, "AC")? {
+        "H" => 0.35,
+        "M" => 0.61,
+        "L" => 0.71,
+        _ => return None,
+    };
+    let au = match get(&m, "Au")? {
+        "M" => 0.45,
+        "S" => 0.56,
+        "N" => 0.704,
+        _ => return None,
+    };
+    let cia = |key| -> Option<f64> {
+        Some(match get(&m, key)? {
+            "N" => 0.0,
+            "P" => 0.275,
+            "C" => 0.660,
+            _ => return None,
+        })
+    };
+    let (c, i, a) = (cia("C")?, cia("I")?, cia("A")?);
+    let impact = 10.41 * (1.0 - (1.0 - c) * (1.0 - i) * (1.0 - a));
+    let exploitability = 20.0 * av * ac * au;
+    let f = if impact == 0.0 { 0.0 } else { 1.176 };
+    let score = ((0.6 * impact) + (0.4 * exploitability) - 1.5) * f;
+    Some((score * 10.0).round() / 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Scores as NVD and the FIRST calculator give them for these vectors.
+    #[test]
+    fn known_scores() {
+        let cases = [
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8),
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L", 5.3),
+            ("CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 6.2),
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0),
+            ("CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:L/I:L/A:N", 6.4),
+            ("CVSS:3.0/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N", 5.9),
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0.0),
+            ("AV:N/AC:L/Au:N/C:P/I:P/A:P", 7.5),
+            ("AV:N/AC:M/Au:N/C:N/I:P/A:N", 4.3),
+        ];
+        for (vector, want) in cases {
+            assert_eq!(base_score(vector), Some(want), "{vector}");
+        }
+        assert_eq!(
+            base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
+            None
+        );
+        assert_eq!(base_score("CVSS:3.1/AV:X"), None);
+        assert_eq!(base_score(""), None);
+    }
+}
