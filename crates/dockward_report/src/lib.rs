@@ -17,6 +17,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 pub use location::{Located, locate};
+pub use safe::one_line;
 
 /// Output formats the CLI offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,162 @@
+//! A load generator for the guard: clients on kept-alive connections (as dockerd's plugin
+//! client keeps them) send `AuthZReq` requests to the socket and time each answer.
+//!
+//! `cargo bench -p dockward_guard --bench authz_load` starts a guard in this process on a
+//! temporary socket with the default settings; `-- --socket PATH` measures a running
+//! `dockward guard` instead. The mix is the requests `docker run` makes: a create (half of
+//! them privileged, refused; half hardened, allowed), then pass-through calls (`/_ping`,
+//! start, wait). Prints p50, p99, p99.9 and the maximum per request kind and concurrency.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+const REQUESTS_PER_CLIENT: usize = 5000;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/docker-20.10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn pass_through(method: &str, uri: &str) -> Vec<u8> {
+    format!(r#"{{"User":"","UserAuthNMethod":"","RequestMethod":"{method}","RequestUri":"{uri}","RequestBody":null,"RequestHeaders":{{"User-Agent":"Docker-Client/28.2.2 (linux)"}},"RequestPeerCertificates":null}}"#).into_bytes()
+}
+
+/// One POST on a kept-alive connection; the time until the whole answer is read.
+fn call(writer: &mut UnixStream, reader: &mut BufReader<UnixStream>, body: &[u8]) -> (Duration, bool) {
+    let start = Instant::now();
+    let head = format!(
+        "POST /AuthZPlugin.AuthZReq HTTP/1.1\r\nHost: \r\nUser-Agent: Go-http-client/1.1\r\nContent-Length: {}\r\nAccept: application/vnd.docker.plugins.v1.2+json\r\n\r\n",
+        body.len()
+    );
+    let mut message = head.into_bytes();
+    message.extend_from_slice(body);
+    writer.write_all(&message).expect("send");
+    let mut length = 0usize;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).expect("read head");
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            length = v.trim().parse().expect("length");
+        }
+    }
+    let mut answer = vec![0u8; length];
+    reader.read_exact(&mut answer).expect("read body");
+    let elapsed = start.elapsed();
+    (elapsed, answer.starts_with(br#"{"Allow":true"#))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn run(socket: &Path, clients: usize) {
+    let privileged = fixture("create-privileged");
+    let hardened = fixture("create-hardened");
+    let kinds: Vec<(&str, Vec<u8>, bool)> = vec![
+        ("create (privileged, denied)", privileged, false),
+        ("create (hardened, allowed)", hardened, true),
+        (
+            "pass-through",
+            pass_through("POST", "/v1.41/containers/abc/start"),
+            true,
+        ),
+        ("pass-through", pass_through("HEAD", "/_ping"), true),
+    ];
+    let kinds = Arc::new(kinds);
+    let started = Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|_| {
+            let kinds = Arc::clone(&kinds);
+            let socket = socket.to_path_buf();
+            std::thread::spawn(move || {
+                let stream = UnixStream::connect(&socket).expect("connect");
+                let mut writer = stream.try_clone().expect("clone");
+                let mut reader = BufReader::new(stream);
+                let mut samples: Vec<(usize, Duration)> = Vec::with_capacity(REQUESTS_PER_CLIENT);
+                for i in 0..REQUESTS_PER_CLIENT {
+                    let k = i % kinds.len();
+                    let (elapsed, allowed) = call(&mut writer, &mut reader, &kinds[k].1);
+                    assert_eq!(allowed, kinds[k].2, "{}", kinds[k].0);
+                    samples.push((k, elapsed));
+                }
+                samples
+            })
+        })
+        .collect();
+    let samples: Vec<(usize, Duration)> = handles.into_iter().flat_map(|h| h.join().expect("client")).collect();
+    let wall = started.elapsed();
+    println!(
+        "{clients} client(s), {} requests in {:.2} s ({:.0} requests/s)",
+        samples.len(),
+        wall.as_secs_f64(),
+        samples.len() as f64 / wall.as_secs_f64()
+    );
+    let mut groups: Vec<(&str, Vec<Duration>)> = Vec::new();
+    for (k, d) in &samples {
+        let name = kinds[*k].0;
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => v.push(*d),
+            None => groups.push((name, vec![*d])),
+        }
+    }
+    groups.push(("all", samples.iter().map(|(_, d)| *d).collect()));
+    println!(
+        "  {:<30} {:>10} {:>10} {:>10} {:>10}",
+        "request", "p50", "p99", "p99.9", "max"
+    );
+    for (name, mut v) in groups {
+        v.sort();
+        println!(
+            "  {:<30} {:>10} {:>10} {:>10} {:>10}",
+            name,
+            micros(percentile(&v, 0.50)),
+            micros(percentile(&v, 0.99)),
+            micros(percentile(&v, 0.999)),
+            micros(*v.last().expect("samples"))
+        );
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let external = args
+        .iter()
+        .position(|a| a == "--socket")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let _dir;
+    let socket = match external {
+        Some(socket) => socket,
+        None => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let socket = dir.path().join("guard.sock");
+            let listener = UnixListener::bind(&socket).expect("bind");
+            let policy = dockward_guard::Policy::new(dockward_core::Settings::default(), dockward_guard::Mode::Enforce);
+            let guard = dockward_guard::Guard::new(policy, None, dockward_guard::ServerOptions::default());
+            let stop = Arc::new(AtomicBool::new(false));
+            std::thread::spawn(move || dockward_guard::serve(listener, guard, stop));
+            _dir = dir;
+            socket
+        }
+    };
+    // Warm-up: first requests load code and allocate.
+    run(&socket, 1);
+    println!();
+    for clients in [1, 4] {
+        run(&socket, clients);
+        println!();
+    }
+}
