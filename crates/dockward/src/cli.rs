@@ -24,6 +24,9 @@ pub enum Command {
     /// Audit the host dockerd runs on: owners and modes of Docker's files and sockets, the
     /// docker group, audit rules, the data root's partition, content trust.
     Host(crate::host_cmd::HostArgs),
+    /// Enforce the runtime rules at the daemon: a Docker authorization plugin that denies
+    /// container creates (and privileged execs, updates, services) with findings.
+    Guard(crate::guard_cmd::GuardArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
