@@ -143,8 +143,8 @@ pub fn read_request(reader: &mut impl BufRead, limits: &Limits) -> ReadOutcome {
                 limit: limits.max_body_bytes,
             };
         }
-        let mut body = vec![0u8; length];
-        if let Err(e) = read_exact_by(reader, &mut body, started, limits.request_timeout) {
+        let mut body = Vec::new();
+        if let Err(e) = read_exact_by(reader, &mut body, length, started, limits.request_timeout) {
             return ReadOutcome::Bad(format!("request body: {e}"));
         }
         body
@@ -179,9 +179,7 @@ fn read_chunked(reader: &mut impl BufRead, limits: &Limits, started: Instant) ->
         if body.len().saturating_add(size) > limits.max_body_bytes {
             return Err(ChunkError::TooLarge);
         }
-        let start = body.len();
-        body.resize(start + size, 0);
-        read_exact_by(reader, &mut body[start..], started, limits.request_timeout)
+        read_exact_by(reader, &mut body, size, started, limits.request_timeout)
             .map_err(|e| ChunkError::Bad(format!("chunk: {e}")))?;
         let mut crlf = [0u8; 2];
         reader
@@ -215,21 +213,30 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, budget: &mut usize) 
     Ok(n)
 }
 
-/// `read_exact`, giving up when the request's time is over (the socket's read timeout
-/// bounds each read; this bounds their sum).
+/// Appends exactly `length` bytes to `body`, giving up when the request's time is over
+/// (the socket's read timeout bounds each read; this bounds their sum). The buffer grows
+/// with what arrives, not with what the header announced: a client that declares a large
+/// body and sends nothing costs nothing.
 fn read_exact_by(
     reader: &mut impl Read,
-    mut buf: &mut [u8],
+    body: &mut Vec<u8>,
+    length: usize,
     started: Instant,
     timeout: Duration,
 ) -> std::io::Result<()> {
-    while !buf.is_empty() {
+    let mut left = length;
+    let mut buf = [0u8; 16 * 1024];
+    while left > 0 {
         if started.elapsed() > timeout {
             return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "request timed out"));
         }
-        match reader.read(buf) {
+        let want = left.min(buf.len());
+        match reader.read(&mut buf[..want]) {
             Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            Ok(n) => buf = &mut buf[n..],
+            Ok(n) => {
+                body.extend_from_slice(&buf[..n]);
+                left -= n;
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }

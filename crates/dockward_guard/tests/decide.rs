@@ -282,3 +282,62 @@ fn audit_mode_allows_and_remembers_the_verdict() {
         dockward_guard::audit::record(&fixture("create-socket-mount"), &d, Mode::Audit, policy.threshold()).to_string();
     assert!(!line.contains("hunter2") && !line.contains("RequestBody"), "{line}");
 }
+
+/// A `docker service create` body, written from the Engine API reference (`ServiceSpec`):
+/// the engine socket bound in, seccomp off, a port published through the routing mesh.
+const SERVICE_BODY: &str = r#"{
+  "Name": "web",
+  "TaskTemplate": {
+    "ContainerSpec": {
+      "Image": "nginx:1.27",
+      "User": "101",
+      "Mounts": [{"Type": "bind", "Source": "/var/run/docker.sock", "Target": "/var/run/docker.sock"}],
+      "Privileges": {"Seccomp": {"Mode": "unconfined"}, "NoNewPrivileges": true},
+      "CapabilityDrop": ["ALL"],
+      "ReadOnly": true
+    },
+    "Resources": {"Limits": {"MemoryBytes": 67108864, "NanoCPUs": 500000000, "Pids": 100}}
+  },
+  "EndpointSpec": {"Ports": [{"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 8080}]}
+}"#;
+
+#[test]
+fn a_service_create_is_judged_on_its_task_template() {
+    let mut request = fixture("create-hardened");
+    request.uri = "/v1.41/services/create".to_string();
+    let request = with_body(request, SERVICE_BODY.as_bytes());
+    let d = decide(&enforce(), &request);
+    assert_eq!(d.action, Action::ServiceCreate);
+    assert!(!d.response.allow);
+    let found = found(&d.findings);
+    assert!(
+        found.contains(&("/TaskTemplate/ContainerSpec/Mounts/0".to_string(), "DW309")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "/TaskTemplate/ContainerSpec/Privileges/Seccomp/Mode".to_string(),
+            "DW306"
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("/EndpointSpec/Ports/0".to_string(), "DW511")),
+        "{found:?}"
+    );
+    // What the task template sets is not reported missing.
+    for absent in ["DW302", "DW303", "DW305", "DW307", "DW601", "DW602", "DW603"] {
+        assert!(!found.iter().any(|(_, c)| *c == absent), "{absent}: {found:?}");
+    }
+    // The same service without the socket and with seccomp on passes.
+    let clean = SERVICE_BODY
+        .replace(
+            r#"{"Type": "bind", "Source": "/var/run/docker.sock", "Target": "/var/run/docker.sock"}"#,
+            "",
+        )
+        .replace(r#""Seccomp": {"Mode": "unconfined"}, "#, "");
+    let mut request = fixture("create-hardened");
+    request.uri = "/v1.41/services/create".to_string();
+    let d = decide(&enforce(), &with_body(request, clean.as_bytes()));
+    assert!(d.response.allow, "{}", d.response.msg);
+}
