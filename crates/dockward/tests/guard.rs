@@ -299,6 +299,38 @@ fn enforcing_refuses_a_privileged_container_and_runs_a_hardened_one() {
     assert!(verdict(&post(socket, "/AuthZPlugin.AuthZRes", &request).unwrap()).0);
     assert!(verdict(&post(socket, "/AuthZPlugin.AuthZReq", &request).unwrap()).0);
 
+    // An API 1.23 client may send a whole HostConfig with a start, and dockerd 20.10 still
+    // applies it: a hardened container started privileged. Sent raw to the daemon.
+    let mut args = vec!["create", "--name", "legacy"];
+    args.extend_from_slice(HARDENED);
+    args.push("test/base:1");
+    daemon.docker(&args);
+    let start = |content_type: &str| {
+        let body = r#"{"Privileged":true,"NetworkMode":"none"}"#;
+        let request = format!(
+            "POST /v1.23/containers/legacy/start HTTP/1.1\r\nHost: docker\r\n{content_type}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        raw(daemon.socket(), request.as_bytes()).unwrap()
+    };
+    let (status, body) = start("Content-Type: application/json\r\n");
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("DW301") && body.contains("start of `legacy`"), "{body}");
+    // Without the JSON content type dockerd does not show the plugin the body, but still
+    // reads it: refused as a body the plugin did not see.
+    let (status, body) = start("");
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("CVE-2024-41110"), "{body}");
+    assert_eq!(
+        daemon.docker(&[
+            "inspect",
+            "-f",
+            "{{.State.Running}} {{.HostConfig.Privileged}}",
+            "legacy"
+        ]),
+        "false false"
+    );
+
     // After all that the guard still serves dockerd.
     run_hardened(&daemon, "hard2").unwrap_or_else(|e| panic!("{e}\n{}", guard.stderr()));
 }

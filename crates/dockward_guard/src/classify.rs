@@ -14,6 +14,10 @@ pub enum Action {
     ExecCreate { container: String },
     /// `POST /containers/{id}/update` (`docker update`).
     ContainerUpdate { container: String },
+    /// `POST /v1.NN/containers/{id}/start` with NN below 24: such old clients may send a
+    /// whole `HostConfig` with the start, and dockerd 20.10 and older still apply it. A
+    /// start without a body, or from a newer client, is not examined.
+    LegacyStart { container: String },
     /// `POST /services/create` (`docker service create`).
     ServiceCreate,
     /// `POST /services/{id}/update` (`docker service update`).
@@ -29,6 +33,7 @@ impl Action {
             Action::ContainerCreate { .. } => "container-create",
             Action::ExecCreate { .. } => "exec-create",
             Action::ContainerUpdate { .. } => "container-update",
+            Action::LegacyStart { .. } => "legacy-start",
             Action::ServiceCreate => "service-create",
             Action::ServiceUpdate { .. } => "service-update",
             Action::Other => "other",
@@ -39,7 +44,7 @@ impl Action {
     /// means the plugin was not shown the body (CVE-2024-41110: `Content-Length: 0` with a
     /// body; or a body without the JSON content type, which dockerd does not forward).
     pub fn needs_body(&self) -> bool {
-        !matches!(self, Action::Other)
+        !matches!(self, Action::Other | Action::LegacyStart { .. })
     }
 }
 
@@ -53,7 +58,9 @@ pub fn classify(method: &str, uri: &str) -> Action {
     let path = percent_decode(raw_path, false);
     let segments = clean(&path);
     let mut segments: &[&str] = &segments;
-    if segments.first().is_some_and(|s| is_version(s)) {
+    let mut legacy = false;
+    if let Some(version) = segments.first().filter(|s| is_version(s)) {
+        legacy = is_before_1_24(version);
         segments = &segments[1..];
     }
     match segments {
@@ -64,6 +71,9 @@ pub fn classify(method: &str, uri: &str) -> Action {
             container: (*id).to_string(),
         },
         ["containers", id, "update"] => Action::ContainerUpdate {
+            container: (*id).to_string(),
+        },
+        ["containers", id, "start"] if legacy => Action::LegacyStart {
             container: (*id).to_string(),
         },
         ["services", "create"] => Action::ServiceCreate,
@@ -79,6 +89,17 @@ fn is_version(segment: &str) -> bool {
     segment
         .strip_prefix('v')
         .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+}
+
+/// `v1.23` and older: the API versions in which a start request may carry a `HostConfig`.
+fn is_before_1_24(segment: &str) -> bool {
+    let mut numbers = segment[1..].split('.').map(|n| n.parse::<u64>().ok());
+    match (numbers.next().flatten(), numbers.next().flatten()) {
+        (Some(major), Some(minor)) => major < 1 || (major == 1 && minor < 24),
+        (Some(major), None) => major < 1,
+        // `v1..2` and the like: the router takes it; treat it as old, to be examined.
+        _ => true,
+    }
 }
 
 /// The segments of a path as Go's `path.Clean` leaves them: empty and `.` segments dropped,
@@ -192,6 +213,24 @@ mod tests {
         assert_eq!(classify("GET", "/v1.41/containers/create"), Action::Other);
         assert_eq!(classify("post", "/v1.41/containers/create"), Action::Other);
         assert_eq!(classify("POST", "/v1.41/containers/abc/start"), Action::Other);
+        assert_eq!(classify("POST", "/containers/abc/start"), Action::Other);
+        assert_eq!(classify("POST", "/v1.24/containers/abc/start"), Action::Other);
+        assert_eq!(
+            classify("POST", "/v1.23/containers/abc/start"),
+            Action::LegacyStart {
+                container: "abc".to_string()
+            }
+        );
+        assert!(matches!(
+            classify("POST", "/v1.9/containers/abc/start"),
+            Action::LegacyStart { .. }
+        ));
+        assert!(
+            !Action::LegacyStart {
+                container: String::new()
+            }
+            .needs_body()
+        );
         assert_eq!(classify("POST", "/v1.41/images/create?fromSrc=-"), Action::Other);
         assert_eq!(classify("POST", "/vx/containers/create"), Action::Other);
         assert_eq!(classify("HEAD", "/_ping"), Action::Other);

@@ -29,6 +29,7 @@ pub fn lower_request(action: &Action, body: &Value) -> Option<Result<ContainerSp
         }
         Action::ExecCreate { container } => lower_exec(body, container),
         Action::ContainerUpdate { container } => lower_update(body, container),
+        Action::LegacyStart { container } => lower_legacy_start(body, container),
         Action::ServiceCreate => lower_service(body, "create"),
         Action::ServiceUpdate { service } => lower_service(body, service),
         Action::Other => return None,
@@ -100,6 +101,19 @@ fn lower_update(body: &Value, container: &str) -> Result<ContainerSpec, LowerErr
     keep_set(&full.cpus, &mut spec.cpus, &rebase);
     keep_set(&full.pids_limit, &mut spec.pids_limit, &rebase);
     keep_set(&full.restart, &mut spec.restart, &rebase);
+    Ok(spec)
+}
+
+/// A legacy start's body is a whole `HostConfig`, which replaces the container's: judged as
+/// a create body's would be. What lives in the container's `Config` (image, user, health
+/// check, environment) is not in it, so it is unknown.
+fn lower_legacy_start(body: &Value, container: &str) -> Result<ContainerSpec, LowerError> {
+    let object = format!("start request for {container}");
+    let wrapped = serde_json::json!({ "HostConfig": body });
+    let mut spec = lower_create_body(&wrapped, &object, container, &EngineDefaults::default())?;
+    spec.image = Sourced::unknown(at(&object, ""));
+    spec.user = Sourced::unknown(at(&object, ""));
+    spec.healthcheck = Sourced::unknown(at(&object, ""));
     Ok(spec)
 }
 

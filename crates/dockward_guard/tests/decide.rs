@@ -341,3 +341,33 @@ fn a_service_create_is_judged_on_its_task_template() {
     let d = decide(&enforce(), &with_body(request, clean.as_bytes()));
     assert!(d.response.allow, "{}", d.response.msg);
 }
+
+#[test]
+fn a_legacy_start_carrying_a_host_config_is_judged() {
+    // API 1.23 and older: `POST /containers/{id}/start` may carry a HostConfig, which
+    // dockerd 20.10 still applies — a privileged start of a container created hardened.
+    let mut request = fixture("start");
+    request.uri = request.uri.replace("/v1.41/", "/v1.23/");
+    let d = decide(
+        &enforce(),
+        &with_body(request.clone(), br#"{"Privileged":true,"NetworkMode":"none"}"#),
+    );
+    assert!(matches!(d.action, Action::LegacyStart { .. }), "{:?}", d.action);
+    assert!(!d.response.allow);
+    assert_eq!(found(&d.findings).iter().filter(|(_, c)| *c == "DW301").count(), 1);
+    // Only the host configuration is judged: the image and user are not in it.
+    assert!(
+        !found(&d.findings).iter().any(|(_, c)| *c == "DW302"),
+        "{:?}",
+        found(&d.findings)
+    );
+    // A plain legacy start passes; one whose body dockerd did not forward does not.
+    assert!(decide(&enforce(), &request).response.allow);
+    let mut hidden = request.clone();
+    hidden.headers.insert("Content-Length".to_string(), "40".to_string());
+    let d = decide(&enforce(), &hidden);
+    assert_eq!((d.verdict, d.response.allow), (Verdict::MissingBody, false));
+    // A current client's start is not examined (dockerd refuses a body on it).
+    let current = with_body(fixture("start"), br#"{"Privileged":true}"#);
+    assert!(decide(&enforce(), &current).response.allow);
+}
