@@ -14,6 +14,10 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+// The allocator of the `dockward` binary, so the guard in this process allocates as it does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const REQUESTS_PER_CLIENT: usize = 5000;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -130,6 +134,30 @@ fn run(socket: &Path, clients: usize) {
     }
 }
 
+/// The decision alone, in this thread: what a request costs apart from the socket.
+fn decide_only() {
+    let policy = dockward_guard::Policy::new(dockward_core::Settings::default(), dockward_guard::Mode::Enforce);
+    println!("decision alone (no socket), 20,000 each:");
+    for name in ["create-privileged", "create-hardened", "create-socket-mount", "start"] {
+        let request: dockward_guard::AuthZRequest = serde_json::from_slice(&fixture(name)).expect("fixture");
+        let mut times = Vec::with_capacity(20_000);
+        for _ in 0..20_000 {
+            let start = Instant::now();
+            let decision = dockward_guard::decide(&policy, &request);
+            std::hint::black_box(&decision);
+            times.push(start.elapsed());
+        }
+        times.sort();
+        println!(
+            "  {:<30} p50 {:>10}  p99 {:>10}",
+            name,
+            micros(percentile(&times, 0.50)),
+            micros(percentile(&times, 0.99))
+        );
+    }
+    println!();
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let external = args
@@ -152,6 +180,7 @@ fn main() {
             socket
         }
     };
+    decide_only();
     // Warm-up: first requests load code and allocate.
     run(&socket, 1);
     println!();
