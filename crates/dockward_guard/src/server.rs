@@ -136,7 +136,14 @@ pub fn serve(listener: UnixListener, guard: Arc<Guard>, stop: Arc<AtomicBool>) -
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        let Ok(mut stream) = stream else { continue };
+        let mut stream = match stream {
+            Ok(stream) => stream,
+            // Out of descriptors or memory: wait for connections to end rather than spin.
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+        };
         let active = guard.active.fetch_add(1, Ordering::AcqRel);
         if active >= guard.options.max_connections {
             guard.active.fetch_sub(1, Ordering::AcqRel);

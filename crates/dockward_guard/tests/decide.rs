@@ -371,3 +371,15 @@ fn a_legacy_start_carrying_a_host_config_is_judged() {
     let current = with_body(fixture("start"), br#"{"Privileged":true}"#);
     assert!(decide(&enforce(), &current).response.allow);
 }
+
+#[test]
+fn names_from_the_request_cannot_inject_lines_or_escapes() {
+    let mut request = fixture("create-privileged");
+    request.uri = "/v1.41/containers/create?name=a%0Ab%1B[31m".to_string();
+    let d = decide(&enforce(), &request);
+    assert!(!d.response.allow);
+    assert!(!d.response.msg.contains('\u{1b}'), "{:?}", d.response.msg);
+    // The header line and one finding: the newline in the name stays escaped.
+    assert_eq!(d.response.msg.lines().count(), 2, "{:?}", d.response.msg);
+    assert!(d.response.msg.contains(r"a\nb\u{1b}[31m"), "{:?}", d.response.msg);
+}
