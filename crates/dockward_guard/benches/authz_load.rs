@@ -6,6 +6,10 @@
 //! `dockward guard` instead. The mix is the requests `docker run` makes: a create (half of
 //! them privileged, refused; half hardened, allowed), then pass-through calls (`/_ping`,
 //! start, wait). Prints p50, p99, p99.9 and the maximum per request kind and concurrency.
+//!
+//! `-- --socket PATH --flood N --pid PID [--bytes B]` measures memory instead: N
+//! connections each hold a create request of B bytes (default 4 MiB) all but sent, and the
+//! guard's (process PID) resident memory is read from /proc.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -158,8 +162,114 @@ fn decide_only() {
     println!();
 }
 
+/// `--flood N --pid PID`: N connections each send a create request of `bytes` bytes, all
+/// but its last byte; the guard's resident memory is read while they hold, then each
+/// request is completed and answered.
+fn flood(socket: &Path, connections: usize, bytes: usize, pid: Option<&str>) {
+    let rss = |field: &str| -> String {
+        let Some(pid) = pid else { return "?".to_string() };
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with(field))
+                    .map(|l| l[field.len()..].trim().to_string())
+            })
+            .unwrap_or_else(|| "?".to_string())
+    };
+    println!(
+        "flood: {connections} connections × {bytes} bytes; guard before: VmRSS {}",
+        rss("VmRSS:")
+    );
+    // A create body padded with blanks to the size wanted (base64 grows it by 4/3).
+    let padding = " ".repeat(bytes * 3 / 4);
+    let body = format!(r#"{{"Image":"test/base:1","HostConfig":{{"Privileged":true}}{padding}}}"#);
+    use base64::Engine as _;
+    let request = serde_json::json!({
+        "RequestMethod": "POST",
+        "RequestUri": "/v1.41/containers/create?name=flood",
+        "RequestBody": base64::engine::general_purpose::STANDARD.encode(body),
+    })
+    .to_string()
+    .into_bytes();
+    let head = format!(
+        "POST /AuthZPlugin.AuthZReq HTTP/1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        request.len()
+    );
+    let mut streams = Vec::new();
+    let mut refused = 0;
+    let started = Instant::now();
+    for _ in 0..connections {
+        let Ok(mut stream) = UnixStream::connect(socket) else {
+            refused += 1;
+            continue;
+        };
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+        if stream.write_all(head.as_bytes()).is_err() || stream.write_all(&request[..request.len() - 1]).is_err() {
+            // Past the cap: the guard answered 503 and closed.
+            refused += 1;
+            continue;
+        }
+        streams.push(stream);
+    }
+    println!("  sent in {:.2} s", started.elapsed().as_secs_f64());
+    std::thread::sleep(Duration::from_millis(500));
+    println!(
+        "  {} connections holding: guard VmRSS {}, VmHWM {}",
+        streams.len(),
+        rss("VmRSS:"),
+        rss("VmHWM:")
+    );
+    let mut answered = 0;
+    let mut other = Vec::new();
+    for mut stream in streams {
+        let _ = stream.write_all(&request[request.len() - 1..]);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        if std::env::var_os("FLOOD_DEBUG").is_some() {
+            println!("  answer at {:.2} s: {}", started.elapsed().as_secs_f64(), answer.len());
+        }
+        if answer.contains(r#""Allow":false"#) {
+            answered += 1;
+        } else {
+            other.push(
+                answer
+                    .split_once("\r\n\r\n")
+                    .map_or(answer.clone(), |(_, b)| b.to_string()),
+            );
+        }
+    }
+    other.dedup();
+    for answer in other.iter().take(3) {
+        println!("  unexpected answer: {answer:?}");
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    println!(
+        "  denied {answered}, refused at the cap {refused}; guard after: VmRSS {}, VmHWM {}",
+        rss("VmRSS:"),
+        rss("VmHWM:")
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    if let (Some(socket), Some(n)) = (arg("--socket"), arg("--flood")) {
+        let bytes = arg("--bytes").and_then(|b| b.parse().ok()).unwrap_or(4 * 1024 * 1024);
+        flood(
+            Path::new(&socket),
+            n.parse().expect("--flood N"),
+            bytes,
+            arg("--pid").as_deref(),
+        );
+        return;
+    }
     let external = args
         .iter()
         .position(|a| a == "--socket")

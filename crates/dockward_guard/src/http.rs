@@ -143,7 +143,11 @@ pub fn read_request(reader: &mut impl BufRead, limits: &Limits) -> ReadOutcome {
                 limit: limits.max_body_bytes,
             };
         }
-        let mut body = Vec::new();
+        // Reserved whole, at once, never reallocated: the pages become resident only as the
+        // body arrives, so a client that announces a large body and sends nothing costs
+        // address space, not memory, and one that sends it costs its size, once (growing by
+        // doubling left up to 2.4 times the body resident in the allocator).
+        let mut body = Vec::with_capacity(length);
         if let Err(e) = read_exact_by(reader, &mut body, length, started, limits.request_timeout) {
             return ReadOutcome::Bad(format!("request body: {e}"));
         }
@@ -214,9 +218,7 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, budget: &mut usize) 
 }
 
 /// Appends exactly `length` bytes to `body`, giving up when the request's time is over
-/// (the socket's read timeout bounds each read; this bounds their sum). The buffer grows
-/// with what arrives, not with what the header announced: a client that declares a large
-/// body and sends nothing costs nothing.
+/// (the socket's read timeout bounds each read; this bounds their sum).
 fn read_exact_by(
     reader: &mut impl Read,
     body: &mut Vec<u8>,
@@ -234,6 +236,11 @@ fn read_exact_by(
         match reader.read(&mut buf[..want]) {
             Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
             Ok(n) => {
+                // Grow by doubling, but never past the announced length: the buffer ends
+                // exactly as large as the body, not up to twice as large.
+                if body.capacity() - body.len() < n {
+                    body.reserve_exact(body.len().max(64 * 1024).min(left).max(n));
+                }
                 body.extend_from_slice(&buf[..n]);
                 left -= n;
             }
