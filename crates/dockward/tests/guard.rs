@@ -469,3 +469,66 @@ fn audit_mode_allows_and_logs_what_it_would_deny_with_the_codes_of_every_other_p
         "create request vs live container"
     );
 }
+
+#[test]
+fn the_socket_is_never_taken_from_a_file_or_a_running_guard_and_bad_settings_stop_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    // A regular file where the socket should go is left alone.
+    let file = dir.path().join("not-a-socket");
+    std::fs::write(&file, "keep me").unwrap();
+    let out = dockward()
+        .args(["guard", "--isolated", "--socket"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists and is not a socket"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+
+    // A live guard's socket is not taken over; a stale one (its guard gone) is.
+    let guard = RunningGuard::start(&[]);
+    let out = dockward()
+        .args(["guard", "--isolated", "--socket"])
+        .arg(&guard.socket)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is in use"));
+    let socket = guard.socket.clone();
+    let copy_dir = tempfile::tempdir().unwrap();
+    let stale = copy_dir.path().join("stale.sock");
+    drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
+    let mut second = Command::new(env!("CARGO_BIN_EXE_dockward"))
+        .args(["guard", "--isolated", "-q", "--socket"])
+        .arg(&stale)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while post(&stale, "/Plugin.Activate", b"{}").is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the guard did not replace the stale socket"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = second.kill();
+    let _ = second.wait();
+    assert!(
+        post(&socket, "/Plugin.Activate", b"{}").is_ok(),
+        "the first guard still serves"
+    );
+
+    // An invalid configuration: exit 2, naming the file.
+    write(dir.path(), "dockward.toml", "fail-on = \"sometimes\"\n");
+    let out = dockward()
+        .args(["guard", "--socket"])
+        .arg(dir.path().join("g.sock"))
+        .arg("--config")
+        .arg(dir.path().join("dockward.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dockward.toml"));
+    assert!(!dir.path().join("g.sock").exists());
+}
