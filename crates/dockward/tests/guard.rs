@@ -470,6 +470,70 @@ fn audit_mode_allows_and_logs_what_it_would_deny_with_the_codes_of_every_other_p
     );
 }
 
+/// `docker-compose` (v1, docker-py), when installed: a client that sends only the fields a
+/// service sets, unlike the docker CLI, which sends every field.
+fn compose_up(daemon: &PrivateDockerd, dir: &Path, project: &str) -> Option<Result<(), String>> {
+    let program = dockward_engine::testing::find_program("docker-compose")?;
+    let out = Command::new(program)
+        .args(["-p", project, "up", "-d", "--no-build"])
+        .current_dir(dir)
+        .env("DOCKER_HOST", daemon.host())
+        .env_remove("DOCKER_CONTEXT")
+        .env_remove("DOCKER_TLS_VERIFY")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Some(if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    })
+}
+
+#[test]
+fn compose_up_is_refused_for_a_privileged_service_and_allowed_for_a_hardened_one() {
+    let guard = RunningGuard::start(&[]);
+    let Some(daemon) = PrivateDockerd::start_with_args(&[&guard.plugin_flag()]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "bad/docker-compose.yml",
+        "version: \"2.4\"\nservices:\n  app:\n    image: test/base:1\n    network_mode: none\n    privileged: true\n",
+    );
+    let Some(result) = compose_up(&daemon, &dir.path().join("bad"), "bad") else {
+        eprintln!("SKIPPED: docker-compose is not installed");
+        return;
+    };
+    let error = result.expect_err("a privileged service must be refused");
+    assert!(
+        error.contains("authorization denied by plugin") && error.contains("DW301"),
+        "{error}"
+    );
+    write(
+        dir.path(),
+        "good/docker-compose.yml",
+        "version: \"2.4\"\nservices:\n  app:\n    image: test/base:1\n    network_mode: none\n    user: \"1000\"\n    read_only: true\n    cap_drop: [ALL]\n",
+    );
+    compose_up(&daemon, &dir.path().join("good"), "good")
+        .unwrap()
+        .unwrap_or_else(|e| panic!("{e}\n{}", guard.stderr()));
+    let record = guard
+        .records()
+        .into_iter()
+        .find(|r| r["uri"].as_str().is_some_and(|u| u.contains("name=good_app_1")))
+        .unwrap_or_else(|| panic!("{:?}", guard.records()));
+    assert_eq!(record["decision"], "allow");
+    // docker-py leaves out what the service does not set: Docker's defaults, judged as
+    // such (no memory limit is a finding), not as unknown.
+    let found = codes(&record["findings"]);
+    assert!(
+        found.contains("DW601") && !found.contains("DW303") && !found.contains("DW307"),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn the_socket_is_never_taken_from_a_file_or_a_running_guard_and_bad_settings_stop_the_start() {
     let dir = tempfile::tempdir().unwrap();
