@@ -534,6 +534,65 @@ fn compose_up_is_refused_for_a_privileged_service_and_allowed_for_a_hardened_one
     );
 }
 
+/// Retries `docker create --privileged` until `refused` is what happens (a reload is
+/// asynchronous); the last error, if refused.
+fn privileged_create_until(daemon: &PrivateDockerd, refused: bool) -> Option<String> {
+    let start = Instant::now();
+    loop {
+        match daemon.try_docker(&["create", "--privileged", "--network", "none", "test/base:1"]) {
+            Err(e) if refused => return Some(e),
+            Ok(id) if !refused => {
+                daemon.docker(&["rm", &id]);
+                return None;
+            }
+            Ok(id) => {
+                daemon.docker(&["rm", &id]);
+            }
+            Err(e) => panic!("{e}"),
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the reload did not take effect"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn enabling_and_rolling_back_through_daemon_json_and_a_reload() {
+    let mut guard = RunningGuard::start(&[]);
+    let Some(daemon) = PrivateDockerd::start() else {
+        return;
+    };
+    // Enable: `authorization-plugins` in daemon.json, then SIGHUP (`systemctl reload docker`).
+    let running = run_hardened(&daemon, "before").unwrap();
+    std::fs::write(
+        daemon.config_file(),
+        format!("{{\"authorization-plugins\": [\"{}\"]}}\n", guard.name),
+    )
+    .unwrap();
+    daemon.reload();
+    let error = privileged_create_until(&daemon, true).unwrap();
+    assert!(
+        error.contains(&format!("authorization denied by plugin {}", guard.name)),
+        "{error}"
+    );
+    // With the guard gone, dockerd refuses every call (fail closed)…
+    guard.child.kill().unwrap();
+    guard.child.wait().unwrap();
+    let error = daemon.try_docker(&["ps"]).expect_err("no plugin, no API");
+    assert!(error.contains(&guard.name), "{error}");
+    // …and the roll-back needs no API call: daemon.json and SIGHUP. The containers started
+    // before keep running throughout.
+    std::fs::write(daemon.config_file(), "{}\n").unwrap();
+    daemon.reload();
+    assert!(privileged_create_until(&daemon, false).is_none());
+    assert_eq!(
+        daemon.docker(&["inspect", "-f", "{{.State.Running}}", &running]),
+        "true"
+    );
+}
+
 #[test]
 fn the_socket_is_never_taken_from_a_file_or_a_running_guard_and_bad_settings_stop_the_start() {
     let dir = tempfile::tempdir().unwrap();

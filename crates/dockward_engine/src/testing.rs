@@ -218,6 +218,20 @@ impl PrivateDockerd {
         format!("unix://{}", self.socket.display())
     }
 
+    /// The daemon's configuration file (`--config-file`), `{}` at start: write to it, then
+    /// [`PrivateDockerd::reload`].
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.join("daemon.json")
+    }
+
+    /// Sends dockerd SIGHUP, as `systemctl reload docker` does: it re-reads the reloadable
+    /// keys of its configuration file (authorization plugins, labels, debug, …).
+    pub fn reload(&self) {
+        if let Some(daemon) = &self.daemon {
+            let _ = Command::new("kill").args(["-HUP", &daemon.id().to_string()]).status();
+        }
+    }
+
     /// The TLS listener's files and port, when started with TLS.
     pub fn tls(&self) -> Option<&TlsFiles> {
         self.tls.as_ref()
