@@ -5,9 +5,8 @@
 //!   `DOCKER_HOST`, contexts, TLS variables, the default, rootless and Podman sockets);
 //! - [`client`]: GET-only HTTP over a Unix socket or TCP (+TLS with client certificates),
 //!   API version negotiation, bounded response bodies;
-//! - [`lower`]: container inspect JSON (and the body of a create request) →
-//!   [`dockward_model::container::ContainerSpec`], every field located by the JSON pointer
-//!   it came from.
+//! - [`lower`]: container inspect JSON → [`dockward_model::container::ContainerSpec`], every
+//!   field located by the JSON pointer it came from.
 
 pub mod client;
 pub mod daemon;
@@ -18,4 +17,4 @@ pub mod testing;
 
 pub use client::{ApiVersion, ClientOptions, ContainerSummary, EngineClient, EngineError, ServerInfo};
 pub use host::{Endpoint, Environment, HostOptions, HostSource, Transport};
-pub use lower::{EngineDefaults, LowerError, container_object, lower_container, lower_create_body};
+pub use lower::{EngineDefaults, LowerError, container_object, lower_container};

@@ -8,7 +8,8 @@
 
 use crate::classify::Action;
 use dockward_core::Provenance;
-use dockward_engine::{EngineDefaults, LowerError, lower_create_body};
+use dockward_engine::lower::lower_create_body;
+use dockward_engine::{EngineDefaults, LowerError};
 use dockward_model::container::{
     ContainerSource, ContainerSpec, Healthcheck, Mount, MountKind, PortBinding, SecurityOpt,
 };
