@@ -92,7 +92,7 @@ pub struct ScanArgs {
 
 /// The options every auditing command shares: where the report goes, when the run fails,
 /// which configuration and rules apply.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct CommonArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
@@ -206,8 +206,9 @@ pub enum SeverityArg {
     Critical,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Default, Clone, Copy, ValueEnum)]
 pub enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,

@@ -5,7 +5,7 @@
 //! answers dockerd's AuthZ calls with `dockward_guard`. The settings are the project's
 //! (`--config` or the nearest `dockward.toml` from the current folder), loaded once.
 
-use crate::cli::{ColorChoice, CommonArgs, SeverityArg};
+use crate::cli::{CommonArgs, SeverityArg};
 use clap::Args;
 use dockward_guard::{AuditLog, Guard, Mode, Policy, ServerOptions};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
@@ -86,17 +86,16 @@ pub fn run(args: &GuardArgs) -> ExitCode {
     if args.max_connections == 0 {
         return error_exit("--max-connections must be at least 1");
     }
+    // The options of a report (output, colour, baseline…) mean nothing here.
     let common = CommonArgs {
-        output_file: None,
         fail_on: args.fail_on,
-        exit_zero: false,
         quiet: args.quiet,
         config: args.config.clone(),
         isolated: args.isolated,
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
-        color: ColorChoice::Never,
+        ..CommonArgs::default()
     };
     let settings = match crate::load_settings(&common, Path::new(".")) {
         Ok(settings) => settings,
