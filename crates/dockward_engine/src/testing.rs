@@ -218,14 +218,9 @@ impl PrivateDockerd {
         format!("unix://{}", self.socket.display())
     }
 
-    /// The daemon's configuration file (`--config-file`), `{}` at start: write to it, then
-    /// [`PrivateDockerd::reload`].
-    pub fn config_file(&self) -> PathBuf {
-        self.dir.join("daemon.json")
-    }
-
     /// Sends dockerd SIGHUP, as `systemctl reload docker` does: it re-reads the reloadable
-    /// keys of its configuration file (authorization plugins, labels, debug, …).
+    /// keys of its configuration file (authorization plugins, labels, debug, …); write the
+    /// file ([`PrivateDockerd::config_file`]) first.
     pub fn reload(&self) {
         if let Some(daemon) = &self.daemon {
             let _ = Command::new("kill").args(["-HUP", &daemon.id().to_string()]).status();
@@ -244,6 +239,16 @@ impl PrivateDockerd {
     pub fn docker(&self, args: &[&str]) -> String {
         self.try_docker(args)
             .unwrap_or_else(|e| panic!("docker {}: {e}", args.join(" ")))
+    }
+
+    /// The dockerd process's id.
+    pub fn pid(&self) -> u32 {
+        self.daemon.as_ref().map_or(0, Child::id)
+    }
+
+    /// The `daemon.json` it was started with (`--config-file`; `{}` unless a test wrote it).
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.join("daemon.json")
     }
 
     /// Runs the docker CLI against this daemon.
