@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh TARGET [SECONDS]      # e.g. scripts/fuzz.sh compose_project 300
 #   scripts/fuzz.sh list
 #
-# Targets: dockerfile shell docker_argv yaml compose_project daemon_json scripts report.
+# Targets: dockerfile shell docker_argv yaml compose_project daemon_json scripts report
+# guard_request.
 # Needs `rustup toolchain install nightly` and `cargo install cargo-fuzz`. Seeds are copied
 # from ../shared/corpus (or $DOCKWARD_CORPUS) into fuzz/corpus/TARGET (not committed). A
 # crash, timeout or out-of-memory input lands in fuzz/artifacts/TARGET/: once fixed, copy
@@ -24,6 +25,8 @@ case "$target" in
   dockerfile | shell | docker_argv | report) src=("$corpus/dockerfiles" "$corpus/buildkit-parser") ;;
   yaml | compose_project | scripts) src=("$corpus/compose") ;;
   daemon_json) src=(crates/dockward_rules/tests/fixtures/daemon) ;;
+  guard_request) src=(crates/dockward_guard/tests/fixtures fuzz/regressions/guard_request) ;;
+  vuln) src=("$corpus/osv" "$corpus/versions" fuzz/regressions/vuln) ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 find "${src[@]}" -type f -size -64k 2>/dev/null | head -2000 | while read -r f; do

@@ -33,6 +33,9 @@ pub enum Command {
     /// Match the packages installed in a folder against the local vulnerability database
     /// (offline: never downloads anything).
     Vulns(crate::sbom_cmd::VulnsArgs),
+    /// Enforce the runtime rules at the daemon: a Docker authorization plugin that denies
+    /// container creates (and privileged execs, updates, services) with findings.
+    Guard(crate::guard_cmd::GuardArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
@@ -105,7 +108,7 @@ pub struct ScanArgs {
 
 /// The options every auditing command shares: where the report goes, when the run fails,
 /// which configuration and rules apply.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct CommonArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
@@ -250,8 +253,9 @@ pub enum SeverityArg {
     Critical,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Default, Clone, Copy, ValueEnum)]
 pub enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,

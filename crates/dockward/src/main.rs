@@ -7,6 +7,7 @@ mod distribution;
 mod engine_cmd;
 mod engine_daemon;
 mod engine_drift;
+mod guard_cmd;
 mod host_cmd;
 mod rules_cmd;
 mod sbom_cmd;
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         Command::Db(command) => db_cmd::run(&command),
         Command::Sbom(args) => sbom_cmd::run_sbom(&args),
         Command::Vulns(args) => sbom_cmd::run_vulns(&args),
+        Command::Guard(args) => guard_cmd::run(&args),
         Command::Rules { format } => rules_cmd::list(format),
         Command::Rule { code } => rules_cmd::explain(&code),
         Command::Debug(DebugCommand::Dockerfile { buildkit, file }) => debug_dockerfile(&file, buildkit),

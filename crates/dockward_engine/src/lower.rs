@@ -88,15 +88,51 @@ pub fn lower_container(inspect: &Value, defaults: &EngineDefaults) -> Result<Con
     let doc = Doc {
         root: inspect,
         object: container_object(name, id),
+        shape: Shape::Inspect,
     };
-    let origin = doc.at("");
-    let mut spec = ContainerSpec::unset(
-        ContainerSource::Engine {
-            id: id.to_string(),
-            name: name.to_string(),
-        },
-        origin.clone(),
-    );
+    let source = ContainerSource::Engine {
+        id: id.to_string(),
+        name: name.to_string(),
+    };
+    Ok(lower_doc(&doc, source, defaults))
+}
+
+/// Lowers the body of a container create request (`POST /containers/create`, what
+/// `docker create` and `docker run` send): the container's `Config` fields at the top
+/// level, its `HostConfig` and `NetworkingConfig` beside them. It is the inspect lowering
+/// with two differences: pointers address the body (`/Image`, `/HostConfig/Privileged`),
+/// and a field the body leaves out is `Unset`, not `Unknown` — Docker applies its default,
+/// as for a `docker run` line without that flag. The image is not known here: a body
+/// without `User` says only what the container asks for (the image's `USER` decides).
+/// `object` names the request in provenance (`create request web`).
+pub fn lower_create_body(
+    body: &Value,
+    object: &str,
+    name: &str,
+    defaults: &EngineDefaults,
+) -> Result<ContainerSpec, LowerError> {
+    if !body.is_object() {
+        return Err(LowerError("the create request's body is not a JSON object".to_string()));
+    }
+    if body.get("HostConfig").is_some_and(|h| !h.is_object() && !h.is_null()) {
+        return Err(LowerError(
+            "the create request's HostConfig is not a JSON object".to_string(),
+        ));
+    }
+    let doc = Doc {
+        root: body,
+        object: object.to_string(),
+        shape: Shape::CreateBody,
+    };
+    let source = ContainerSource::Engine {
+        id: String::new(),
+        name: name.to_string(),
+    };
+    Ok(lower_doc(&doc, source, defaults))
+}
+
+fn lower_doc(doc: &Doc<'_>, source: ContainerSource, defaults: &EngineDefaults) -> ContainerSpec {
+    let mut spec = ContainerSpec::unset(source, doc.at(""));
 
     spec.image = doc.image();
     spec.privileged = doc.bool_field("/HostConfig/Privileged", false);
@@ -134,7 +170,7 @@ pub fn lower_container(inspect: &Value, defaults: &EngineDefaults) -> Result<Con
     spec.memory = match doc.get("/HostConfig/Memory").and_then(Value::as_i64) {
         Some(n) if n > 0 => Sourced::set(n as u64, doc.at("/HostConfig/Memory")),
         Some(_) => Sourced::unset(doc.at("/HostConfig/Memory")),
-        None => Sourced::unknown(doc.at("/HostConfig/Memory")),
+        None => doc.absent(doc.at("/HostConfig/Memory")),
     };
     spec.cpus = doc.cpus();
     spec.pids_limit = match doc.get("/HostConfig/PidsLimit") {
@@ -145,7 +181,7 @@ pub fn lower_container(inspect: &Value, defaults: &EngineDefaults) -> Result<Con
             Some(n) => Sourced::set(n, doc.at("/HostConfig/PidsLimit")),
             None => Sourced::unknown(doc.at("/HostConfig/PidsLimit")),
         },
-        None => Sourced::unknown(doc.at("/HostConfig/PidsLimit")),
+        None => doc.absent(doc.at("/HostConfig/PidsLimit")),
     };
     spec.ulimits = doc
         .array("/HostConfig/Ulimits")
@@ -158,7 +194,7 @@ pub fn lower_container(inspect: &Value, defaults: &EngineDefaults) -> Result<Con
         .collect();
     spec.restart = doc.restart();
     spec.env = doc
-        .strings("/Config/Env")
+        .strings(&doc.config("Env"))
         .map(|(pointer, entry)| {
             let (name, value) = match entry.split_once('=') {
                 Some((n, v)) => (n, Some(v.to_string())),
@@ -184,18 +220,49 @@ pub fn lower_container(inspect: &Value, defaults: &EngineDefaults) -> Result<Con
     spec.log_driver = match doc.get("/HostConfig/LogConfig/Type").and_then(Value::as_str) {
         Some("") => Sourced::unset(doc.at("/HostConfig/LogConfig/Type")),
         Some(driver) => Sourced::set(driver.to_string(), doc.at("/HostConfig/LogConfig/Type")),
-        None => Sourced::unknown(doc.at("/HostConfig/LogConfig/Type")),
+        None => doc.absent(doc.at("/HostConfig/LogConfig/Type")),
     };
-    Ok(spec)
+    spec
 }
 
-/// The inspect document and the object its pointers belong to.
+/// Which document is lowered: it decides where the container's `Config` is and what an
+/// absent field means.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `GET /containers/{id}/json`: `Config` under `/Config`; an absent field means the
+    /// engine did not report it (`Unknown`).
+    Inspect,
+    /// `POST /containers/create`: `Config` at the top level; an absent field means Docker's
+    /// default (`Unset`).
+    CreateBody,
+}
+
+/// The document, the object its pointers belong to, and its shape.
 struct Doc<'a> {
     root: &'a Value,
     object: String,
+    shape: Shape,
 }
 
 impl<'a> Doc<'a> {
+    /// The pointer of a `Config` field (`/Config/User` in an inspect document, `/User` in
+    /// a create body).
+    fn config(&self, field: &str) -> String {
+        match self.shape {
+            Shape::Inspect => format!("/Config/{field}"),
+            Shape::CreateBody => format!("/{field}"),
+        }
+    }
+
+    /// A field the document does not hold: not reported (inspect), or left to Docker's
+    /// default (create body).
+    fn absent<T>(&self, at: Provenance) -> Sourced<T> {
+        match self.shape {
+            Shape::Inspect => Sourced::unknown(at),
+            Shape::CreateBody => Sourced::unset(at),
+        }
+    }
+
     fn at(&self, pointer: &str) -> Provenance {
         Provenance::Engine {
             object: self.object.clone(),
@@ -204,7 +271,29 @@ impl<'a> Doc<'a> {
     }
 
     fn get(&self, pointer: &str) -> Option<&'a Value> {
-        self.root.pointer(pointer)
+        // As `Value::pointer`, without its two `replace` calls per token: the enforcement
+        // plugin lowers a body per request, and only map keys here ever hold a `~`.
+        if pointer.is_empty() {
+            return Some(self.root);
+        }
+        let mut target = self.root;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let unescaped;
+            let token = if token.contains('~') {
+                unescaped = token.replace("~1", "/").replace("~0", "~");
+                unescaped.as_str()
+            } else {
+                token
+            };
+            target = match target {
+                Value::Object(map) => map.get(token)?,
+                Value::Array(list) if token == "0" || !token.starts_with(['0', '+']) => {
+                    list.get(token.parse::<usize>().ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        Some(target)
     }
 
     /// The entries of an array field (absent and `null` are empty), with their pointers.
@@ -239,6 +328,7 @@ impl<'a> Doc<'a> {
             Some(Value::Bool(b)) if *b == default => Sourced::unset(self.at(pointer)),
             Some(Value::Bool(b)) => Sourced::set(*b, self.at(pointer)),
             Some(Value::Null) => Sourced::unset(self.at(pointer)),
+            None => self.absent(self.at(pointer)),
             _ => Sourced::unknown(self.at(pointer)),
         }
     }
@@ -248,6 +338,7 @@ impl<'a> Doc<'a> {
         match self.get(pointer).and_then(Value::as_str) {
             Some(v) if defaults.contains(&v) => Sourced::unset(self.at(pointer)),
             Some(v) => Sourced::set(v.to_string(), self.at(pointer)),
+            None if self.get(pointer).is_none_or(Value::is_null) => self.absent(self.at(pointer)),
             None => Sourced::unknown(self.at(pointer)),
         }
     }
@@ -255,8 +346,9 @@ impl<'a> Doc<'a> {
     /// `Config.Image`: the reference the container was created from. A container created
     /// from an image id has no reference to judge.
     fn image(&self) -> Sourced<ImageRef> {
-        let at = self.at("/Config/Image");
-        match self.get("/Config/Image").and_then(Value::as_str) {
+        let pointer = self.config("Image");
+        let at = self.at(&pointer);
+        match self.get(&pointer).and_then(Value::as_str) {
             Some(image) if !image.is_empty() && !is_image_id(image) => Sourced::set(ImageRef::parse(image), at),
             _ => Sourced::unknown(at),
         }
@@ -267,7 +359,16 @@ impl<'a> Doc<'a> {
     /// merged config, so the root rule can say "sets no user and its image never leaves
     /// root" instead of guessing about an image it cannot see.
     fn user_and_image_facts(&self) -> (Sourced<String>, Option<ImageFacts>) {
-        let at = self.at("/Config/User");
+        let at = self.at(&self.config("User"));
+        if self.shape == Shape::CreateBody {
+            // A create body holds only what the container asks for; the image is not seen.
+            return match self.get("/User") {
+                None | Some(Value::Null) => (Sourced::unset(at), None),
+                Some(Value::String(user)) if user.is_empty() => (Sourced::unset(at), None),
+                Some(Value::String(user)) => (Sourced::set(user.clone(), at), None),
+                Some(_) => (Sourced::unknown(at), None),
+            };
+        }
         let healthcheck = self.healthcheck();
         let has_healthcheck = matches!(healthcheck.value, Known::Set(Healthcheck::Defined));
         let image_object = match (
@@ -298,11 +399,12 @@ impl<'a> Doc<'a> {
 
     /// `Config.Healthcheck` (merged with the image's): `["NONE"]` disables it.
     fn healthcheck(&self) -> Sourced<Healthcheck> {
-        let test: Vec<&str> = self.strings("/Config/Healthcheck/Test").map(|(_, s)| s).collect();
+        let pointer = self.config("Healthcheck");
+        let test: Vec<&str> = self.strings(&format!("{pointer}/Test")).map(|(_, s)| s).collect();
         match test.first() {
-            Some(&"NONE") => Sourced::set(Healthcheck::Disabled, self.at("/Config/Healthcheck/Test")),
-            Some(_) => Sourced::set(Healthcheck::Defined, self.at("/Config/Healthcheck")),
-            None => Sourced::unset(self.at("/Config/Healthcheck")),
+            Some(&"NONE") => Sourced::set(Healthcheck::Disabled, self.at(&format!("{pointer}/Test"))),
+            Some(_) => Sourced::set(Healthcheck::Defined, self.at(&pointer)),
+            None => Sourced::unset(self.at(&pointer)),
         }
     }
 
@@ -338,6 +440,9 @@ impl<'a> Doc<'a> {
     /// (`Binds` for `-v`, `Mounts` for `--mount`), plus `--tmpfs` mounts (`HostConfig.Tmpfs`,
     /// which `Mounts` does not list).
     fn mounts(&self) -> Vec<Sourced<Mount>> {
+        if self.shape == Shape::CreateBody {
+            return self.requested_mounts();
+        }
         let binds: Vec<(String, &str)> = self.strings("/HostConfig/Binds").collect();
         let requested: Vec<(String, &str)> = self
             .array("/HostConfig/Mounts")
@@ -376,6 +481,55 @@ impl<'a> Doc<'a> {
                 Some(Sourced::set(mount, self.at(&origin)))
             })
             .collect();
+        out.extend(self.tmpfs_mounts());
+        out
+    }
+
+    /// What a create body asks for: `HostConfig.Binds` (`-v`, read as the CLI reads it),
+    /// `HostConfig.Mounts` (`--mount`) and `HostConfig.Tmpfs`; nothing is resolved yet.
+    fn requested_mounts(&self) -> Vec<Sourced<Mount>> {
+        let mut out: Vec<Sourced<Mount>> = self
+            .strings("/HostConfig/Binds")
+            .filter_map(|(pointer, bind)| {
+                let spec = dockward_shell::values::parse_volume(bind).ok()?;
+                let kind = match spec.kind {
+                    dockward_shell::values::VolumeKind::Bind => MountKind::Bind,
+                    _ => MountKind::Volume,
+                };
+                let mount = Mount {
+                    kind,
+                    source: spec.source,
+                    target: spec.target,
+                    read_only: spec.read_only,
+                    propagation: spec.propagation,
+                };
+                Some(Sourced::set(mount, self.at(&pointer)))
+            })
+            .collect();
+        out.extend(self.array("/HostConfig/Mounts").filter_map(|(pointer, m)| {
+            let text = |v: Option<&Value>| v.and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+            let kind = match m.get("Type").and_then(Value::as_str) {
+                Some("bind") => MountKind::Bind,
+                Some("volume") => MountKind::Volume,
+                Some("tmpfs") => MountKind::Tmpfs,
+                _ => MountKind::Other,
+            };
+            let mount = Mount {
+                kind,
+                source: text(m.get("Source")),
+                target: text(m.get("Target"))?,
+                read_only: m.get("ReadOnly").and_then(Value::as_bool) == Some(true),
+                propagation: text(m.pointer("/BindOptions/Propagation")),
+            };
+            Some(Sourced::set(mount, self.at(&pointer)))
+        }));
+        out.extend(self.tmpfs_mounts());
+        out
+    }
+
+    /// `HostConfig.Tmpfs` (`--tmpfs`), which the resolved `Mounts` do not list.
+    fn tmpfs_mounts(&self) -> Vec<Sourced<Mount>> {
+        let mut out = Vec::new();
         for (pointer, target, options) in self.object("/HostConfig/Tmpfs") {
             let options = options.as_str().unwrap_or("");
             let mount = Mount {
@@ -463,7 +617,7 @@ impl<'a> Doc<'a> {
             return Sourced::set(format!("cpu-shares={shares}"), self.at("/HostConfig/CpuShares"));
         }
         if self.get("/HostConfig/NanoCpus").is_none() {
-            return Sourced::unknown(self.at("/HostConfig/NanoCpus"));
+            return self.absent(self.at("/HostConfig/NanoCpus"));
         }
         Sourced::unset(self.at("/HostConfig/NanoCpus"))
     }
@@ -472,7 +626,7 @@ impl<'a> Doc<'a> {
     fn restart(&self) -> Sourced<String> {
         let at = self.at("/HostConfig/RestartPolicy");
         let Some(policy) = self.get("/HostConfig/RestartPolicy") else {
-            return Sourced::unknown(at);
+            return self.absent(at);
         };
         let name = policy.get("Name").and_then(Value::as_str).unwrap_or("");
         let count = policy.get("MaximumRetryCount").and_then(Value::as_i64).unwrap_or(0);

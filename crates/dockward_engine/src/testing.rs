@@ -106,16 +106,23 @@ fn is_static_elf(path: &Path) -> bool {
 impl PrivateDockerd {
     /// Starts a private dockerd listening on a Unix socket.
     pub fn start() -> Option<PrivateDockerd> {
-        Self::start_with(false)
+        Self::start_with(false, &[])
+    }
+
+    /// Starts one with extra dockerd flags (`--authorization-plugin=NAME`, …), after the
+    /// private socket, folders and configuration file. Whatever the flags require (a
+    /// plugin answering on its socket) must be in place first: the start imports an image.
+    pub fn start_with_args(args: &[&str]) -> Option<PrivateDockerd> {
+        Self::start_with(false, args)
     }
 
     /// Starts one that also listens on 127.0.0.1 with TLS and client verification
     /// (`--tlsverify`); needs `openssl` to make the certificates.
     pub fn start_with_tls() -> Option<PrivateDockerd> {
-        Self::start_with(true)
+        Self::start_with(true, &[])
     }
 
-    fn start_with(tls: bool) -> Option<PrivateDockerd> {
+    fn start_with(tls: bool, extra_args: &[&str]) -> Option<PrivateDockerd> {
         // /proc/self belongs to the process's effective user.
         let uid = std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(u32::MAX);
         if uid != 0 {
@@ -180,6 +187,7 @@ impl PrivateDockerd {
                 .arg("--tlskey")
                 .arg(t.dir.join("server-key.pem"));
         }
+        command.args(extra_args);
         let daemon = command
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
@@ -208,6 +216,15 @@ impl PrivateDockerd {
     /// `unix:///tmp/dwd-…/docker.sock`.
     pub fn host(&self) -> String {
         format!("unix://{}", self.socket.display())
+    }
+
+    /// Sends dockerd SIGHUP, as `systemctl reload docker` does: it re-reads the reloadable
+    /// keys of its configuration file (authorization plugins, labels, debug, …); write the
+    /// file ([`PrivateDockerd::config_file`]) first.
+    pub fn reload(&self) {
+        if let Some(daemon) = &self.daemon {
+            let _ = Command::new("kill").args(["-HUP", &daemon.id().to_string()]).status();
+        }
     }
 
     /// The TLS listener's files and port, when started with TLS.

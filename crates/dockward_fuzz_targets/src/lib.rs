@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name its fuzz binary and regression folder have.
-pub const TARGETS: [(&str, Target); 9] = [
+pub const TARGETS: [(&str, Target); 10] = [
     ("dockerfile", dockerfile),
     ("shell", shell),
     ("docker_argv", docker_argv),
@@ -23,6 +23,7 @@ pub const TARGETS: [(&str, Target); 9] = [
     ("scripts", scripts),
     ("report", report),
     ("vuln", vuln),
+    ("guard_request", guard_request),
 ];
 
 /// Every rule on, opt-in ones too: the fuzzer should reach all of them.
@@ -189,4 +190,46 @@ pub fn vuln(data: &[u8]) {
         );
     }
     let _ = dockward_vuln::version::apk::is_valid(a);
+}
+
+/// What reaches the guard's socket: the bytes as an HTTP request, as an `AuthZReq` body, and
+/// as the container create body of one (with every rule on), enforcing and in audit mode.
+pub fn guard_request(data: &[u8]) {
+    use dockward_guard::{AuthZRequest, Mode, Policy, decide};
+    let limits = dockward_guard::http::Limits {
+        max_body_bytes: 64 * 1024,
+        ..Default::default()
+    };
+    let _ = dockward_guard::http::read_request(&mut std::io::BufReader::new(data), &limits);
+    static POLICY: OnceLock<Policy> = OnceLock::new();
+    let policy = POLICY.get_or_init(|| {
+        // Every rule on, as for the other targets.
+        let mut settings = Settings::default();
+        settings
+            .apply_command_line(&["ALL".to_string()], &[], dockward_rules::all_rules())
+            .expect("ALL selects every rule");
+        Policy::new(settings, Mode::Enforce)
+    });
+    if let Ok(request) = serde_json::from_slice::<AuthZRequest>(data) {
+        let _ = decide(policy, &request);
+    }
+    use base64::Engine as _;
+    for uri in [
+        "/v1.41/containers/create?name=f",
+        "/v1.41/containers/f/exec",
+        "/v1.23/containers/f/start",
+        "/v1.41/services/create",
+    ] {
+        let request = AuthZRequest {
+            method: "POST".to_string(),
+            uri: uri.to_string(),
+            body: base64::engine::general_purpose::STANDARD.encode(data),
+            ..AuthZRequest::default()
+        };
+        let decision = decide(policy, &request);
+        assert!(
+            decision.response.allow == decision.allow,
+            "enforcing answers what it decides"
+        );
+    }
 }

@@ -31,6 +31,7 @@ pub use baseline::Baseline;
 pub use coverage::Coverage;
 pub use fingerprint::fingerprint;
 pub use location::{Located, locate, locate_provenance};
+pub use safe::one_line;
 
 /// Output formats the CLI offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -286,3 +286,59 @@ fn pointer_tokens_are_escaped() {
     assert_eq!(p, "/HostConfig/Sysctls/net~1ipv4~1x");
     assert!(doc.pointer(p).is_some());
 }
+
+#[test]
+fn a_create_body_leaves_what_it_omits_to_dockers_defaults() {
+    // The least a client may send: everything else is Docker's default, as for a
+    // `docker run` line without flags, and pointers address the body.
+    let body = serde_json::json!({"Image": "test/base:1", "HostConfig": {"CapAdd": ["cap_net_admin"]}});
+    let spec = lower_create_body(&body, "create request web", "web", &EngineDefaults::default()).unwrap();
+    assert_eq!(spec.privileged.value, Known::Unset);
+    assert_eq!(spec.memory.value, Known::Unset);
+    assert_eq!(spec.user.value, Known::Unset);
+    assert!(spec.image_facts.is_none(), "the image is not known at create time");
+    assert_eq!(pointer(&spec.image.at), "/Image");
+    assert_eq!(spec.cap_add[0].get().map(String::as_str), Some("NET_ADMIN"));
+    let (found, _) = findings(&spec);
+    let mut expected = UNHARDENED.to_vec();
+    expected.push(("DW304", "/HostConfig/CapAdd/0"));
+    assert_eq!(found, pairs(&expected));
+    // Not a create body at all.
+    for bad in [serde_json::json!([1]), serde_json::json!({"HostConfig": 3})] {
+        assert!(lower_create_body(&bad, "x", "x", &EngineDefaults::default()).is_err());
+    }
+}
+
+#[test]
+fn pointer_lookups_agree_with_serde_json() {
+    let root = serde_json::json!({
+        "a/b": {"c~d": [10, 20, {"e": null}]},
+        "list": [1, 2, 3],
+        "": {"x": 1},
+    });
+    let doc = Doc {
+        root: &root,
+        object: "o".to_string(),
+        shape: Shape::Inspect,
+    };
+    for pointer in [
+        "",
+        "/a~1b",
+        "/a~1b/c~0d",
+        "/a~1b/c~0d/2/e",
+        "/a~1b/c~0d/1",
+        "/list/0",
+        "/list/00",
+        "/list/+1",
+        "/list/3",
+        "/list/x",
+        "/missing",
+        "/list/0/deeper",
+        "//x",
+        "/",
+        "no-slash",
+        "/a~1b/c~0d/-1",
+    ] {
+        assert_eq!(doc.get(pointer), root.pointer(pointer), "{pointer}");
+    }
+}
