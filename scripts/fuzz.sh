@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh list
 #
 # Targets: dockerfile shell docker_argv yaml compose_project daemon_json scripts report
-# guard_request.
+# guard_request vuln.
 # Needs `rustup toolchain install nightly` and `cargo install cargo-fuzz`. Seeds are copied
 # from ../shared/corpus (or $DOCKWARD_CORPUS) into fuzz/corpus/TARGET (not committed). A
 # crash, timeout or out-of-memory input lands in fuzz/artifacts/TARGET/: once fixed, copy
