@@ -12,6 +12,7 @@ mod engine;
 mod finish;
 pub mod fix;
 mod host;
+mod image;
 mod script;
 
 pub use compose::{ComposeInput, check_compose};
@@ -20,4 +21,5 @@ pub use dockerfile::check_dockerfile;
 pub use engine::{check_containers, check_engine_daemon};
 pub use finish::finish;
 pub use host::check_host;
+pub use image::check_image;
 pub use script::check_script;

@@ -52,7 +52,7 @@ declare_rule! {
             "checkov:CKV_DOCKER_3", "checkov:CKV_DOCKER_8", "dockle:CIS-DI-0001",
         ],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -2,10 +2,10 @@
 
 mod add_instead_of_copy;
 mod base_image_floating_tag;
-mod final_stage_root;
-mod instructions;
-mod packages;
-mod secret_in_arg_or_env;
+pub(crate) mod final_stage_root;
+pub(crate) mod instructions;
+pub(crate) mod packages;
+pub(crate) mod secret_in_arg_or_env;
 
 use crate::BuildRule;
 

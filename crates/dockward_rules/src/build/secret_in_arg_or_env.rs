@@ -44,7 +44,7 @@ declare_rule! {
         summary: "a secret is stored in ARG or ENV",
         references: ["cis-1.6:4.10", "cwe:798", "cwe:538", "dockle:CIS-DI-0010", "trivy:DS-0031"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

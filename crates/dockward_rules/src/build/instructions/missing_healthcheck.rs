@@ -52,7 +52,7 @@ declare_rule! {
             "kics:b03a748a-542d-44f4-bb86-9199ab4fd2d5", "cwe:710",
         ],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

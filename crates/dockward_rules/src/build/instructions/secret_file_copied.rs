@@ -52,12 +52,12 @@ declare_rule! {
         summary: "a credential file is copied into the image",
         references: ["cis-1.6:4.10", "cwe:538", "cwe:312"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 
 /// What kind of secret a path is, and how severe copying it is.
-fn secret_kind(path: &str) -> Option<(&'static str, Severity)> {
+pub(crate) fn secret_kind(path: &str) -> Option<(&'static str, Severity)> {
     let path = path.trim_end_matches('/');
     let lower = path.to_ascii_lowercase();
     let file = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);

@@ -49,17 +49,17 @@ declare_rule! {
             "cwe:1327",
         ],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 
 /// A sensitive port: service, severity, and for databases the words that show the
 /// Dockerfile builds that database itself.
-struct Port {
-    port: u32,
-    service: &'static str,
-    severity: Severity,
-    own_image: &'static [&'static str],
+pub(crate) struct Port {
+    pub(crate) port: u32,
+    pub(crate) service: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) own_image: &'static [&'static str],
 }
 
 const fn admin(port: u32, service: &'static str, severity: Severity) -> Port {
@@ -86,7 +86,7 @@ const MONGO: &[&str] = &["mongo"];
 const REDIS: &[&str] = &["redis", "valkey", "keydb"];
 const ELASTIC: &[&str] = &["elasticsearch", "opensearch"];
 
-const PORTS: &[Port] = &[
+pub(crate) const PORTS: &[Port] = &[
     admin(21, "FTP", Severity::Medium),
     admin(22, "SSH", Severity::Medium),
     admin(23, "Telnet", Severity::High),

@@ -46,7 +46,7 @@ declare_rule! {
         summary: "a file is given the setuid or setgid bit",
         references: ["cis-1.6:4.8", "dockle:CIS-DI-0008", "cwe:250"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

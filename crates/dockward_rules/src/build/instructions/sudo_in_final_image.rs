@@ -44,7 +44,7 @@ declare_rule! {
         summary: "the final image ships sudo",
         references: ["cis-1.6:4.3", "cwe:250", "cwe:269"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

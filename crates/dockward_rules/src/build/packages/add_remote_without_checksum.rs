@@ -38,7 +38,7 @@ declare_rule! {
         summary: "ADD downloads a URL without verifying its checksum",
         references: ["cwe:494", "cwe:353"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

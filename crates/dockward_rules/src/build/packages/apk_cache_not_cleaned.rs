@@ -49,7 +49,7 @@ declare_rule! {
             "kics:ae9c56a6-3ed1-4ac0-9b54-31267f51151d",
         ],
         fix: Sometimes,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -43,7 +43,7 @@ declare_rule! {
             "hadolint:DL3009", "dockle:DKL-DI-0005", "kics:df746b39-6564-4fed-bf85-e9c44382303c",
         ],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -36,7 +36,7 @@ declare_rule! {
         summary: "dnf leaves its package cache in the image",
         references: ["hadolint:DL3040", "trivy:DS-0019"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

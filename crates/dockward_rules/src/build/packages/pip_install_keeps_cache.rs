@@ -45,7 +45,7 @@ declare_rule! {
         summary: "pip install leaves its download cache in the image",
         references: ["hadolint:DL3042", "kics:f2f903fb-b977-461e-98d7-b3e2185c6118"],
         fix: Sometimes,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -52,7 +52,7 @@ declare_rule! {
         summary: "downloaded code is run without verifying it",
         references: ["cwe:494", "cwe:829"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

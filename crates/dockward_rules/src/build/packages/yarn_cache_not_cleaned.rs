@@ -37,7 +37,7 @@ declare_rule! {
         summary: "yarn leaves its package cache in the image",
         references: ["hadolint:DL3060"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -36,7 +36,7 @@ declare_rule! {
         summary: "yum leaves its package cache in the image",
         references: ["hadolint:DL3032", "trivy:DS-0015", "kics:00481784-25aa-4a55-8633-3136dfcf4f37"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

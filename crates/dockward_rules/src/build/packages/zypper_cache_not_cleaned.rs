@@ -35,7 +35,7 @@ declare_rule! {
         summary: "zypper leaves its package cache in the image",
         references: ["hadolint:DL3036", "trivy:DS-0020"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 
