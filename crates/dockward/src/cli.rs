@@ -24,6 +24,9 @@ pub enum Command {
     /// Audit the host dockerd runs on: owners and modes of Docker's files and sockets, the
     /// docker group, audit rules, the data root's partition, content trust.
     Host(crate::host_cmd::HostArgs),
+    /// Audit built images: docker save archives, OCI layouts, or images of the local
+    /// engine — configuration, history and the files of their layers.
+    Image(crate::image_cmd::ImageArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]

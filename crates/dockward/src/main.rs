@@ -4,6 +4,7 @@
 mod cli;
 mod engine_cmd;
 mod host_cmd;
+mod image_cmd;
 mod rules_cmd;
 mod scan;
 
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan_command(&args),
         Command::Engine(args) => engine_cmd::run(&args),
         Command::Host(args) => host_cmd::run(&args),
+        Command::Image(args) => image_cmd::run(&args),
         Command::Rules { format } => rules_cmd::list(format),
         Command::Rule { code } => rules_cmd::explain(&code),
         Command::Debug(DebugCommand::Dockerfile { buildkit, file }) => debug_dockerfile(&file, buildkit),

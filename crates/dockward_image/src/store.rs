@@ -119,7 +119,10 @@ impl Store {
             sniff(head)
         };
         if compression == Compression::None {
-            let file = reader.into_inner();
+            // The sniffing read ahead: the index starts from the first byte.
+            let mut file = reader.into_inner();
+            file.seek(SeekFrom::Start(0))
+                .map_err(|e| ImageError::new(here(), e.to_string()))?;
             return Self::index_tar(file, None, &here(), budgets);
         }
         let decoder = decoder(reader).map_err(|e| ImageError::new(here(), e.to_string()))?;

@@ -27,8 +27,10 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+    // A build argument is recorded by its ARG and again before every RUN in its scope:
+    // reported once, where it first appears.
+    let mut reported = Vec::new();
     for entry in &cx.spec.history {
-        let mut reported = Vec::new();
         let args = history_build_args(&entry.created_by)
             .into_iter()
             .chain(arg_instruction(&entry.created_by));
