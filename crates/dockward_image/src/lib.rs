@@ -14,6 +14,8 @@ mod error;
 mod layer;
 mod manifest;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use budget::Budgets;
 pub use error::ImageError;

@@ -509,6 +509,12 @@ impl ImageFiles {
             }
             let candidate = format!("{current}/{part}");
             let Some(file) = self.entries.get(&candidate) else {
+                // Layers need not list the folders above their files: a folder is there
+                // when something is under it.
+                if !pending.is_empty() && self.under(&candidate).next().is_some() {
+                    current = candidate;
+                    continue;
+                }
                 return Ok(None);
             };
             match &file.kind {
