@@ -31,6 +31,15 @@ pub fn check_image(spec: &ImageSpec, settings: &Settings) -> Vec<Finding> {
             f
         })
         .collect();
-    out.sort_by_cached_key(|f| (f.at.clone(), f.rule.code, f.message.clone()));
+    // Configuration and history first (by pointer), then files by path: layer digests
+    // change with every build and would make the order arbitrary.
+    out.sort_by_cached_key(|f| {
+        let place = match &f.at {
+            Provenance::Engine { object, pointer } => (0, object.clone(), pointer.clone()),
+            Provenance::Image { image, path, .. } => (1, image.clone(), path.clone()),
+            other => (2, format!("{other:?}"), String::new()),
+        };
+        (place, f.rule.code, f.message.clone())
+    });
     out
 }

@@ -22,6 +22,11 @@ fn verdict(path: &str, file: &ImageFile) -> Option<(&'static str, Severity)> {
         return None;
     }
     let by_name = secret_kind(path);
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    if file_name.starts_with(".env") && by_name.is_none() {
+        // `.env.example`, `.env.template`: documentation of the settings, not secrets.
+        return None;
+    }
     match &file.content {
         Some(content) if !content.is_empty() => {
             let kind = credential_in_file(path, content)?;
