@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name its fuzz binary and regression folder have.
-pub const TARGETS: [(&str, Target); 8] = [
+pub const TARGETS: [(&str, Target); 9] = [
     ("dockerfile", dockerfile),
     ("shell", shell),
     ("docker_argv", docker_argv),
@@ -22,6 +22,7 @@ pub const TARGETS: [(&str, Target); 8] = [
     ("daemon_json", daemon_json),
     ("scripts", scripts),
     ("report", report),
+    ("image", image),
 ];
 
 /// Every rule on, opt-in ones too: the fuzzer should reach all of them.
@@ -128,4 +129,35 @@ pub fn report(data: &[u8]) {
         let _ = emitter.findings(&findings, &sources);
         let _ = emitter.finish(&[], 1);
     }
+}
+
+/// The image reader and the image rules, under small budgets: the input read as an image
+/// archive (a `docker save` or OCI tar, possibly compressed), then as the one layer of an
+/// otherwise valid OCI layout, so the fuzzer reaches the layer code without having to
+/// invent a manifest.
+pub fn image(data: &[u8]) {
+    use dockward_image::testing::{TestImage, oci_layout, tar_of};
+    let options = dockward_image::ReadOptions {
+        budgets: dockward_image::Budgets {
+            max_layer_bytes: 4 << 20,
+            max_image_bytes: 8 << 20,
+            max_entries: 10_000,
+            max_spool_bytes: 16 << 20,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let check = |reads: Result<Vec<dockward_image::ImageRead>, dockward_image::ImageError>| {
+        for read in reads.into_iter().flatten() {
+            let _ = dockward_driver::check_image(&read.spec, settings());
+        }
+    };
+    check(dockward_image::read_stream(data, "fuzz.tar", &options));
+    let layout = oci_layout(&[TestImage {
+        name: Some("fuzz:1".to_string()),
+        platform: None,
+        config: serde_json::json!({"config": {}, "history": [{"created_by": text(data)}]}),
+        layers: vec![data.to_vec()],
+    }]);
+    check(dockward_image::read_stream(&tar_of(&layout)[..], "fuzz-layout.tar", &options));
 }
