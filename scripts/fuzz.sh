@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh TARGET [SECONDS]      # e.g. scripts/fuzz.sh compose_project 300
 #   scripts/fuzz.sh list
 #
-# Targets: dockerfile shell docker_argv yaml compose_project daemon_json scripts report.
+# Targets: dockerfile shell docker_argv yaml compose_project daemon_json scripts report image.
 # Needs `rustup toolchain install nightly` and `cargo install cargo-fuzz`. Seeds are copied
 # from ../shared/corpus (or $DOCKWARD_CORPUS) into fuzz/corpus/TARGET (not committed). A
 # crash, timeout or out-of-memory input lands in fuzz/artifacts/TARGET/: once fixed, copy
@@ -24,6 +24,7 @@ case "$target" in
   dockerfile | shell | docker_argv | report) src=("$corpus/dockerfiles" "$corpus/buildkit-parser") ;;
   yaml | compose_project | scripts) src=("$corpus/compose") ;;
   daemon_json) src=(crates/dockward_rules/tests/fixtures/daemon) ;;
+  image) src=(fuzz/regressions/image) ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 find "${src[@]}" -type f -size -64k 2>/dev/null | head -2000 | while read -r f; do

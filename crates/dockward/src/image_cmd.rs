@@ -95,12 +95,19 @@ pub fn run(args: &ImageArgs) -> ExitCode {
             let client = engine.get_or_insert_with(|| connect(args));
             match client {
                 Ok(client) => export(client, target, &options),
-                Err(e) => Err(ImageError::new(target.as_str(), format!("no such file, and no engine to ask: {e}"))),
+                Err(e) => Err(ImageError::new(
+                    target.as_str(),
+                    format!("no such file, and no engine to ask: {e}"),
+                )),
             }
         };
         match read {
             Ok(reads) => {
-                for ImageRead { spec, errors: image_errors } in reads {
+                for ImageRead {
+                    spec,
+                    errors: image_errors,
+                } in reads
+                {
                     images += 1;
                     if !args.common.quiet && spec.files.as_ref().is_some_and(|f| !f.complete) {
                         eprintln!(

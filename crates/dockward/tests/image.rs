@@ -63,24 +63,44 @@ fn located(report: &Value, layers: &[String]) -> Vec<String> {
 fn written_image() -> TestImage {
     let mut base = LayerBuilder::new();
     base.dir("etc", 0o755)
-        .file("etc/passwd", 0o644, b"root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n")
+        .file(
+            "etc/passwd",
+            0o644,
+            b"root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n",
+        )
         .file("etc/group", 0o644, b"root:x:0:\napp:x:1000:\n")
-        .file("etc/shadow", 0o640, b"root:*:19700:0:99999:7:::\napp::19700:0:99999:7:::\n")
+        .file(
+            "etc/shadow",
+            0o640,
+            b"root:*:19700:0:99999:7:::\napp::19700:0:99999:7:::\n",
+        )
         .file("bin/su", 0o4755, b"\x7fELF")
         .file("usr/bin/sudo", 0o4755, b"\x7fELF")
         .dir("tmp", 0o1777)
         .file("var/lib/apt/lists/lock", 0o640, b"")
-        .file("var/lib/apt/lists/deb.debian.org_dists_bookworm_InRelease", 0o644, b"lists");
+        .file(
+            "var/lib/apt/lists/deb.debian.org_dists_bookworm_InRelease",
+            0o644,
+            b"lists",
+        );
     let mut app = LayerBuilder::new();
     app.dir("app", 0o755)
-        .file("app/.env", 0o644, format!("PORT=3000\nDB_PASSWORD={PASSWORD}\n").as_bytes())
+        .file(
+            "app/.env",
+            0o644,
+            format!("PORT=3000\nDB_PASSWORD={PASSWORD}\n").as_bytes(),
+        )
         .file("app/.env.example", 0o644, b"DB_PASSWORD=changeme\n")
         .dir("app/.git", 0o755)
         .file("app/.git/HEAD", 0o644, b"ref: refs/heads/main\n")
         .file("usr/local/bin/tool", 0o4755, b"\x7fELF")
         .dir("data", 0o777)
         .file("data/x", 0o666, b"")
-        .file("root/.npmrc", 0o600, format!("//registry.npmjs.org/:_authToken={NPM_TOKEN}\n").as_bytes())
+        .file(
+            "root/.npmrc",
+            0o600,
+            format!("//registry.npmjs.org/:_authToken={NPM_TOKEN}\n").as_bytes(),
+        )
         .file("root/.docker/config.json", 0o600, br#"{"credsStore":"desktop"}"#)
         .file(
             "home/app/.ssh/id_ed25519",
@@ -144,7 +164,11 @@ fn every_image_rule_reports_exactly_where_and_no_secret_value_is_printed() {
     // Layer order as the findings name them; the base layer's files come first by path.
     let mut layers_sorted = layers.clone();
     layers_sorted.sort();
-    assert_eq!(layers_sorted.len(), 2, "findings name the base and app layers: {layers:?}");
+    assert_eq!(
+        layers_sorted.len(),
+        2,
+        "findings name the base and app layers: {layers:?}"
+    );
     let base = report["findings"]
         .as_array()
         .unwrap()
@@ -184,7 +208,10 @@ fn every_image_rule_reports_exactly_where_and_no_secret_value_is_printed() {
         "{report:#}"
     );
     let text = report.to_string();
-    assert!(!text.contains(PASSWORD) && !text.contains(NPM_TOKEN), "a secret value was printed: {text}");
+    assert!(
+        !text.contains(PASSWORD) && !text.contains(NPM_TOKEN),
+        "a secret value was printed: {text}"
+    );
     let message = |code: &str, path: &str| {
         report["findings"]
             .as_array()
@@ -198,7 +225,10 @@ fn every_image_rule_reports_exactly_where_and_no_secret_value_is_printed() {
         message("DW402", "/app/.env"),
         "/app/.env holds secrets in an environment file; a later layer deletes it, but this layer still has it"
     );
-    assert_eq!(message("DW172", "/etc/passwd"), "/etc/passwd: uid 0 is shared by root, toor");
+    assert_eq!(
+        message("DW172", "/etc/passwd"),
+        "/etc/passwd: uid 0 is shared by root, toor"
+    );
     assert_eq!(message("DW171", "/etc/shadow"), "/etc/shadow: no password for app");
     let su = report["findings"]
         .as_array()
@@ -217,7 +247,8 @@ fn every_image_rule_reports_exactly_where_and_no_secret_value_is_printed() {
     assert!(
         concise
             .lines()
-            .any(|l| l.starts_with("image acme/web:1.2 layer sha256:") && l.ends_with("/etc/shadow: high[DW171] /etc/shadow: no password for app")),
+            .any(|l| l.starts_with("image acme/web:1.2 layer sha256:")
+                && l.ends_with("/etc/shadow: high[DW171] /etc/shadow: no password for app")),
         "{concise}"
     );
     assert!(!concise.contains(PASSWORD) && !concise.contains(NPM_TOKEN));
@@ -249,7 +280,13 @@ fn budgets_and_bad_inputs_are_located_errors_and_the_run_goes_on() {
     assert_eq!(report["images_scanned"], 1);
     let errors = report["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2, "{report:#}");
-    assert!(errors[0]["path"].as_str().unwrap().starts_with("image bomb:1 layer sha256:"), "{report:#}");
+    assert!(
+        errors[0]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("image bomb:1 layer sha256:"),
+        "{report:#}"
+    );
     assert!(
         errors[0]["message"]
             .as_str()
@@ -258,7 +295,13 @@ fn budgets_and_bad_inputs_are_located_errors_and_the_run_goes_on() {
         "{report:#}"
     );
     assert_eq!(errors[1]["path"], missing.to_str().unwrap());
-    assert!(errors[1]["message"].as_str().unwrap().starts_with("no such file, and no engine to ask"), "{report:#}");
+    assert!(
+        errors[1]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no such file, and no engine to ask"),
+        "{report:#}"
+    );
 }
 
 /// A Dockerfile the private dockerd builds with the classic builder (no network, no
@@ -281,7 +324,11 @@ fn build(daemon: &PrivateDockerd, dir: &Path) {
         "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n",
     )
     .unwrap();
-    std::fs::write(context.join("npmrc"), format!("//registry.npmjs.org/:_authToken={NPM_TOKEN}\n")).unwrap();
+    std::fs::write(
+        context.join("npmrc"),
+        format!("//registry.npmjs.org/:_authToken={NPM_TOKEN}\n"),
+    )
+    .unwrap();
     let output = std::process::Command::new(dockward_engine::testing::find_program("docker").unwrap())
         .args(["-H", &daemon.host(), "build", "--network", "none", "-t", "acme/web:1.2"])
         .arg(&context)
@@ -308,7 +355,10 @@ fn images_built_by_dockerd_read_the_same_from_docker_save_and_from_the_engine() 
     assert_eq!(code, 1, "{from_file}\n{stderr}");
     let (code, from_engine, stderr) = image_json(&["--host", &daemon.host(), "acme/web:1.2"]);
     assert_eq!(code, 1, "{from_engine}\n{stderr}");
-    assert_eq!(from_file["findings"], from_engine["findings"], "the same image, read two ways");
+    assert_eq!(
+        from_file["findings"], from_engine["findings"],
+        "the same image, read two ways"
+    );
 
     let mut summary: Vec<String> = from_file["findings"]
         .as_array()

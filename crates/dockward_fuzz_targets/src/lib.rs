@@ -159,5 +159,9 @@ pub fn image(data: &[u8]) {
         config: serde_json::json!({"config": {}, "history": [{"created_by": text(data)}]}),
         layers: vec![data.to_vec()],
     }]);
-    check(dockward_image::read_stream(&tar_of(&layout)[..], "fuzz-layout.tar", &options));
+    check(dockward_image::read_stream(
+        &tar_of(&layout)[..],
+        "fuzz-layout.tar",
+        &options,
+    ));
 }

@@ -182,7 +182,10 @@ fn read_entries<R: Read>(
                 .map(|t| String::from_utf8_lossy(&t).into_owned())
                 .unwrap_or_default();
             if target.len() > budgets.max_path_len {
-                return Err(ImageError::new(at(&path), "the link target is longer than the path budget"));
+                return Err(ImageError::new(
+                    at(&path),
+                    "the link target is longer than the path budget",
+                ));
             }
             Ok(target)
         };

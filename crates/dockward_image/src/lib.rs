@@ -142,7 +142,10 @@ fn read_one(store: &Store, label: &str, fallback: &str, image: &manifest::Listed
             layer.history = Some(i);
         }
     }
-    let platform = match (config.get("os").and_then(Value::as_str), config.get("architecture").and_then(Value::as_str)) {
+    let platform = match (
+        config.get("os").and_then(Value::as_str),
+        config.get("architecture").and_then(Value::as_str),
+    ) {
         (Some(os), Some(arch)) => Some(match config.get("variant").and_then(Value::as_str) {
             Some(v) if !v.is_empty() => format!("{os}/{arch}/{v}"),
             _ => format!("{os}/{arch}"),
@@ -160,7 +163,10 @@ fn read_one(store: &Store, label: &str, fallback: &str, image: &manifest::Listed
             };
             let result = match store.open_member(member) {
                 Ok((blob, _)) => layer::read_layer(blob, &place, budgets, &mut spent, &mut files, &mut errors),
-                Err(e) => Err(ImageError::new(format!("{label}: {member}"), format!("cannot open the layer: {e}"))),
+                Err(e) => Err(ImageError::new(
+                    format!("{label}: {member}"),
+                    format!("cannot open the layer: {e}"),
+                )),
             };
             if let Err(e) = result {
                 files.complete = false;

@@ -91,7 +91,8 @@ fn json(store: &Store, name: &str, label: &str, budgets: &Budgets) -> Result<Val
     let bytes = store
         .read_small(name, budgets.max_json_bytes)
         .map_err(|e| ImageError::new(format!("{label}: {name}"), e))?;
-    serde_json::from_slice(&bytes).map_err(|e| ImageError::new(format!("{label}: {name}"), format!("invalid JSON: {e}")))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ImageError::new(format!("{label}: {name}"), format!("invalid JSON: {e}")))
 }
 
 /// `sha256:ab…` → `blobs/sha256/ab…`, for well-formed digests only.
@@ -112,7 +113,12 @@ pub(crate) fn digest_of_member(member: &str) -> Option<String> {
 }
 
 /// The images in the archive; for indexes, the ones for `platform`.
-pub(crate) fn list(store: &Store, label: &str, platform: &Platform, budgets: &Budgets) -> Result<Vec<Listed>, ImageError> {
+pub(crate) fn list(
+    store: &Store,
+    label: &str,
+    platform: &Platform,
+    budgets: &Budgets,
+) -> Result<Vec<Listed>, ImageError> {
     if store.has("manifest.json") {
         return docker_manifest(store, label, budgets);
     }
@@ -184,7 +190,10 @@ fn walk_index(
     out: &mut Vec<Leaf>,
 ) -> Result<(), ImageError> {
     if depth > 4 {
-        return Err(ImageError::new(format!("{label}: {at}"), "indexes nested more than 4 deep"));
+        return Err(ImageError::new(
+            format!("{label}: {at}"),
+            "indexes nested more than 4 deep",
+        ));
     }
     let Some(manifests) = index.get("manifests").and_then(Value::as_array) else {
         return Err(ImageError::new(format!("{label}: {at}"), "an index without manifests"));
@@ -220,7 +229,8 @@ fn walk_index(
             continue;
         }
         let doc = json(store, &member, label, budgets)?;
-        let is_index = media_type.contains("index") || media_type.contains("manifest.list") || doc.get("manifests").is_some();
+        let is_index =
+            media_type.contains("index") || media_type.contains("manifest.list") || doc.get("manifests").is_some();
         if is_index {
             walk_index(store, &doc, &member, label, budgets, name, depth + 1, out)?;
             continue;
@@ -231,7 +241,10 @@ fn walk_index(
             .and_then(Value::as_str)
             .and_then(blob_path)
         else {
-            return Err(ImageError::new(format!("{label}: {member}"), "a manifest without a config"));
+            return Err(ImageError::new(
+                format!("{label}: {member}"),
+                "a manifest without a config",
+            ));
         };
         let config_type = doc
             .get("config")
@@ -239,7 +252,8 @@ fn walk_index(
             .and_then(Value::as_str)
             .unwrap_or_default();
         // Signatures and other artifacts use manifests with other config types.
-        if !config_type.is_empty() && !config_type.contains("image.config") && !config_type.contains("container.image") {
+        if !config_type.is_empty() && !config_type.contains("image.config") && !config_type.contains("container.image")
+        {
             continue;
         }
         let layers = doc

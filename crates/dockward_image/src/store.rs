@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 /// A member of the outer tar.
 #[derive(Clone, Debug)]
 pub(crate) enum Member {
-    File { offset: u64, size: u64 },
+    File {
+        offset: u64,
+        size: u64,
+    },
     /// A symbolic or hard link to another member (`<id>/layer.tar` → `blobs/sha256/…` in
     /// Docker ≥ 25 saves), already made relative to the archive's root.
     Link(String),

@@ -208,7 +208,10 @@ pub fn docker_save_legacy(image: &TestImage) -> Vec<(String, Vec<u8>)> {
     files.push((config_name.clone(), serde_json::to_vec(&config).expect("config")));
     let tags: Vec<&String> = image.name.iter().collect();
     let manifest = serde_json::json!([{"Config": config_name, "RepoTags": tags, "Layers": layer_paths}]);
-    files.push(("manifest.json".to_string(), serde_json::to_vec(&manifest).expect("manifest")));
+    files.push((
+        "manifest.json".to_string(),
+        serde_json::to_vec(&manifest).expect("manifest"),
+    ));
     files
 }
 

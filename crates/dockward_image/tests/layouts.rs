@@ -58,7 +58,8 @@ fn overlay_layers() -> Vec<Vec<u8>> {
         .hardlink("usr/bin/tool2", "usr/bin/tool")
         .symlink("etc/alt", "/usr/bin/../bin/tool");
     let mut top = LayerBuilder::new();
-    top.file("root/.npmrc", 0o600, b"//r/:_authToken=abc\n").whiteout("usr/bin/tool2");
+    top.file("root/.npmrc", 0o600, b"//r/:_authToken=abc\n")
+        .whiteout("usr/bin/tool2");
     vec![
         compress(&base.finish(), Compress::Gzip),
         compress(&middle.finish(), Compress::Zstd),
@@ -99,7 +100,10 @@ fn overlay_rules_apply_across_compressions_in_folders_and_tars() {
         // The absolute link resolves inside the image, `..` and all.
         let (target, _) = files.resolve("/etc/alt", 40).unwrap().unwrap();
         assert_eq!(target, "/usr/bin/tool");
-        assert_eq!(files.content("/etc/passwd", 40), Some(&b"root:x:0:0::/root:/bin/sh\n"[..]));
+        assert_eq!(
+            files.content("/etc/passwd", 40),
+            Some(&b"root:x:0:0::/root:/bin/sh\n"[..])
+        );
         // The whited-out credential-looking file is not kept (not a credential name);
         // layers are attributed.
         assert_eq!(files.get("/root/.npmrc").unwrap().layer, 2);
@@ -137,7 +141,14 @@ fn a_deleted_credential_file_is_kept_for_the_rules() {
     let files = read.spec.files.as_ref().unwrap();
     assert!(files.get("/app/.env").is_none());
     assert_eq!(files.deleted.len(), 1);
-    assert_eq!((files.deleted[0].path.as_str(), files.deleted[0].file.layer, files.deleted[0].deleted_in), ("/app/.env", 0, 1));
+    assert_eq!(
+        (
+            files.deleted[0].path.as_str(),
+            files.deleted[0].file.layer,
+            files.deleted[0].deleted_in
+        ),
+        ("/app/.env", 0, 1)
+    );
 }
 
 #[test]
@@ -224,7 +235,11 @@ fn too_many_entries_and_too_long_paths() {
     let layer = &read.spec.layers[0].digest;
     assert_eq!(read.errors.len(), 1);
     assert_eq!(read.errors[0].location, format!("image acme/web:1.2 layer {layer}"));
-    assert!(read.errors[0].message.starts_with("more than 2000 files"), "{}", read.errors[0]);
+    assert!(
+        read.errors[0].message.starts_with("more than 2000 files"),
+        "{}",
+        read.errors[0]
+    );
     assert_eq!(read.spec.files.as_ref().unwrap().len(), 2_000);
 
     let options = ReadOptions {
@@ -236,7 +251,11 @@ fn too_many_entries_and_too_long_paths() {
     };
     let read = read_one(&dir, &options);
     assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
-    assert!(read.errors[0].message.contains("more than 256 (budget); skipped"), "{}", read.errors[0]);
+    assert!(
+        read.errors[0].message.contains("more than 256 (budget); skipped"),
+        "{}",
+        read.errors[0]
+    );
     assert_eq!(read.spec.files.as_ref().unwrap().len(), 2_001);
 }
 
@@ -284,7 +303,10 @@ fn not_an_image_and_broken_archives_are_errors_naming_the_file() {
     assert_eq!(err.location, dir.join("junk.tar").display().to_string());
     // A layer that is not a tar: the image is still read, the layer is an error.
     let layout = dir.join("badlayer");
-    write_dir(&layout, &oci_layout(&[image(vec![compress(b"not a tar at all, just text", Compress::Gzip)])]));
+    write_dir(
+        &layout,
+        &oci_layout(&[image(vec![compress(b"not a tar at all, just text", Compress::Gzip)])]),
+    );
     let read = read_one(&layout, &ReadOptions::default());
     assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
     assert!(read.errors[0].location.starts_with("image acme/web:1.2 layer sha256:"));

@@ -433,9 +433,7 @@ impl ImageFiles {
 
     /// Adds or replaces a file. A non-folder replacing a folder hides what was below it.
     pub fn insert(&mut self, path: String, file: ImageFile) {
-        if file.kind != FileKind::Directory
-            && self.entries.get(&path).is_some_and(|f| f.kind == FileKind::Directory)
-        {
+        if file.kind != FileKind::Directory && self.entries.get(&path).is_some_and(|f| f.kind == FileKind::Directory) {
             self.remove_below(&path, u32::MAX, None);
         }
         self.entries.insert(path, file);
@@ -616,7 +614,8 @@ mod tests {
 
     #[test]
     fn history_ties_entries_to_layers_only_when_counts_agree() {
-        let h = json!([{"created_by": "ADD x /"}, {"created_by": "ENV A=1", "empty_layer": true}, {"created_by": "RUN y"}]);
+        let h =
+            json!([{"created_by": "ADD x /"}, {"created_by": "ENV A=1", "empty_layer": true}, {"created_by": "RUN y"}]);
         let entries = lower_history(Some(&h), "image a", "/history", 2);
         assert_eq!(
             entries.iter().map(|e| e.layer).collect::<Vec<_>>(),
@@ -635,7 +634,10 @@ mod tests {
         files.insert("/ab".into(), file(FileKind::Regular, 0));
         files.insert("/a/new".into(), file(FileKind::Regular, 1));
         files.make_opaque("/a", 1);
-        assert_eq!(files.iter().map(|(p, _)| p).collect::<Vec<_>>(), ["/a", "/a/new", "/ab"]);
+        assert_eq!(
+            files.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            ["/a", "/a/new", "/ab"]
+        );
         files.insert("/l".into(), file(FileKind::Symlink("../../a/./new".into()), 1));
         assert_eq!(files.resolve("/l", 8).unwrap().unwrap().0, "/a/new");
         files.insert("/loop1".into(), file(FileKind::Symlink("/loop2".into()), 1));

@@ -331,13 +331,31 @@ mod tests {
     fn credential_files_by_content() {
         let npmrc = b"registry=https://npm.example.com/\n//npm.example.com/:_authToken=abcdef0123456789\n";
         assert_eq!(credential_in_file("/root/.npmrc", npmrc), Some("an npm registry token"));
-        assert_eq!(credential_in_file("/root/.npmrc", b"//r/:_authToken=${NPM_TOKEN}\n"), None);
+        assert_eq!(
+            credential_in_file("/root/.npmrc", b"//r/:_authToken=${NPM_TOKEN}\n"),
+            None
+        );
         let docker = br#"{"auths":{"ghcr.io":{"auth":"dXNlcjpwYXNz"}}}"#;
-        assert_eq!(credential_in_file("/root/.docker/config.json", docker), Some("Docker registry credentials"));
-        assert_eq!(credential_in_file("/root/.docker/config.json", br#"{"credsStore":"pass","auths":{"x":{}}}"#), None);
-        assert_eq!(credential_in_file("/app/.env", b"PORT=3000\nDB_PASSWORD=s3cret\n"), Some("secrets in an environment file"));
+        assert_eq!(
+            credential_in_file("/root/.docker/config.json", docker),
+            Some("Docker registry credentials")
+        );
+        assert_eq!(
+            credential_in_file(
+                "/root/.docker/config.json",
+                br#"{"credsStore":"pass","auths":{"x":{}}}"#
+            ),
+            None
+        );
+        assert_eq!(
+            credential_in_file("/app/.env", b"PORT=3000\nDB_PASSWORD=s3cret\n"),
+            Some("secrets in an environment file")
+        );
         assert_eq!(credential_in_file("/app/.env", b"PORT=3000\nDB_PASSWORD=\n"), None);
-        assert_eq!(secret_setting("DB_PASSWORD", "changeme"), Some("a secret value".to_string()));
+        assert_eq!(
+            secret_setting("DB_PASSWORD", "changeme"),
+            Some("a secret value".to_string())
+        );
         assert_eq!(secret_setting("DB_PASSWORD_FILE", "/run/secrets/db"), None);
         assert_eq!(secret_setting("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"), None);
     }

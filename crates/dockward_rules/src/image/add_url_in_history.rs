@@ -8,7 +8,9 @@ use dockward_core::Finding;
 pub(crate) fn adds_url(created_by: &str) -> bool {
     let s = created_by.trim();
     let s = s.strip_prefix("/bin/sh -c #(nop)").map_or(s, str::trim_start);
-    let Some(args) = s.strip_prefix("ADD ") else { return false };
+    let Some(args) = s.strip_prefix("ADD ") else {
+        return false;
+    };
     !args.contains("--checksum")
         && args
             .split_whitespace()
@@ -19,8 +21,12 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
     for entry in &cx.spec.history {
         if adds_url(&entry.created_by) {
             out.push(
-                cx.finding(&META, &entry.at, "the image's history adds a URL without verifying its checksum")
-                    .with_help("use `ADD --checksum=sha256:…` or download with curl and check the file"),
+                cx.finding(
+                    &META,
+                    &entry.at,
+                    "the image's history adds a URL without verifying its checksum",
+                )
+                .with_help("use `ADD --checksum=sha256:…` or download with curl and check the file"),
             );
         }
     }

@@ -65,8 +65,13 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
                 META.severity
             };
             out.push(
-                cx.file_finding(&META, path, file, format!("{path}: {what} {id} is shared by {}", names.join(", ")))
-                    .with_severity(severity),
+                cx.file_finding(
+                    &META,
+                    path,
+                    file,
+                    format!("{path}: {what} {id} is shared by {}", names.join(", ")),
+                )
+                .with_severity(severity),
             );
         }
     }

@@ -42,7 +42,14 @@ declare_rule! {
     };
 }
 
-const VENDORED: &[&str] = &["/node_modules/", "/site-packages/", "/dist-packages/", "/pkg/mod/", "/.cargo/registry/", "/vendor/"];
+const VENDORED: &[&str] = &[
+    "/node_modules/",
+    "/site-packages/",
+    "/dist-packages/",
+    "/pkg/mod/",
+    "/.cargo/registry/",
+    "/vendor/",
+];
 
 pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
     let Some(files) = cx.files() else { return };

@@ -8,8 +8,12 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
     let config = &cx.spec.config;
     match config.healthcheck.get() {
         None => out.push(
-            cx.finding(&META, &config.origin, format!("{} defines no Healthcheck", cx.spec.object()))
-                .with_help("add a HEALTHCHECK to the Dockerfile, or `healthcheck:` where it is deployed"),
+            cx.finding(
+                &META,
+                &config.origin,
+                format!("{} defines no Healthcheck", cx.spec.object()),
+            )
+            .with_help("add a HEALTHCHECK to the Dockerfile, or `healthcheck:` where it is deployed"),
         ),
         Some(h) if h.is_disabled() => out.push(cx.finding(
             &META,

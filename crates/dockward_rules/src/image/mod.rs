@@ -150,7 +150,9 @@ pub(crate) fn history_command(created_by: &str) -> &str {
 pub(crate) fn history_build_args(created_by: &str) -> Vec<(&str, &str)> {
     let s = created_by.trim();
     let s = s.strip_prefix("RUN ").unwrap_or(s);
-    let Some(rest) = s.strip_prefix('|') else { return Vec::new() };
+    let Some(rest) = s.strip_prefix('|') else {
+        return Vec::new();
+    };
     let (n, mut rest) = rest.split_once(' ').unwrap_or((rest, ""));
     let mut out = Vec::new();
     for _ in 0..n.parse::<usize>().unwrap_or(0).min(256) {
@@ -172,7 +174,10 @@ mod tests {
         let bk = "RUN |2 NPM_TOKEN=abc X= /bin/sh -c npm ci # buildkit";
         assert_eq!(history_command(bk), "npm ci");
         assert_eq!(history_build_args(bk), [("NPM_TOKEN", "abc"), ("X", "")]);
-        assert_eq!(history_command("/bin/sh -c #(nop)  CMD [\"sh\"]"), "#(nop)  CMD [\"sh\"]");
+        assert_eq!(
+            history_command("/bin/sh -c #(nop)  CMD [\"sh\"]"),
+            "#(nop)  CMD [\"sh\"]"
+        );
         assert_eq!(history_command("|1 A=b /bin/sh -c apk add x"), "apk add x");
     }
 }

@@ -11,7 +11,9 @@ const INTERPRETERS: &[&str] = &[
 
 /// The program a pipeline stage runs, past `sudo`, `env` and paths: `sudo -E /bin/bash -` → `bash`.
 fn program(stage: &str) -> &str {
-    let mut words = stage.split_whitespace().skip_while(|w| matches!(*w, "sudo" | "env" | "-E" | "-s"));
+    let mut words = stage
+        .split_whitespace()
+        .skip_while(|w| matches!(*w, "sudo" | "env" | "-E" | "-s"));
     let first = words.next().unwrap_or("");
     first.rsplit('/').next().unwrap_or(first)
 }
@@ -41,8 +43,12 @@ pub(crate) fn runs_downloaded_code(command: &str) -> bool {
             }
         }
     }
-    ["$(curl", "$(wget", "<(curl", "<(wget", "`curl", "`wget"].iter().any(|p| command.contains(p))
-        && [" sh ", "bash", "eval", "source", "sh -c"].iter().any(|s| command.contains(s))
+    ["$(curl", "$(wget", "<(curl", "<(wget", "`curl", "`wget"]
+        .iter()
+        .any(|p| command.contains(p))
+        && [" sh ", "bash", "eval", "source", "sh -c"]
+            .iter()
+            .any(|s| command.contains(s))
 }
 
 pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
@@ -52,8 +58,12 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(
-            cx.finding(&META, &entry.at, "the image's history runs downloaded code without verifying it")
-                .with_help("download to a file, check its checksum or signature, then run it"),
+            cx.finding(
+                &META,
+                &entry.at,
+                "the image's history runs downloaded code without verifying it",
+            )
+            .with_help("download to a file, check its checksum or signature, then run it"),
         );
     }
 }
@@ -65,7 +75,9 @@ mod tests {
     #[test]
     fn pipes_into_interpreters() {
         assert!(runs_downloaded_code("curl -fsSL https://x/i.sh | sh"));
-        assert!(runs_downloaded_code("apk add curl && wget -qO- https://x | sudo bash -"));
+        assert!(runs_downloaded_code(
+            "apk add curl && wget -qO- https://x | sudo bash -"
+        ));
         assert!(runs_downloaded_code("sh -c \"$(curl -fsSL https://x)\""));
         assert!(!runs_downloaded_code("curl -fsSLo /tmp/x https://x || true"));
         assert!(!runs_downloaded_code("curl -s https://x | tar -xz"));

@@ -12,8 +12,12 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
     let passwd = cx.content("/etc/passwd");
     match config.user.get() {
         None => out.push(
-            cx.finding(&META, &config.origin, format!("{} sets no User, so its containers run as root", cx.spec.object()))
-                .with_help("rebuild with `USER <uid>` (an unprivileged account) before CMD"),
+            cx.finding(
+                &META,
+                &config.origin,
+                format!("{} sets no User, so its containers run as root", cx.spec.object()),
+            )
+            .with_help("rebuild with `USER <uid>` (an unprivileged account) before CMD"),
         ),
         Some(user) if user_is_root(user, passwd) => {
             let name = user.split(':').next().unwrap_or(user);

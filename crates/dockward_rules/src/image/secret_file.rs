@@ -4,16 +4,25 @@
 //! A file a later layer deleted is still in the layer that added it: reported too.
 
 use super::ImageCx;
-use crate::build::instructions::secret_file_copied::secret_kind;
 pub use crate::build::instructions::secret_file_copied::META;
+use crate::build::instructions::secret_file_copied::secret_kind;
 use crate::secrets::credential_in_file;
 use dockward_core::{Finding, Severity};
 use dockward_model::image::{FileKind, ImageFile, wants_content};
 
 /// Trees whose keys are test fixtures and examples shipped by packages, not credentials.
 const FIXTURES: &[&str] = &[
-    "/test/", "/tests/", "/testdata/", "/fixtures/", "/examples/", "/example/", "/testing/", "/node_modules/",
-    "/site-packages/", "/dist-packages/", "/share/doc/",
+    "/test/",
+    "/tests/",
+    "/testdata/",
+    "/fixtures/",
+    "/examples/",
+    "/example/",
+    "/testing/",
+    "/node_modules/",
+    "/site-packages/",
+    "/dist-packages/",
+    "/share/doc/",
 ];
 
 /// What credential a file holds, and how severe that is.
@@ -50,7 +59,9 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
             // under /etc/ssl/private are.
             continue;
         }
-        let Some((kind, severity)) = verdict(path, file) else { continue };
+        let Some((kind, severity)) = verdict(path, file) else {
+            continue;
+        };
         out.push(
             cx.file_finding(&META, path, file, format!("{path} holds {kind}"))
                 .with_severity(severity)
@@ -58,7 +69,9 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         );
     }
     for deleted in &files.deleted {
-        let Some((kind, severity)) = verdict(&deleted.path, &deleted.file) else { continue };
+        let Some((kind, severity)) = verdict(&deleted.path, &deleted.file) else {
+            continue;
+        };
         out.push(
             cx.file_finding(
                 &META,

@@ -10,9 +10,32 @@ use dockward_model::image::FileKind;
 
 /// Setuid and setgid programs of Debian, Ubuntu, Alpine and RHEL-family base images.
 const DISTRIBUTION: &[&str] = &[
-    "su", "passwd", "chsh", "chfn", "gpasswd", "newgrp", "mount", "umount", "chage", "expiry", "unix_chkpwd",
-    "pam_timestamp_check", "wall", "write", "ssh-agent", "crontab", "dotlockfile", "bsd-write", "pkexec",
-    "ping", "busybox", "bbsuid", "newuidmap", "newgidmap", "fusermount", "fusermount3",
+    "su",
+    "passwd",
+    "chsh",
+    "chfn",
+    "gpasswd",
+    "newgrp",
+    "mount",
+    "umount",
+    "chage",
+    "expiry",
+    "unix_chkpwd",
+    "pam_timestamp_check",
+    "wall",
+    "write",
+    "ssh-agent",
+    "crontab",
+    "dotlockfile",
+    "bsd-write",
+    "pkexec",
+    "ping",
+    "busybox",
+    "bbsuid",
+    "newuidmap",
+    "newgidmap",
+    "fusermount",
+    "fusermount3",
 ];
 
 pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
@@ -37,6 +60,9 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         if DISTRIBUTION.contains(&name) || file.mode & 0o4000 == 0 {
             finding = finding.with_severity(Severity::Low);
         }
-        out.push(finding.with_help("remove the bit with `chmod u-s,g-s` in the Dockerfile, or the program if it is not needed"));
+        out.push(
+            finding
+                .with_help("remove the bit with `chmod u-s,g-s` in the Dockerfile, or the program if it is not needed"),
+        );
     }
 }

@@ -68,9 +68,14 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
             _ => continue,
         };
         out.push(
-            cx.file_finding(&META, path, file, format!("{path} is a world-writable {what} (mode {:04o})", file.mode))
-                .with_severity(severity)
-                .with_help("remove the bit with `chmod o-w`, and give the folder to the account that writes it"),
+            cx.file_finding(
+                &META,
+                path,
+                file,
+                format!("{path} is a world-writable {what} (mode {:04o})", file.mode),
+            )
+            .with_severity(severity)
+            .with_help("remove the bit with `chmod o-w`, and give the folder to the account that writes it"),
         );
     }
 }

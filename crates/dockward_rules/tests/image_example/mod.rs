@@ -22,7 +22,10 @@ fn parse_mode(s: &str) -> (FileKind, u32) {
         _ => FileKind::Regular,
     };
     let mut mode = 0;
-    for (i, bit) in [0o400, 0o200, 0o100, 0o040, 0o020, 0o010, 0o004, 0o002, 0o001].iter().enumerate() {
+    for (i, bit) in [0o400, 0o200, 0o100, 0o040, 0o020, 0o010, 0o004, 0o002, 0o001]
+        .iter()
+        .enumerate()
+    {
         let c = b[1 + i];
         if c != b'-' && c != b'S' && c != b'T' {
             mode |= bit;
