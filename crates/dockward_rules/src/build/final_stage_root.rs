@@ -6,6 +6,8 @@ declare_rule! {
     /// Reports a final build stage that runs as root: it sets no `USER` (and does not
     /// inherit one from a stage it is built from), or its last `USER` is `root` or `0`.
     ///
+    /// In a built image (`dockward image`): the image's `User` is empty, `root`, `0`, or a name its `/etc/passwd` gives uid 0.
+    ///
     /// ## Why is this bad?
     /// A process that runs as root in the container is root on the host's kernel. Any
     /// container escape, writable host mount or kernel bug then starts with full

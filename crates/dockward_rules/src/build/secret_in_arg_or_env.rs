@@ -11,6 +11,8 @@ declare_rule! {
     /// (AWS keys, GitHub or GitLab tokens, private keys), and URLs with a password in
     /// them.
     ///
+    /// In a built image (`dockward image`): `Env` entries, and the build arguments its history records (`ARG NAME=value`, and the `|N NAME=value` prefix of RUN steps); values are never printed.
+    ///
     /// ## Why is this bad?
     /// ENV values are stored in the image configuration and ARG values in its build
     /// history: anyone who can pull the image can read them with `docker inspect` or

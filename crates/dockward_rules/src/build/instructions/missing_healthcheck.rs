@@ -12,6 +12,8 @@ declare_rule! {
     /// A final `HEALTHCHECK NONE`, which switches off the base image's check on purpose,
     /// is reported at `info`.
     ///
+    /// In a built image (`dockward image`): the image's configuration has no `Healthcheck`, or disables it with `NONE`.
+    ///
     /// ## Why is this bad?
     /// Without a health check, Docker, Compose and Swarm only know whether the main process
     /// is alive, not whether it still serves. A hung or dead-locked service keeps receiving

@@ -20,6 +20,8 @@ declare_rule! {
     /// Files copied into a build stage are reported one level lower: they do not reach the
     /// final image, but stay in that stage's layers and build cache.
     ///
+    /// In a built image (`dockward image`): credential files in the image's layers, judged by content where the format tells (`.npmrc` tokens, `.pypirc` passwords, AWS credentials, Docker `auths`, private keys, `.env` secrets), files a later layer deleted included.
+    ///
     /// ## Why is this bad?
     /// Everything copied into an image is in one of its layers for good — deleting the file
     /// in a later step only hides it. Anyone who can pull the image (a registry, a CI

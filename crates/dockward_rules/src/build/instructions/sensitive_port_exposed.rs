@@ -14,6 +14,8 @@ declare_rule! {
     /// an official `postgres` image exposes 5432 by design. Ports exposed only by build
     /// stages are not reported.
     ///
+    /// In a built image (`dockward image`): the image's `ExposedPorts`.
+    ///
     /// ## Why is this bad?
     /// `EXPOSE` documents what the container listens on, and `docker run -P` publishes
     /// every exposed port on all host interfaces. An administration service in an

@@ -7,6 +7,8 @@ declare_rule! {
     /// Reports `ADD` of an `http://` or `https://` URL without `--checksum`. Git sources
     /// (`…repo.git#ref`, `git@host:…`) are not reported.
     ///
+    /// In a built image (`dockward image`): history entries that `ADD` a URL without `--checksum`.
+    ///
     /// ## Why is this bad?
     /// Whatever the server returns on the day of the build goes into the image: a
     /// compromised host, a hijacked domain or a file silently replaced upstream cannot be

@@ -8,6 +8,8 @@ declare_rule! {
     /// packages) in a stage that ends up in the image when the same RUN does not run
     /// `dnf clean all` / `microdnf clean all` (or remove `/var/cache/dnf`) afterwards.
     ///
+    /// In a built image (`dockward image`): files left in `/var/cache/dnf`.
+    ///
     /// ## Why is this bad?
     /// dnf keeps repository metadata (and, with `keepcache`, packages) under
     /// `/var/cache/dnf`. Unless the same RUN cleans it, it is frozen into the layer: dead

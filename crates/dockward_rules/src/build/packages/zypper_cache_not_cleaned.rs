@@ -8,6 +8,8 @@ declare_rule! {
     /// stage that ends up in the image when the same RUN does not run `zypper clean` (or
     /// remove `/var/cache/zypp`) afterwards.
     ///
+    /// In a built image (`dockward image`): files left in `/var/cache/zypp`.
+    ///
     /// ## Why is this bad?
     /// zypper keeps repository metadata and downloaded packages under `/var/cache/zypp`.
     /// Unless the same RUN cleans them they are frozen into the layer as dead weight.
