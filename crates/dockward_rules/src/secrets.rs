@@ -135,6 +135,10 @@ pub fn known_token_kind(value: &str) -> Option<&'static str> {
         ("xoxp-", "a Slack token"),
         ("xoxa-", "a Slack token"),
         ("sk_live_", "a Stripe secret key"),
+        ("rk_live_", "a Stripe restricted key"),
+        ("glrt-", "a GitLab runner token"),
+        ("gldt-", "a GitLab deploy token"),
+        ("glptt-", "a GitLab pipeline trigger token"),
         ("npm_", "an npm token"),
         ("AIza", "a Google API key"),
         ("hf_", "a Hugging Face token"),
@@ -145,7 +149,38 @@ pub fn known_token_kind(value: &str) -> Option<&'static str> {
             return Some(kind);
         }
     }
+    if is_jwt(v) {
+        return Some("a JSON Web Token");
+    }
+    if v.contains("hooks.slack.com/services/T") {
+        return Some("a Slack webhook URL");
+    }
+    if let Some(at) = v.find("AccountKey=") {
+        let key = &v[at + "AccountKey=".len()..];
+        let key = key.split(';').next().unwrap_or(key);
+        if key.len() >= 80 && key.ends_with("==") {
+            return Some("an Azure storage account key");
+        }
+    }
+    if let Some(rest) = v.strip_prefix("SG.")
+        && let Some((id, secret)) = rest.split_once('.')
+        && id.len() == 22
+        && secret.len() == 43
+    {
+        return Some("a SendGrid API key");
+    }
     None
+}
+
+/// `header.payload.signature`, each base64url, the first two JSON objects (`eyJ` is `{"`).
+fn is_jwt(v: &str) -> bool {
+    let mut parts = v.split('.');
+    let (Some(h), Some(p), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let b64url = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    h.starts_with("eyJ") && p.starts_with("eyJ") && h.len() >= 10 && p.len() >= 10 && sig.len() >= 16
+        && b64url(h) && b64url(p) && b64url(sig)
 }
 
 /// Whether a value is a URL with a literal password (`postgres://app:s3cret@db/app`).
@@ -368,6 +403,15 @@ mod tests {
             Some("a GitHub token")
         );
         assert_eq!(known_token_kind("ghp_short"), None);
+        assert_eq!(
+            known_token_kind("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+            Some("a JSON Web Token")
+        );
+        assert_eq!(known_token_kind("eyJhbGciOiJIUzI1NiJ9.notjson.sig"), None);
+        assert_eq!(
+            known_token_kind("https://hooks.slack.com/services/T000/B000/XXXXXXXX"),
+            Some("a Slack webhook URL")
+        );
         assert_eq!(known_token_kind("hello"), None);
         assert!(credential_in_url("postgres://orders:orders@db:5432/orders"));
         assert!(!credential_in_url("postgres://orders@db/orders"));
