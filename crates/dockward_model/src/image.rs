@@ -241,6 +241,43 @@ pub fn lower_config(config: Option<&Value>, object: &str, base: &str) -> ImageCo
     }
 }
 
+/// An image of the engine, from `GET /images/{name}/json`: its `Config` lowered with
+/// pointers into that document (`image NAME` + `/Config/User`), its layers from
+/// `RootFS.Layers`; no history (the engine serves it separately) and no files (`None`:
+/// file rules stay silent). `name` is how findings name the image (`acme/web:1.2`).
+pub fn lower_engine_image(inspect: &Value, name: &str) -> ImageSpec {
+    let object = image_object(name);
+    let text = |k: &str| inspect.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let platform = match (text("Os"), text("Architecture")) {
+        (Some(os), Some(arch)) => Some(match text("Variant") {
+            Some(v) => format!("{os}/{arch}/{v}"),
+            None => format!("{os}/{arch}"),
+        }),
+        _ => None,
+    };
+    let layers = inspect
+        .pointer("/RootFS/Layers")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .map(|d| Layer {
+                    digest: d.to_string(),
+                    history: None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ImageSpec {
+        name: name.to_string(),
+        platform,
+        config: lower_config(inspect.get("Config"), &object, "/Config"),
+        history: Vec::new(),
+        layers,
+        files: None,
+    }
+}
+
 /// Lowers the `history` array of an image configuration (`base` is its pointer,
 /// `/history`). Entries that made a layer (`empty_layer` not true) are numbered in order,
 /// as `rootfs.diff_ids` lists layers; `layers` is how many there are, and when the counts
@@ -610,6 +647,23 @@ mod tests {
         );
         let empty = lower_config(None, "image web:1", "/Config");
         assert!(empty.user.value.is_unset() && empty.healthcheck.value.is_unset());
+    }
+
+    #[test]
+    fn engine_inspect_lowers_to_a_configuration_only_image() {
+        let inspect = json!({"Os": "linux", "Architecture": "amd64", "Config": {"User": "0", "Env": ["A=b"]},
+            "RootFS": {"Layers": ["sha256:aa", "sha256:bb"]}});
+        let spec = lower_engine_image(&inspect, "nginx:1.27");
+        assert_eq!(spec.platform.as_deref(), Some("linux/amd64"));
+        assert_eq!(spec.layers.len(), 2);
+        assert!(spec.files.is_none());
+        assert_eq!(
+            spec.config.user.at,
+            Provenance::Engine {
+                object: "image nginx:1.27".into(),
+                pointer: "/Config/User".into()
+            }
+        );
     }
 
     #[test]
