@@ -192,3 +192,39 @@ fn export(client: &EngineClient, name: &str, options: &ReadOptions) -> Result<Ve
     };
     dockward_image::read_stream(stream, &format!("image {name} (engine export)"), &options)
 }
+
+/// Reads the configuration of each base image `[image] base-images` names (configuration
+/// and history only, no layers) into `settings.base_images`, for the Dockerfile rules. An
+/// archive that cannot be read is a warning: the rules then judge as if it were not named.
+pub fn load_base_images(settings: &mut dockward_core::Settings, quiet: bool) {
+    let options = ReadOptions {
+        config_only: true,
+        ..ReadOptions::default()
+    };
+    for (reference, archive) in settings.base_image_archives.clone() {
+        let read = dockward_image::read_path(&archive, &options).and_then(|mut reads| {
+            // An archive of several images: the one tagged like the reference, else the first.
+            let at = reads.iter().position(|r| r.spec.name == reference).unwrap_or(0);
+            if reads.is_empty() {
+                Err(ImageError::new(archive.display().to_string(), "the archive holds no image"))
+            } else {
+                Ok(reads.swap_remove(at))
+            }
+        });
+        match read {
+            Ok(read) => {
+                let config = &read.spec.config;
+                settings.base_images.insert(
+                    reference,
+                    dockward_core::BaseImage {
+                        user: config.user.get().cloned(),
+                        healthcheck: config.healthcheck.get().is_some_and(|h| !h.is_disabled()),
+                        source: archive.display().to_string(),
+                    },
+                );
+            }
+            Err(e) if !quiet => eprintln!("warning: [image] base-images {reference}: {e}"),
+            Err(_) => {}
+        }
+    }
+}

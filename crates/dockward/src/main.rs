@@ -50,13 +50,14 @@ fn main() -> ExitCode {
 }
 
 fn scan_command(args: &ScanArgs) -> ExitCode {
-    let settings = match load_scan_settings(args) {
+    let mut settings = match load_scan_settings(args) {
         Ok(settings) => settings,
         Err(error) => {
             print_config_error(&error);
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    image_cmd::load_base_images(&mut settings, args.common.quiet);
     // Shared with the folder walker's threads (for `exclude`).
     let settings = std::sync::Arc::new(settings);
     let forced = args.input_type.map(cli::InputTypeArg::as_str);

@@ -400,3 +400,63 @@ fn images_built_by_dockerd_read_the_same_from_docker_save_and_from_the_engine() 
     assert_eq!(code, 2);
     assert_eq!(report["errors"][0]["path"], "image acme/nothing:1");
 }
+
+/// `[image] base-images` names archives of base images: their configuration then decides
+/// USER and HEALTHCHECK for Dockerfiles built on them.
+#[test]
+fn a_named_base_image_decides_user_and_healthcheck_for_dockerfiles() {
+    let dir = scratch("base");
+    let base = |user: &str, healthcheck: bool| TestImage {
+        name: None,
+        platform: None,
+        config: if healthcheck {
+            json!({"config": {"User": user, "Healthcheck": {"Test": ["CMD", "/probe"]}}})
+        } else {
+            json!({"config": {"User": user}})
+        },
+        layers: vec![LayerBuilder::new().finish()],
+    };
+    std::fs::write(dir.join("unprivileged.tar"), tar_of(&oci_layout(&[base("101", true)]))).unwrap();
+    std::fs::write(dir.join("rooted.tar"), tar_of(&oci_layout(&[base("", false)]))).unwrap();
+    std::fs::write(
+        dir.join("dockward.toml"),
+        "[image]\nbase-images = { \"acme/unprivileged:1\" = \"unprivileged.tar\", \"acme/rooted:1\" = \"rooted.tar\", \"acme/missing:1\" = \"missing.tar\" }\n",
+    )
+    .unwrap();
+    for (name, from) in [("a", "acme/unprivileged:1"), ("b", "acme/rooted:1"), ("c", "acme/missing:1")] {
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        std::fs::write(
+            dir.join(name).join("Dockerfile"),
+            format!("FROM {from}\nEXPOSE 8080\nCOPY . /srv\n"),
+        )
+        .unwrap();
+    }
+    let out = dockward()
+        .current_dir(&dir)
+        .args(["scan", "--format", "json", "--select", "DW101,DW104", "."])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    let mut found: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {} {}", f["path"].as_str().unwrap(), f["code"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    found.sort();
+    let rooted = dir.join("rooted.tar").display().to_string();
+    assert_eq!(
+        found,
+        [
+            "b/Dockerfile DW101 the final stage never sets USER, and its base image runs as root (ROOTED sets no unprivileged User)"
+                .replace("ROOTED", &rooted),
+            "b/Dockerfile DW104 the image exposes a service but defines no HEALTHCHECK".to_string(),
+            "c/Dockerfile DW101 the final stage never sets USER, so the container runs as root".to_string(),
+            "c/Dockerfile DW104 the image exposes a service but defines no HEALTHCHECK".to_string(),
+        ],
+        "{stderr}"
+    );
+    assert!(stderr.contains("warning: [image] base-images acme/missing:1:"), "{stderr}");
+}

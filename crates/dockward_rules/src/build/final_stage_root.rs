@@ -62,8 +62,22 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     let Some(stage) = cx.build.final_stage() else { return };
     // `FROM scratch` images hold only what was copied in, usually a static binary; they
     // still run as root unless USER is set, so they are judged like any other.
+    let base = super::known_base_image(cx, stage);
     match &stage.user {
         None if runs_as_non_root_by_default(stage) => {}
+        // The base image's configuration is at hand (`[image] base-images`): it decides.
+        None if base.is_some_and(|b| !b.runs_as_root()) => {}
+        None if base.is_some() => out.push(
+            cx.finding(
+                &META,
+                stage.from.range,
+                format!(
+                    "the final stage never sets USER, and its base image runs as root ({} sets no unprivileged User)",
+                    base.map_or("", |b| b.source.as_str())
+                ),
+            )
+            .with_help("create an unprivileged user (or use the base image's, e.g. `node`, `nobody`) and add `USER <name>` before CMD"),
+        ),
         None if installs_privilege_drop_tool(cx) => out.push(
             cx.finding(
                 &META,

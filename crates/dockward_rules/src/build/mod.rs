@@ -33,3 +33,22 @@ static RULES: &[BuildRule] = &[
 pub fn rules() -> impl Iterator<Item = &'static BuildRule> {
     RULES.iter().chain(packages::RULES).chain(instructions::RULES)
 }
+
+/// What `[image] base-images` says of the image that `stage`'s chain of stages starts from
+/// (its `FROM` when it is built on no other stage).
+pub(crate) fn known_base_image<'s>(
+    cx: &'s crate::BuildCx<'_>,
+    stage: &dockward_model::build::Stage<'_>,
+) -> Option<&'s dockward_core::BaseImage> {
+    let mut root = stage;
+    for _ in 0..=cx.build.stages.len() {
+        match root.base_stage.and_then(|i| cx.build.stages.get(i)) {
+            Some(parent) if parent.index < root.index => root = parent,
+            _ => break,
+        }
+    }
+    if root.base_unknown {
+        return None;
+    }
+    cx.settings.base_images.get(root.base.raw.as_str())
+}

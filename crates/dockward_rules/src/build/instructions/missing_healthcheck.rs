@@ -92,6 +92,9 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         // Without EXPOSE the image is taken for a tool, a base image or a batch job: there is
         // no service for a check to probe.
         None if !exposes => {}
+        // The base image's configuration is at hand and defines a check, which the image
+        // inherits.
+        None if crate::build::known_base_image(cx, last).is_some_and(|b| b.healthcheck) => {}
         None => out.push(
             cx.finding(
                 &META,
