@@ -206,7 +206,10 @@ pub fn load_base_images(settings: &mut dockward_core::Settings, quiet: bool) {
             // An archive of several images: the one tagged like the reference, else the first.
             let at = reads.iter().position(|r| r.spec.name == reference).unwrap_or(0);
             if reads.is_empty() {
-                Err(ImageError::new(archive.display().to_string(), "the archive holds no image"))
+                Err(ImageError::new(
+                    archive.display().to_string(),
+                    "the archive holds no image",
+                ))
             } else {
                 Ok(reads.swap_remove(at))
             }

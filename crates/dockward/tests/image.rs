@@ -423,7 +423,11 @@ fn a_named_base_image_decides_user_and_healthcheck_for_dockerfiles() {
         "[image]\nbase-images = { \"acme/unprivileged:1\" = \"unprivileged.tar\", \"acme/rooted:1\" = \"rooted.tar\", \"acme/missing:1\" = \"missing.tar\" }\n",
     )
     .unwrap();
-    for (name, from) in [("a", "acme/unprivileged:1"), ("b", "acme/rooted:1"), ("c", "acme/missing:1")] {
+    for (name, from) in [
+        ("a", "acme/unprivileged:1"),
+        ("b", "acme/rooted:1"),
+        ("c", "acme/missing:1"),
+    ] {
         std::fs::create_dir_all(dir.join(name)).unwrap();
         std::fs::write(
             dir.join(name).join("Dockerfile"),
@@ -443,7 +447,14 @@ fn a_named_base_image_decides_user_and_healthcheck_for_dockerfiles() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| format!("{} {} {}", f["path"].as_str().unwrap(), f["code"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["path"].as_str().unwrap(),
+                f["code"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
         .collect();
     found.sort();
     let rooted = dir.join("rooted.tar").display().to_string();
@@ -458,5 +469,8 @@ fn a_named_base_image_decides_user_and_healthcheck_for_dockerfiles() {
         ],
         "{stderr}"
     );
-    assert!(stderr.contains("warning: [image] base-images acme/missing:1:"), "{stderr}");
+    assert!(
+        stderr.contains("warning: [image] base-images acme/missing:1:"),
+        "{stderr}"
+    );
 }

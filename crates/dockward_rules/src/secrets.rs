@@ -179,8 +179,14 @@ fn is_jwt(v: &str) -> bool {
         return false;
     };
     let b64url = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    h.starts_with("eyJ") && p.starts_with("eyJ") && h.len() >= 10 && p.len() >= 10 && sig.len() >= 16
-        && b64url(h) && b64url(p) && b64url(sig)
+    h.starts_with("eyJ")
+        && p.starts_with("eyJ")
+        && h.len() >= 10
+        && p.len() >= 10
+        && sig.len() >= 16
+        && b64url(h)
+        && b64url(p)
+        && b64url(sig)
 }
 
 /// Whether a value is a URL with a literal password (`postgres://app:s3cret@db/app`).
@@ -404,7 +410,9 @@ mod tests {
         );
         assert_eq!(known_token_kind("ghp_short"), None);
         assert_eq!(
-            known_token_kind("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+            known_token_kind(
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+            ),
             Some("a JSON Web Token")
         );
         assert_eq!(known_token_kind("eyJhbGciOiJIUzI1NiJ9.notjson.sig"), None);
