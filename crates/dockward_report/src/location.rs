@@ -46,9 +46,13 @@ pub fn locate(finding: &Finding, sources: &SourceDb) -> Located {
 
 /// `sha256:` and the first 12 hex digits.
 pub fn short_digest(digest: &str) -> &str {
+    // The digest comes from the image's own configuration: cut on a character boundary.
     match digest.split_once(':') {
-        Some((alg, hex)) if hex.len() > 12 => &digest[..alg.len() + 1 + 12],
-        _ => digest,
+        Some((alg, hex)) => match hex.char_indices().nth(12) {
+            Some((cut, _)) => &digest[..alg.len() + 1 + cut],
+            None => digest,
+        },
+        None => digest,
     }
 }
 
@@ -102,6 +106,13 @@ mod tests {
         assert_eq!(f["path"], "/var/run/docker.sock");
         assert_eq!(f["detail"], "resolves to /run/docker.sock");
         assert!(f.get("line").is_none() && f.get("object").is_none(), "{f}");
+    }
+
+    #[test]
+    fn digests_are_shortened_on_character_boundaries() {
+        assert_eq!(short_digest("sha256:0123456789abcdef"), "sha256:0123456789ab");
+        assert_eq!(short_digest("sha256:éééééééééééééé"), "sha256:éééééééééééé");
+        assert_eq!(short_digest("x"), "x");
     }
 
     #[test]
