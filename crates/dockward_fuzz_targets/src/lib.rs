@@ -147,9 +147,18 @@ pub fn image(data: &[u8]) {
         },
         ..Default::default()
     };
+    // Findings are rendered in every format too: names, digests and paths come from the
+    // archive.
     let check = |reads: Result<Vec<dockward_image::ImageRead>, dockward_image::ImageError>| {
+        let sources = SourceDb::new();
         for read in reads.into_iter().flatten() {
-            let _ = dockward_driver::check_image(&read.spec, settings());
+            let findings = dockward_driver::check_image(&read.spec, settings());
+            for format in [Format::Full, Format::Concise, Format::Json, Format::Github] {
+                let mut out = std::io::sink();
+                let mut emitter = Emitter::new(&mut out, format, true);
+                let _ = emitter.findings(&findings, &sources);
+                let _ = emitter.finish(&[], 1);
+            }
         }
     };
     check(dockward_image::read_stream(data, "fuzz.tar", &options));
