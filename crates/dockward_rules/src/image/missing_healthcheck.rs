@@ -7,11 +7,14 @@ use dockward_core::Finding;
 pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
     let config = &cx.spec.config;
     match config.healthcheck.get() {
+        // As for a Dockerfile: an image that exposes no port is taken for a tool, a base
+        // image or a batch job, with no service for a check to probe.
+        None if config.exposed_ports.is_empty() => {}
         None => out.push(
             cx.finding(
                 &META,
                 &config.origin,
-                format!("{} defines no Healthcheck", cx.spec.object()),
+                format!("{} exposes a service but defines no Healthcheck", cx.spec.object()),
             )
             .with_help("add a HEALTHCHECK to the Dockerfile, or `healthcheck:` where it is deployed"),
         ),

@@ -12,7 +12,7 @@ declare_rule! {
     /// A final `HEALTHCHECK NONE`, which switches off the base image's check on purpose,
     /// is reported at `info`.
     ///
-    /// In a built image (`dockward image`): the image's configuration has no `Healthcheck`, or disables it with `NONE`.
+    /// In a built image (`dockward image`): the image's configuration exposes a port and has no `Healthcheck`, or disables it with `NONE`.
     ///
     /// ## Why is this bad?
     /// Without a health check, Docker, Compose and Swarm only know whether the main process
