@@ -187,11 +187,22 @@ fn read_one(store: &Store, label: &str, fallback: &str, image: &manifest::Listed
         // Skipped entries: what is missing may be what a rule looks for.
         files.complete = false;
     }
+    let mut image_config = lower_config(config.get("config"), &object, "/config");
+    if config.is_null() {
+        // The configuration could not be read: what it would have said is unknown, not
+        // Docker's default (no "runs as root" for an image whose User is unreadable).
+        for field in [&mut image_config.user, &mut image_config.working_dir] {
+            field.unknown_if_unset();
+        }
+        image_config.healthcheck.unknown_if_unset();
+        image_config.entrypoint.unknown_if_unset();
+        image_config.cmd.unknown_if_unset();
+    }
     ImageRead {
         spec: ImageSpec {
             name,
             platform,
-            config: lower_config(config.get("config"), &object, "/config"),
+            config: image_config,
             history,
             layers,
             files,

@@ -310,4 +310,22 @@ fn not_an_image_and_broken_archives_are_errors_naming_the_file() {
     let read = read_one(&layout, &ReadOptions::default());
     assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
     assert!(read.errors[0].location.starts_with("image acme/web:1.2 layer sha256:"));
+    // A configuration that is not JSON: the image is still read, and what its
+    // configuration would have said is unknown rather than Docker's default.
+    let layout = dir.join("badconfig");
+    let mut files = oci_layout(&[image(vec![LayerBuilder::new().finish()])]);
+    let config = files
+        .iter_mut()
+        .find(|(_, bytes)| bytes.starts_with(b"{\"architecture\""))
+        .expect("the configuration blob");
+    config.1 = b"{not json".to_vec();
+    write_dir(&layout, &files);
+    let read = read_one(&layout, &ReadOptions::default());
+    assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
+    assert!(
+        read.errors[0].message.starts_with("invalid image configuration"),
+        "{}",
+        read.errors[0]
+    );
+    assert!(read.spec.config.user.value.is_unknown());
 }

@@ -9,7 +9,7 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
     match config.healthcheck.get() {
         // As for a Dockerfile: an image that exposes no port is taken for a tool, a base
         // image or a batch job, with no service for a check to probe.
-        None if config.exposed_ports.is_empty() => {}
+        None if config.exposed_ports.is_empty() || config.healthcheck.value.is_unknown() => {}
         None => out.push(
             cx.finding(
                 &META,

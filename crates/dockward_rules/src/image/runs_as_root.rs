@@ -11,6 +11,7 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
     let config = &cx.spec.config;
     let passwd = cx.content("/etc/passwd");
     match config.user.get() {
+        None if config.user.value.is_unknown() => {}
         None => out.push(
             cx.finding(
                 &META,
