@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh list
 #
 # Targets: dockerfile shell docker_argv yaml compose_project daemon_json scripts report
-# guard_request vuln.
+# guard_request vuln image.
 # Needs `rustup toolchain install nightly` and `cargo install cargo-fuzz`. Seeds are copied
 # from ../shared/corpus (or $DOCKWARD_CORPUS) into fuzz/corpus/TARGET (not committed). A
 # crash, timeout or out-of-memory input lands in fuzz/artifacts/TARGET/: once fixed, copy
@@ -27,6 +27,7 @@ case "$target" in
   daemon_json) src=(crates/dockward_rules/tests/fixtures/daemon) ;;
   guard_request) src=(crates/dockward_guard/tests/fixtures fuzz/regressions/guard_request) ;;
   vuln) src=("$corpus/osv" "$corpus/versions" fuzz/regressions/vuln) ;;
+  image) src=(fuzz/regressions/image) ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 find "${src[@]}" -type f -size -64k 2>/dev/null | head -2000 | while read -r f; do

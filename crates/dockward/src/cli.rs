@@ -36,6 +36,9 @@ pub enum Command {
     /// Enforce the runtime rules at the daemon: a Docker authorization plugin that denies
     /// container creates (and privileged execs, updates, services) with findings.
     Guard(crate::guard_cmd::GuardArgs),
+    /// Audit built images: docker save archives, OCI layouts, or images of the local
+    /// engine — configuration, history and the files of their layers.
+    Image(crate::image_cmd::ImageArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]

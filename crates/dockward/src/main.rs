@@ -9,6 +9,7 @@ mod engine_daemon;
 mod engine_drift;
 mod guard_cmd;
 mod host_cmd;
+mod image_cmd;
 mod rules_cmd;
 mod sbom_cmd;
 mod scan;
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
         Command::Sbom(args) => sbom_cmd::run_sbom(&args),
         Command::Vulns(args) => sbom_cmd::run_vulns(&args),
         Command::Guard(args) => guard_cmd::run(&args),
+        Command::Image(args) => image_cmd::run(&args),
         Command::Rules { format } => rules_cmd::list(format),
         Command::Rule { code } => rules_cmd::explain(&code),
         Command::Debug(DebugCommand::Dockerfile { buildkit, file }) => debug_dockerfile(&file, buildkit),
@@ -60,13 +62,14 @@ fn main() -> ExitCode {
 }
 
 fn scan_command(args: &ScanArgs) -> ExitCode {
-    let settings = match load_scan_settings(args) {
+    let mut settings = match load_scan_settings(args) {
         Ok(settings) => settings,
         Err(error) => {
             print_config_error(&error);
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    image_cmd::load_base_images(&mut settings, args.common.quiet);
     // Shared with the folder walker's threads (for `exclude`).
     let settings = std::sync::Arc::new(settings);
     let forced = args.input_type.map(cli::InputTypeArg::as_str);

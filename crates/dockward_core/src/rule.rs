@@ -18,6 +18,8 @@ pub enum FixAvailability {
 pub enum ModelKind {
     /// A parsed Dockerfile: stages, instructions, resolved ARG/ENV, parsed RUN shell.
     Build,
+    /// A built image: configuration, history, merged layer files (`dockward image`).
+    Image,
     /// What a container will run with: Compose services, `docker run` lines.
     Container,
     /// A Compose project's services and networks.

@@ -84,6 +84,10 @@ struct RawRules {
 struct RawImage {
     #[serde(default)]
     trusted_registries: Vec<String>,
+    /// `"nginxinc/nginx-unprivileged:1.27" = "vendor/nginx.tar"`: base images the
+    /// Dockerfile rules may look into (a `docker save` archive or an OCI layout).
+    #[serde(default)]
+    base_images: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -239,6 +243,34 @@ pub struct Settings {
     exclude: PathPatterns,
     pub trusted_registries: Vec<String>,
     pub allowed_capabilities: Vec<String>,
+    /// `[image] base-images`: base image references and the archives that hold them
+    /// (paths relative to the configuration's folder).
+    pub base_image_archives: Vec<(String, PathBuf)>,
+    /// What is known of base images, by reference as the Dockerfile writes it: filled by
+    /// the command line from `base_image_archives` before the scan, read by the rules.
+    pub base_images: std::collections::BTreeMap<String, BaseImage>,
+}
+
+/// What a base image's configuration says, for the Dockerfile rules that would otherwise
+/// have to assume Docker's defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseImage {
+    /// Its `User` (`None`: it sets none and runs as root).
+    pub user: Option<String>,
+    /// Whether it defines a health check (not `NONE`).
+    pub healthcheck: bool,
+    /// Where the facts came from, for messages: `vendor/nginx.tar`.
+    pub source: String,
+}
+
+impl BaseImage {
+    /// Whether `user` leaves the image running as root (`root`, `0`, `0:…`).
+    pub fn runs_as_root(&self) -> bool {
+        self.user.as_deref().is_none_or(|u| {
+            let name = u.split(':').next().unwrap_or(u).trim();
+            name.is_empty() || name == "root" || name == "0"
+        })
+    }
 }
 
 impl Default for Settings {
@@ -255,6 +287,8 @@ impl Default for Settings {
             exclude: PathPatterns::default(),
             trusted_registries: Vec::new(),
             allowed_capabilities: Vec::new(),
+            base_image_archives: Vec::new(),
+            base_images: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -312,6 +346,12 @@ impl Settings {
         settings.exclude =
             PathPatterns::new(raw.exclude.iter().map(|p| p.get_ref().as_str())).map_err(|m| err(None, m))?;
         settings.trusted_registries = raw.image.trusted_registries;
+        settings.base_image_archives = raw
+            .image
+            .base_images
+            .into_iter()
+            .map(|(reference, archive)| (reference, settings.root.join(archive)))
+            .collect();
         settings.allowed_capabilities = raw
             .runtime
             .allowed_capabilities

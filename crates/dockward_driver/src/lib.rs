@@ -13,6 +13,7 @@ mod engine;
 mod finish;
 pub mod fix;
 mod host;
+mod image;
 mod script;
 
 pub use compose::{ComposeInput, check_compose};
@@ -21,4 +22,5 @@ pub use dockerfile::check_dockerfile;
 pub use engine::{LiveContainer, check_containers, check_engine_daemon, check_live_containers};
 pub use finish::finish;
 pub use host::check_host;
+pub use image::check_image;
 pub use script::check_script;

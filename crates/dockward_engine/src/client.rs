@@ -373,6 +373,43 @@ impl EngineClient {
             .collect()
     }
 
+    /// `GET /images/get?names=NAME`: the image as a `docker save` tar, streamed — not read
+    /// into memory and not held to `max_body_bytes` (the image reader applies its own
+    /// budgets). `timeout` bounds the whole transfer, which for a large image takes far
+    /// longer than an API call. An error status is an error with the daemon's message.
+    pub fn export_image(&self, name: &str, timeout: Duration) -> Result<Response, EngineError> {
+        if name.is_empty() || name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(EngineError::Status {
+                path: "/images/get".to_string(),
+                status: 400,
+                message: "not an image name".to_string(),
+            });
+        }
+        let path = format!("/v{}/images/get?names={}", self.api_version, percent_encode(name));
+        let url = format!("{}{path}", self.base);
+        let response = self
+            .http
+            .get(&url)
+            .timeout(timeout)
+            .send()
+            .map_err(|e| EngineError::Connect {
+                endpoint: self.endpoint.describe(),
+                message: describe_reqwest_error(&e),
+            })?;
+        if !response.status().is_success() {
+            // The error body is small JSON: read it under the usual cap.
+            return Err(match self.body(&path, response) {
+                Err(e) => e,
+                Ok(_) => EngineError::Status {
+                    path,
+                    status: 500,
+                    message: "unexpected answer".to_string(),
+                },
+            });
+        }
+        Ok(response)
+    }
+
     /// `GET /v{api}{path}` as JSON.
     pub fn get_json(&self, path: &str) -> Result<serde_json::Value, EngineError> {
         self.get_typed(path)
@@ -466,6 +503,19 @@ impl EngineClient {
         }
         Ok(body)
     }
+}
+
+/// A query value with everything but unreserved characters percent-encoded.
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The daemon's `{"message": "…"}`, or the start of the body.

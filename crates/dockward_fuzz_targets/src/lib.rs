@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name its fuzz binary and regression folder have.
-pub const TARGETS: [(&str, Target); 10] = [
+pub const TARGETS: [(&str, Target); 11] = [
     ("dockerfile", dockerfile),
     ("shell", shell),
     ("docker_argv", docker_argv),
@@ -24,6 +24,7 @@ pub const TARGETS: [(&str, Target); 10] = [
     ("report", report),
     ("vuln", vuln),
     ("guard_request", guard_request),
+    ("image", image),
 ];
 
 /// Every rule on, opt-in ones too: the fuzzer should reach all of them.
@@ -232,4 +233,48 @@ pub fn guard_request(data: &[u8]) {
             "enforcing answers what it decides"
         );
     }
+}
+
+/// The image reader and the image rules, under small budgets: the input read as an image
+/// archive (a `docker save` or OCI tar, possibly compressed), then as the one layer of an
+/// otherwise valid OCI layout, so the fuzzer reaches the layer code without having to
+/// invent a manifest.
+pub fn image(data: &[u8]) {
+    use dockward_image::testing::{TestImage, oci_layout, tar_of};
+    let options = dockward_image::ReadOptions {
+        budgets: dockward_image::Budgets {
+            max_layer_bytes: 4 << 20,
+            max_image_bytes: 8 << 20,
+            max_entries: 10_000,
+            max_spool_bytes: 16 << 20,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    // Findings are rendered in every format too: names, digests and paths come from the
+    // archive.
+    let check = |reads: Result<Vec<dockward_image::ImageRead>, dockward_image::ImageError>| {
+        let sources = SourceDb::new();
+        for read in reads.into_iter().flatten() {
+            let findings = dockward_driver::check_image(&read.spec, settings());
+            for format in [Format::Full, Format::Concise, Format::Json, Format::Github] {
+                let mut out = std::io::sink();
+                let mut emitter = Emitter::new(&mut out, format, true);
+                let _ = emitter.findings(&findings, &sources);
+                let _ = emitter.finish(&[], 1);
+            }
+        }
+    };
+    check(dockward_image::read_stream(data, "fuzz.tar", &options));
+    let layout = oci_layout(&[TestImage {
+        name: Some("fuzz:1".to_string()),
+        platform: None,
+        config: serde_json::json!({"config": {}, "history": [{"created_by": text(data)}]}),
+        layers: vec![data.to_vec()],
+    }]);
+    check(dockward_image::read_stream(
+        &tar_of(&layout)[..],
+        "fuzz-layout.tar",
+        &options,
+    ));
 }

@@ -8,6 +8,7 @@ pub mod compose_writer;
 pub mod container;
 pub mod daemon;
 pub mod host;
+pub mod image;
 pub mod image_ref;
 pub mod known;
 pub mod run_line;

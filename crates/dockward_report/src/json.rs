@@ -15,6 +15,12 @@
 //! instead of `path` and the line and column fields; `dockward engine` counts
 //! `containers_scanned` instead of `files_scanned`.
 //!
+//! A finding in an image's files (`dockward image`) has `object` (`image acme/web:1.2`),
+//! `layer` (the digest of the layer that wrote the file, when known) and `path` (the file's
+//! path inside the image), and no line or column fields; one about the image's
+//! configuration or history is located like an engine object (`object` and `pointer`,
+//! `/config/User`, `/history/3/created_by`).
+//!
 //! A finding about the host (`dockward host`) has the host path in `path`, no line or
 //! column fields, and `detail` when the path alone does not say enough (the file a link
 //! resolves to, the variable of an environment file).
@@ -47,6 +53,8 @@ struct JsonFinding<'a> {
     object: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pointer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layer: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<&'a str>,
     help: Option<&'a str>,
@@ -129,8 +137,13 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
     // then hand the writer one slice per finding.
     let mut buf = Vec::with_capacity(512);
     for (i, f) in findings.iter().enumerate() {
+        let image_object;
         let (at, object, pointer) = match &f.at {
             Provenance::Engine { object, pointer } => (None, Some(object.as_str()), Some(pointer.as_str())),
+            Provenance::Image { image, .. } => {
+                image_object = format!("image {image}");
+                (None, Some(image_object.as_str()), None)
+            }
             _ => (Some(locate(f, sources)), None, None),
         };
         // A host path has no lines: the finding is about the file, not a place in it.
@@ -141,13 +154,20 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
             severity: f.severity.as_str(),
             category: f.rule.category.as_str(),
             message: &f.message,
-            path: at.as_ref().map(|at| at.path.display().to_string()),
+            path: match &f.at {
+                Provenance::Image { path, .. } => Some(path.clone()),
+                _ => at.as_ref().map(|at| at.path.display().to_string()),
+            },
             line: lines.map(|at| at.line),
             column: lines.map(|at| at.column),
             end_line: lines.map(|at| at.end_line),
             end_column: lines.map(|at| at.end_column),
             object,
             pointer,
+            layer: match &f.at {
+                Provenance::Image { layer, .. } => layer.as_deref(),
+                _ => None,
+            },
             detail: match &f.at {
                 Provenance::Host { detail, .. } => detail.as_deref(),
                 _ => None,

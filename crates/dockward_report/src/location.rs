@@ -38,12 +38,26 @@ pub fn locate_provenance(at: &Provenance, sources: &SourceDb) -> Located {
             }
         }
         Provenance::Engine { object, pointer } => Located::at_object(format!("{object}{pointer}")),
+        // `image acme/web:1.2 layer sha256:0123456789ab /etc/shadow`: the layer's digest
+        // shortened as `docker history` does; JSON carries it whole.
         Provenance::Image { image, layer, path } => Located::at_object(match layer {
-            Some(layer) => format!("{image}@{layer}:{path}"),
-            None => format!("{image}:{path}"),
+            Some(layer) => format!("image {image} layer {} {path}", short_digest(layer)),
+            None => format!("image {image} {path}"),
         }),
         // The host path alone: `detail` is carried separately where a format has room.
         Provenance::Host { path, .. } => Located::at_object(path.clone()),
+    }
+}
+
+/// `sha256:` and the first 12 hex digits.
+pub fn short_digest(digest: &str) -> &str {
+    // The digest comes from the image's own configuration: cut on a character boundary.
+    match digest.split_once(':') {
+        Some((alg, hex)) => match hex.char_indices().nth(12) {
+            Some((cut, _)) => &digest[..alg.len() + 1 + cut],
+            None => digest,
+        },
+        None => digest,
     }
 }
 
@@ -106,5 +120,37 @@ mod tests {
         assert_eq!(f["path"], "/var/run/docker.sock");
         assert_eq!(f["detail"], "resolves to /run/docker.sock");
         assert!(f.get("line").is_none() && f.get("object").is_none(), "{f}");
+    }
+
+    #[test]
+    fn digests_are_shortened_on_character_boundaries() {
+        assert_eq!(short_digest("sha256:0123456789abcdef"), "sha256:0123456789ab");
+        assert_eq!(short_digest("sha256:éééééééééééééé"), "sha256:éééééééééééé");
+        assert_eq!(short_digest("x"), "x");
+    }
+
+    #[test]
+    fn image_findings_name_the_image_the_layer_and_the_path() {
+        let at = Provenance::Image {
+            image: "acme/web:1.2".to_string(),
+            layer: Some(format!("sha256:{}", "ab".repeat(32))),
+            path: "/etc/shadow".to_string(),
+        };
+        let finding = Finding::new(&RULE, at, "no password for root");
+        let sources = SourceDb::new();
+        assert_eq!(
+            locate(&finding, &sources).path,
+            PathBuf::from("image acme/web:1.2 layer sha256:abababababab /etc/shadow")
+        );
+        let mut out = Vec::new();
+        let mut emitter = Emitter::new(&mut out, Format::Json, false);
+        emitter.findings(std::slice::from_ref(&finding), &sources).unwrap();
+        emitter.finish(&[], 1).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let f = &json["findings"][0];
+        assert_eq!(f["object"], "image acme/web:1.2");
+        assert_eq!(f["layer"], format!("sha256:{}", "ab".repeat(32)));
+        assert_eq!(f["path"], "/etc/shadow");
+        assert!(f.get("line").is_none() && f.get("pointer").is_none(), "{f}");
     }
 }

@@ -11,6 +11,7 @@ mod context;
 pub mod daemon;
 mod declare;
 pub mod host;
+pub mod image;
 mod meta;
 pub mod packages;
 pub mod secrets;
@@ -48,7 +49,13 @@ pub fn all_rules() -> &'static [&'static RuleMeta] {
         all.extend(topology::rules().map(|r| r.meta));
         all.extend(daemon::rules().map(|r| r.meta));
         all.extend(host::rules().map(|r| r.meta));
+        // Image rules that share a build rule's code (one code per concern) are listed once.
         all.sort_by_key(|r| r.code);
+        for rule in image::rules() {
+            if let Err(at) = all.binary_search_by_key(&rule.meta.code, |r| r.code) {
+                all.insert(at, rule.meta);
+            }
+        }
         all
     })
 }

@@ -135,6 +135,10 @@ pub fn known_token_kind(value: &str) -> Option<&'static str> {
         ("xoxp-", "a Slack token"),
         ("xoxa-", "a Slack token"),
         ("sk_live_", "a Stripe secret key"),
+        ("rk_live_", "a Stripe restricted key"),
+        ("glrt-", "a GitLab runner token"),
+        ("gldt-", "a GitLab deploy token"),
+        ("glptt-", "a GitLab pipeline trigger token"),
         ("npm_", "an npm token"),
         ("AIza", "a Google API key"),
         ("hf_", "a Hugging Face token"),
@@ -145,7 +149,44 @@ pub fn known_token_kind(value: &str) -> Option<&'static str> {
             return Some(kind);
         }
     }
+    if is_jwt(v) {
+        return Some("a JSON Web Token");
+    }
+    if v.contains("hooks.slack.com/services/T") {
+        return Some("a Slack webhook URL");
+    }
+    if let Some(at) = v.find("AccountKey=") {
+        let key = &v[at + "AccountKey=".len()..];
+        let key = key.split(';').next().unwrap_or(key);
+        if key.len() >= 80 && key.ends_with("==") {
+            return Some("an Azure storage account key");
+        }
+    }
+    if let Some(rest) = v.strip_prefix("SG.")
+        && let Some((id, secret)) = rest.split_once('.')
+        && id.len() == 22
+        && secret.len() == 43
+    {
+        return Some("a SendGrid API key");
+    }
     None
+}
+
+/// `header.payload.signature`, each base64url, the first two JSON objects (`eyJ` is `{"`).
+fn is_jwt(v: &str) -> bool {
+    let mut parts = v.split('.');
+    let (Some(h), Some(p), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let b64url = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    h.starts_with("eyJ")
+        && p.starts_with("eyJ")
+        && h.len() >= 10
+        && p.len() >= 10
+        && sig.len() >= 16
+        && b64url(h)
+        && b64url(p)
+        && b64url(sig)
 }
 
 /// Whether a value is a URL with a literal password (`postgres://app:s3cret@db/app`).
@@ -165,6 +206,127 @@ pub fn credential_in_url(value: &str) -> bool {
             !password.is_empty() && !password.starts_with('$') && password != "*" && password != "<password>"
         }
         None => false,
+    }
+}
+
+/// Values that configure a secret rather than being one (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`).
+pub fn is_flag_value(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "" | "yes"
+            | "no"
+            | "true"
+            | "false"
+            | "on"
+            | "off"
+            | "0"
+            | "1"
+            | "y"
+            | "n"
+            | "none"
+            | "null"
+            | "disabled"
+            | "enabled"
+    )
+}
+
+/// Documentation placeholders (`<password>`, `YOUR_TOKEN`, `${...}` written literally,
+/// `***`): not a secret, and not worth a finding.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with('{') && v.ends_with('}'))
+        || (v.starts_with('[') && v.ends_with(']'))
+        || lower.starts_with("your_")
+        || lower.starts_with("your-")
+        || lower.starts_with("<your")
+        || v.bytes().all(|b| b == b'*' || b == b'x' || b == b'X' || b == b'.')
+}
+
+/// What a literal `NAME=value` setting holds when it is a secret, for messages that never
+/// quote the value: "what looks like a GitHub token", "a URL with a password in it", "a
+/// secret value". `None` for values that configure a secret rather than being one (paths,
+/// flags, placeholders) and for names and values that do not look secret. The one verdict
+/// image configurations, image history and environment files share.
+pub fn secret_setting(name: &str, value: &str) -> Option<String> {
+    if value.is_empty() || value.starts_with('$') {
+        return None;
+    }
+    if let Some(kind) = known_token_kind(value) {
+        return Some(format!("what looks like {kind}"));
+    }
+    if credential_in_url(value) {
+        return Some("a URL with a password in it".to_string());
+    }
+    (is_secret_name(name) && !is_path_value(value) && !is_flag_value(value) && !is_placeholder(value))
+        .then(|| "a secret value".to_string())
+}
+
+/// What kind of credential a credential file's content holds, judged by its format:
+/// `.npmrc` auth tokens, `.pypirc` passwords, AWS shared credentials, Docker `auths`,
+/// PEM private keys, secrets in `.env` files. `None` when the file holds no credential
+/// (an `.npmrc` that only names a registry, a Docker config with a credential helper).
+pub fn credential_in_file(path: &str, content: &[u8]) -> Option<&'static str> {
+    let text = String::from_utf8_lossy(content);
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let assignments = || {
+        text.lines().filter_map(|l| {
+            let l = l.trim();
+            if l.starts_with('#') || l.starts_with(';') {
+                return None;
+            }
+            let (k, v) = l.split_once('=').or_else(|| l.split_once(':'))?;
+            let v = v.trim().trim_matches(['"', '\'']);
+            Some((k.trim().trim_start_matches("export ").trim(), v))
+        })
+    };
+    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
+        return Some("a private key");
+    }
+    match file {
+        ".npmrc" => assignments()
+            .any(|(k, v)| {
+                (k.ends_with("_authToken") || k.ends_with("_auth") || k.ends_with("_password"))
+                    && !v.is_empty()
+                    && !v.starts_with("${")
+            })
+            .then_some("an npm registry token"),
+        ".pypirc" => assignments()
+            .any(|(k, v)| k == "password" && !v.is_empty() && !v.starts_with("${") && !is_placeholder(v))
+            .then_some("a package index password"),
+        "credentials" if path.contains("/.aws/") => assignments()
+            .any(|(k, v)| k == "aws_secret_access_key" && !v.is_empty())
+            .then_some("an AWS secret access key"),
+        "config.json" if path.contains("/.docker/") => {
+            let json: serde_json::Value = serde_json::from_slice(content).ok()?;
+            json.get("auths")?
+                .as_object()?
+                .values()
+                .any(|a| {
+                    ["auth", "identitytoken", "password"]
+                        .iter()
+                        .any(|k| a.get(k).and_then(|v| v.as_str()).is_some_and(|v| !v.is_empty()))
+                })
+                .then_some("Docker registry credentials")
+        }
+        ".netrc" | "_netrc" => text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| w[0] == "password" && !w[1].starts_with('$'))
+            .then_some("a .netrc password"),
+        ".git-credentials" => text.lines().any(credential_in_url).then_some("stored git credentials"),
+        ".pgpass" => text
+            .lines()
+            .any(|l| !l.starts_with('#') && l.split(':').nth(4).is_some_and(|p| !p.is_empty()))
+            .then_some("a PostgreSQL password"),
+        _ if file == ".env" || file.starts_with(".env.") => assignments()
+            .any(|(k, v)| secret_setting(k, v).is_some())
+            .then_some("secrets in an environment file"),
+        _ => text
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '=')
+            .find_map(known_token_kind),
     }
 }
 
@@ -207,6 +369,39 @@ mod tests {
     }
 
     #[test]
+    fn credential_files_by_content() {
+        let npmrc = b"registry=https://npm.example.com/\n//npm.example.com/:_authToken=abcdef0123456789\n";
+        assert_eq!(credential_in_file("/root/.npmrc", npmrc), Some("an npm registry token"));
+        assert_eq!(
+            credential_in_file("/root/.npmrc", b"//r/:_authToken=${NPM_TOKEN}\n"),
+            None
+        );
+        let docker = br#"{"auths":{"ghcr.io":{"auth":"dXNlcjpwYXNz"}}}"#;
+        assert_eq!(
+            credential_in_file("/root/.docker/config.json", docker),
+            Some("Docker registry credentials")
+        );
+        assert_eq!(
+            credential_in_file(
+                "/root/.docker/config.json",
+                br#"{"credsStore":"pass","auths":{"x":{}}}"#
+            ),
+            None
+        );
+        assert_eq!(
+            credential_in_file("/app/.env", b"PORT=3000\nDB_PASSWORD=s3cret\n"),
+            Some("secrets in an environment file")
+        );
+        assert_eq!(credential_in_file("/app/.env", b"PORT=3000\nDB_PASSWORD=\n"), None);
+        assert_eq!(
+            secret_setting("DB_PASSWORD", "changeme"),
+            Some("a secret value".to_string())
+        );
+        assert_eq!(secret_setting("DB_PASSWORD_FILE", "/run/secrets/db"), None);
+        assert_eq!(secret_setting("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"), None);
+    }
+
+    #[test]
     fn token_formats_and_urls() {
         assert_eq!(known_token_kind("AKIAIOSFODNN7EXAMPLE"), Some("an AWS access key id"));
         assert_eq!(
@@ -214,6 +409,17 @@ mod tests {
             Some("a GitHub token")
         );
         assert_eq!(known_token_kind("ghp_short"), None);
+        assert_eq!(
+            known_token_kind(
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+            ),
+            Some("a JSON Web Token")
+        );
+        assert_eq!(known_token_kind("eyJhbGciOiJIUzI1NiJ9.notjson.sig"), None);
+        assert_eq!(
+            known_token_kind("https://hooks.slack.com/services/T000/B000/XXXXXXXX"),
+            Some("a Slack webhook URL")
+        );
         assert_eq!(known_token_kind("hello"), None);
         assert!(credential_in_url("postgres://orders:orders@db:5432/orders"));
         assert!(!credential_in_url("postgres://orders@db/orders"));

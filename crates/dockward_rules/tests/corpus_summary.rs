@@ -17,6 +17,8 @@ fn corpus_findings_per_rule() {
         .unwrap();
     let mut counts: BTreeMap<String, usize> = all_rules()
         .iter()
+        // Rules only a built image can break have nothing to count in Dockerfiles.
+        .filter(|r| r.models != [dockward_rules::ModelKind::Image])
         .map(|r| (format!("{} {}", r.code, r.name), 0))
         .collect();
     let files = testing::files_under(&dir);

@@ -3,6 +3,7 @@
 
 mod common;
 mod host_example;
+mod image_example;
 
 use dockward_core::{FileId, Finding, Settings};
 use dockward_model::daemon::{lower_daemon_json, lower_dockerd_args, merge_daemon};
@@ -82,7 +83,7 @@ fn documented_examples_behave_as_documented() {
         let settings = common::only(rule.code);
         for example in examples
             .iter()
-            .filter(|e| ["dockerfile", "sh", "yaml", "json", "console"].contains(&e.lang.as_str()))
+            .filter(|e| ["dockerfile", "sh", "yaml", "json", "console", "image"].contains(&e.lang.as_str()))
         {
             let unit = examples
                 .iter()
@@ -94,6 +95,8 @@ fn documented_examples_behave_as_documented() {
                 "json" => check_json(&example.code, unit, &settings),
                 // Host rules show the host as a shell transcript.
                 "console" => host_example::check(&example.code, &settings),
+                // Image rules show an image as a transcript of what is inside it.
+                "image" => image_example::check(&example.code, &settings),
                 _ => common::check(&example.code, &settings),
             };
             let fired = findings.iter().any(|f| f.rule.code == rule.code);
@@ -109,7 +112,7 @@ fn documented_examples_behave_as_documented() {
                         "triggered the rule"
                     },
                     example.code,
-                    if example.lang == "console" {
+                    if example.lang == "console" || example.lang == "image" {
                         host_example::render(&findings)
                     } else {
                         common::render(&example.code, &findings)

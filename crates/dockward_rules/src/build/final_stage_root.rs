@@ -6,6 +6,8 @@ declare_rule! {
     /// Reports a final build stage that runs as root: it sets no `USER` (and does not
     /// inherit one from a stage it is built from), or its last `USER` is `root` or `0`.
     ///
+    /// In a built image (`dockward image`): the image's `User` is empty, `root`, `0`, or a name its `/etc/passwd` gives uid 0.
+    ///
     /// ## Why is this bad?
     /// A process that runs as root in the container is root on the host's kernel. Any
     /// container escape, writable host mount or kernel bug then starts with full
@@ -51,7 +53,7 @@ declare_rule! {
             "cis-1.6:4.1", "cwe:250", "hadolint:DL3002", "trivy:DS-0002",
             "checkov:CKV_DOCKER_3", "checkov:CKV_DOCKER_8", "dockle:CIS-DI-0001", "kics:fd54f200-402c-4333-a5a4-36ef6709af2f", "kics:67fd0c4a-68cf-46d7-8c41-bc9fba7e40ae"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 
@@ -59,8 +61,22 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     let Some(stage) = cx.build.final_stage() else { return };
     // `FROM scratch` images hold only what was copied in, usually a static binary; they
     // still run as root unless USER is set, so they are judged like any other.
+    let base = super::known_base_image(cx, stage);
     match &stage.user {
         None if runs_as_non_root_by_default(stage) => {}
+        // The base image's configuration is at hand (`[image] base-images`): it decides.
+        None if base.is_some_and(|b| !b.runs_as_root()) => {}
+        None if base.is_some() => out.push(
+            cx.finding(
+                &META,
+                stage.from.range,
+                format!(
+                    "the final stage never sets USER, and its base image runs as root ({} sets no unprivileged User)",
+                    base.map_or("", |b| b.source.as_str())
+                ),
+            )
+            .with_help("create an unprivileged user (or use the base image's, e.g. `node`, `nobody`) and add `USER <name>` before CMD"),
+        ),
         None if installs_privilege_drop_tool(cx) => out.push(
             cx.finding(
                 &META,

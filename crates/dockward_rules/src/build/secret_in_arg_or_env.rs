@@ -11,6 +11,8 @@ declare_rule! {
     /// (AWS keys, GitHub or GitLab tokens, private keys), and URLs with a password in
     /// them.
     ///
+    /// In a built image (`dockward image`): `Env` entries, and the build arguments its history records (`ARG NAME=value`, and the `|N NAME=value` prefix of RUN steps); values are never printed.
+    ///
     /// ## Why is this bad?
     /// ENV values are stored in the image configuration and ARG values in its build
     /// history: anyone who can pull the image can read them with `docker inspect` or
@@ -44,7 +46,7 @@ declare_rule! {
         summary: "a secret is stored in ARG or ENV",
         references: ["cis-1.6:4.10", "cwe:798", "cwe:538", "dockle:CIS-DI-0010", "trivy:DS-0031", "hadolint:DL3064", "kics:a88baa34-e2ad-44ea-ad6f-8cac87bc7c71"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -1,7 +1,7 @@
 use crate::container::ContainerCx;
 use crate::container::names_secret;
 use crate::declare_rule;
-use crate::secrets::{credential_in_url, is_path_value, known_token_kind};
+use crate::secrets::{credential_in_url, is_flag_value, is_path_value, is_placeholder, known_token_kind};
 use dockward_core::{Finding, Severity};
 
 declare_rule! {
@@ -40,41 +40,6 @@ declare_rule! {
         fix: None,
         models: [Container],
     };
-}
-
-/// Values that configure a secret rather than being one (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`).
-fn is_flag_value(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "" | "yes"
-            | "no"
-            | "true"
-            | "false"
-            | "on"
-            | "off"
-            | "0"
-            | "1"
-            | "y"
-            | "n"
-            | "none"
-            | "null"
-            | "disabled"
-            | "enabled"
-    )
-}
-
-/// Documentation placeholders (`<password>`, `YOUR_TOKEN`, `${...}` written literally,
-/// `***`): not a secret, and not worth a finding.
-fn is_placeholder(value: &str) -> bool {
-    let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    (v.starts_with('<') && v.ends_with('>'))
-        || (v.starts_with('{') && v.ends_with('}'))
-        || (v.starts_with('[') && v.ends_with(']'))
-        || lower.starts_with("your_")
-        || lower.starts_with("your-")
-        || lower.starts_with("<your")
-        || v.bytes().all(|b| b == b'*' || b == b'x' || b == b'X' || b == b'.')
 }
 
 pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {

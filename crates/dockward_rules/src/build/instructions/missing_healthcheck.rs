@@ -12,6 +12,8 @@ declare_rule! {
     /// A final `HEALTHCHECK NONE`, which switches off the base image's check on purpose,
     /// is reported at `info`.
     ///
+    /// In a built image (`dockward image`): the image's configuration exposes a port and has no `Healthcheck`, or disables it with `NONE`.
+    ///
     /// ## Why is this bad?
     /// Without a health check, Docker, Compose and Swarm only know whether the main process
     /// is alive, not whether it still serves. A hung or dead-locked service keeps receiving
@@ -52,7 +54,7 @@ declare_rule! {
             "kics:b03a748a-542d-44f4-bb86-9199ab4fd2d5", "cwe:710",
         ],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 
@@ -90,6 +92,9 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         // Without EXPOSE the image is taken for a tool, a base image or a batch job: there is
         // no service for a check to probe.
         None if !exposes => {}
+        // The base image's configuration is at hand and defines a check, which the image
+        // inherits.
+        None if crate::build::known_base_image(cx, last).is_some_and(|b| b.healthcheck) => {}
         None => out.push(
             cx.finding(
                 &META,

@@ -20,6 +20,8 @@ declare_rule! {
     /// Files copied into a build stage are reported one level lower: they do not reach the
     /// final image, but stay in that stage's layers and build cache.
     ///
+    /// In a built image (`dockward image`): credential files in the image's layers, judged by content where the format tells (`.npmrc` tokens, `.pypirc` passwords, AWS credentials, Docker `auths`, private keys, `.env` secrets), files a later layer deleted included.
+    ///
     /// ## Why is this bad?
     /// Everything copied into an image is in one of its layers for good — deleting the file
     /// in a later step only hides it. Anyone who can pull the image (a registry, a CI
@@ -52,12 +54,12 @@ declare_rule! {
         summary: "a credential file is copied into the image",
         references: ["cis-1.6:4.10", "cwe:538", "cwe:312"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 
 /// What kind of secret a path is, and how severe copying it is.
-fn secret_kind(path: &str) -> Option<(&'static str, Severity)> {
+pub(crate) fn secret_kind(path: &str) -> Option<(&'static str, Severity)> {
     let path = path.trim_end_matches('/');
     let lower = path.to_ascii_lowercase();
     let file = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);

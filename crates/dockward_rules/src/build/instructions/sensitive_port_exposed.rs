@@ -14,6 +14,8 @@ declare_rule! {
     /// an official `postgres` image exposes 5432 by design. Ports exposed only by build
     /// stages are not reported.
     ///
+    /// In a built image (`dockward image`): the image's `ExposedPorts`.
+    ///
     /// ## Why is this bad?
     /// `EXPOSE` documents what the container listens on, and `docker run -P` publishes
     /// every exposed port on all host interfaces. An administration service in an
@@ -49,17 +51,17 @@ declare_rule! {
             "cwe:1327",
         ],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 
 /// A sensitive port: service, severity, and for databases the words that show the
 /// Dockerfile builds that database itself.
-struct Port {
-    port: u32,
-    service: &'static str,
-    severity: Severity,
-    own_image: &'static [&'static str],
+pub(crate) struct Port {
+    pub(crate) port: u32,
+    pub(crate) service: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) own_image: &'static [&'static str],
 }
 
 const fn admin(port: u32, service: &'static str, severity: Severity) -> Port {
@@ -86,7 +88,7 @@ const MONGO: &[&str] = &["mongo"];
 const REDIS: &[&str] = &["redis", "valkey", "keydb"];
 const ELASTIC: &[&str] = &["elasticsearch", "opensearch"];
 
-const PORTS: &[Port] = &[
+pub(crate) const PORTS: &[Port] = &[
     admin(21, "FTP", Severity::Medium),
     admin(22, "SSH", Severity::Medium),
     admin(23, "Telnet", Severity::High),

@@ -13,6 +13,8 @@ declare_rule! {
     /// `install -d` in the same RUN, or written with a trailing `/`): there it just makes
     /// new files inherit the group. Build stages are not reported.
     ///
+    /// In a built image (`dockward image`): every setuid or setgid file in the image's layers; the programs distributions ship that way (`su`, `passwd`, `mount`, …) at low severity.
+    ///
     /// ## Why is this bad?
     /// A setuid-root program runs as root whoever starts it. Any bug in it, or an option
     /// that reads files or runs commands, turns a process that dropped its privileges
@@ -46,7 +48,7 @@ declare_rule! {
         summary: "a file is given the setuid or setgid bit",
         references: ["cis-1.6:4.8", "dockle:CIS-DI-0008", "cwe:250"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -10,6 +10,8 @@ declare_rule! {
     /// `/etc/sudoers` or `/etc/sudoers.d/` by a RUN or a COPY heredoc). Build stages
     /// are not reported.
     ///
+    /// In a built image (`dockward image`): `sudo` in the image's files.
+    ///
     /// ## Why is this bad?
     /// A container should start as the user it needs and stay that user. `sudo` in the
     /// image exists to undo `USER`: with `NOPASSWD` any code running as the application
@@ -44,7 +46,7 @@ declare_rule! {
         summary: "the final image ships sudo",
         references: ["cis-1.6:4.3", "cwe:250", "cwe:269"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -7,6 +7,8 @@ declare_rule! {
     /// Reports `ADD` of an `http://` or `https://` URL without `--checksum`. Git sources
     /// (`…repo.git#ref`, `git@host:…`) are not reported.
     ///
+    /// In a built image (`dockward image`): history entries that `ADD` a URL without `--checksum`.
+    ///
     /// ## Why is this bad?
     /// Whatever the server returns on the day of the build goes into the image: a
     /// compromised host, a hijacked domain or a file silently replaced upstream cannot be
@@ -38,7 +40,7 @@ declare_rule! {
         summary: "ADD downloads a URL without verifying its checksum",
         references: ["cwe:494", "cwe:353", "kics:4b410d24-1cbe-4430-a632-62c9a931cf1c"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -11,6 +11,8 @@ declare_rule! {
     /// package index — `apk update`, or `apk add --update`/`-U` without `--no-cache` —
     /// and does not delete `/var/cache/apk` before it ends (nor mounts a cache over it).
     ///
+    /// In a built image (`dockward image`): files left in `/var/cache/apk`.
+    ///
     /// ## Why is this bad?
     /// The index lands in `/var/cache/apk` and is frozen into the layer: a few megabytes
     /// in every image, stale from the day of the build. `apk add --no-cache` fetches the
@@ -49,7 +51,7 @@ declare_rule! {
             "kics:ae9c56a6-3ed1-4ac0-9b54-31267f51151d",
         ],
         fix: Sometimes,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

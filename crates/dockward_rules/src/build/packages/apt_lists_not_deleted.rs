@@ -10,6 +10,8 @@ declare_rule! {
     /// when the same RUN does not delete `/var/lib/apt/lists` afterwards (and does not
     /// mount a cache over it).
     ///
+    /// In a built image (`dockward image`): files left in `/var/lib/apt/lists`.
+    ///
     /// ## Why is this bad?
     /// `apt-get update` downloads the package indexes: tens of megabytes under
     /// `/var/lib/apt/lists`. Unless the same RUN removes them, they are frozen into that
@@ -43,7 +45,7 @@ declare_rule! {
             "hadolint:DL3009", "dockle:DKL-DI-0005", "kics:df746b39-6564-4fed-bf85-e9c44382303c",
         ],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -8,6 +8,8 @@ declare_rule! {
     /// packages) in a stage that ends up in the image when the same RUN does not run
     /// `dnf clean all` / `microdnf clean all` (or remove `/var/cache/dnf`) afterwards.
     ///
+    /// In a built image (`dockward image`): files left in `/var/cache/dnf`.
+    ///
     /// ## Why is this bad?
     /// dnf keeps repository metadata (and, with `keepcache`, packages) under
     /// `/var/cache/dnf`. Unless the same RUN cleans it, it is frozen into the layer: dead
@@ -36,7 +38,7 @@ declare_rule! {
         summary: "dnf leaves its package cache in the image",
         references: ["hadolint:DL3040", "trivy:DS-0019", "kics:295acb63-9246-4b21-b441-7c1f1fb62dc0", "trivy:DS-0027"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -5,18 +5,18 @@
 //! `command_util` holds what they share: recognising commands, walking their options,
 //! expanding `$VAR` arguments.
 
-mod add_remote_without_checksum;
-mod apk_cache_not_cleaned;
+pub(crate) mod add_remote_without_checksum;
+pub(crate) mod apk_cache_not_cleaned;
 mod apk_package_unpinned;
 mod apt_get_installs_recommends;
 mod apt_get_missing_yes;
 mod apt_instead_of_apt_get;
-mod apt_lists_not_deleted;
+pub(crate) mod apt_lists_not_deleted;
 mod apt_package_unpinned;
 mod cd_instead_of_workdir;
 mod command_util;
 mod dist_upgrade_in_build;
-mod dnf_cache_not_cleaned;
+pub(crate) mod dnf_cache_not_cleaned;
 mod dnf_missing_yes;
 mod dnf_package_unpinned;
 mod gem_package_unpinned;
@@ -25,11 +25,11 @@ mod insecure_http_download;
 mod npm_package_unpinned;
 mod package_signature_verification_disabled;
 mod package_update_alone;
-mod pip_install_keeps_cache;
+pub(crate) mod pip_install_keeps_cache;
 mod pip_package_unpinned;
 mod pipe_without_pipefail;
 mod pointless_command_in_run;
-mod remote_script_execution;
+pub(crate) mod remote_script_execution;
 mod rpm_cache;
 mod rpm_missing_yes;
 mod sudo_in_run;
@@ -37,11 +37,11 @@ mod tls_verification_disabled;
 mod useradd_high_uid;
 mod wget_and_curl;
 mod wget_without_progress;
-mod yarn_cache_not_cleaned;
-mod yum_cache_not_cleaned;
+pub(crate) mod yarn_cache_not_cleaned;
+pub(crate) mod yum_cache_not_cleaned;
 mod yum_missing_yes;
 mod yum_package_unpinned;
-mod zypper_cache_not_cleaned;
+pub(crate) mod zypper_cache_not_cleaned;
 mod zypper_missing_non_interactive;
 mod zypper_package_unpinned;
 

@@ -12,6 +12,8 @@ declare_rule! {
     /// `~/.cache`, or the same RUN removes pip's cache (`pip cache purge`,
     /// `rm -rf /root/.cache/pip`).
     ///
+    /// In a built image (`dockward image`): files left in `/root/.cache/pip`.
+    ///
     /// ## Why is this bad?
     /// pip keeps every wheel it downloads or builds in `~/.cache/pip`. In an image that
     /// cache is dead weight — often larger than the installed packages — frozen into the
@@ -45,7 +47,7 @@ declare_rule! {
         summary: "pip install leaves its download cache in the image",
         references: ["hadolint:DL3042", "kics:f2f903fb-b977-461e-98d7-b3e2185c6118"],
         fix: Sometimes,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

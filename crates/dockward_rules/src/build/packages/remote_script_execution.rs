@@ -19,6 +19,8 @@ declare_rule! {
     ///   the same RUN, when that RUN checks no checksum or signature (`sha256sum -c`,
     ///   `gpg --verify`, …).
     ///
+    /// In a built image (`dockward image`): history entries that pipe a download into a shell or an interpreter.
+    ///
     /// ## Why is this bad?
     /// Whoever controls the URL — the project, anyone who compromises its server, CDN or
     /// domain, or a network attacker when TLS is weak — controls what runs in your build
@@ -52,7 +54,7 @@ declare_rule! {
         summary: "downloaded code is run without verifying it",
         references: ["cwe:494", "cwe:829"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -8,6 +8,8 @@ declare_rule! {
     /// that ends up in the image when the same RUN does not run `yarn cache clean` (or
     /// remove the yarn cache folder) afterwards and no cache is mounted for it.
     ///
+    /// In a built image (`dockward image`): files left in `/usr/local/share/.cache/yarn`.
+    ///
     /// ## Why is this bad?
     /// yarn copies every package tarball it downloads into its global cache. In an image
     /// that cache duplicates `node_modules` and is often as large, frozen into the layer
@@ -37,7 +39,7 @@ declare_rule! {
         summary: "yarn leaves its package cache in the image",
         references: ["hadolint:DL3060"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -8,6 +8,8 @@ declare_rule! {
     /// that ends up in the image when the same RUN does not run `yum clean all` (or remove
     /// `/var/cache/yum`) afterwards.
     ///
+    /// In a built image (`dockward image`): files left in `/var/cache/yum`.
+    ///
     /// ## Why is this bad?
     /// yum keeps repository metadata and downloaded packages under `/var/cache/yum`.
     /// Unless the same RUN cleans them they are frozen into the layer: tens or hundreds of
@@ -36,7 +38,7 @@ declare_rule! {
         summary: "yum leaves its package cache in the image",
         references: ["hadolint:DL3032", "trivy:DS-0015", "kics:00481784-25aa-4a55-8633-3136dfcf4f37"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

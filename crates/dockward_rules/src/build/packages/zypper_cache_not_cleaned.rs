@@ -8,6 +8,8 @@ declare_rule! {
     /// stage that ends up in the image when the same RUN does not run `zypper clean` (or
     /// remove `/var/cache/zypp`) afterwards.
     ///
+    /// In a built image (`dockward image`): files left in `/var/cache/zypp`.
+    ///
     /// ## Why is this bad?
     /// zypper keeps repository metadata and downloaded packages under `/var/cache/zypp`.
     /// Unless the same RUN cleans them they are frozen into the layer as dead weight.
@@ -35,7 +37,7 @@ declare_rule! {
         summary: "zypper leaves its package cache in the image",
         references: ["hadolint:DL3036", "trivy:DS-0020", "kics:38300d1a-feb2-4a48-936a-d1ef1cd24313"],
         fix: None,
-        models: [Build],
+        models: [Build, Image],
     };
 }
 

@@ -1,0 +1,233 @@
+//! `dockward image REF|PATH…`: audit built images — `docker save` archives, OCI layouts
+//! (folders or tars, compressed or not), and images of the local engine (exported with
+//! `GET /images/get`, streamed to a temporary file; only GET requests are made).
+//!
+//! Each image's configuration, history and merged layer files are lowered to an
+//! `ImageSpec` by `dockward_image` and checked by the image rules through the driver.
+
+use crate::cli::{CommonArgs, OutputFormat};
+use crate::{EXIT_ERROR, EXIT_FINDINGS, print_config_error};
+use clap::Args;
+use dockward_core::SourceDb;
+use dockward_engine::{ClientOptions, EngineClient, Environment, HostOptions};
+use dockward_image::{Budgets, ImageError, ImageRead, Platform, ReadOptions};
+use dockward_report::{Emitter, Format, RunError};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// Image archives (`docker save` output, OCI layouts as folders or tars, gzip or zstd
+    /// compressed), or names of images in the local engine (`acme/web:1.2`). An existing
+    /// path wins over an image name.
+    #[arg(required = true, value_name = "REF|PATH")]
+    pub targets: Vec<String>,
+    /// The platform to audit in a multi-platform image (`linux/arm64`, `linux/arm/v7`);
+    /// default: this machine's.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+    /// Read the configuration and history only, not the layers' files.
+    #[arg(long)]
+    pub config_only: bool,
+    /// Largest decompressed size of one layer, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub max_layer_bytes: Option<u64>,
+    /// Most files in all layers of one image together.
+    #[arg(long, value_name = "N")]
+    pub max_entries: Option<u64>,
+    /// Daemon address for engine images (default: DOCKER_HOST, the current context, then
+    /// /var/run/docker.sock).
+    #[arg(short = 'H', long, value_name = "URL")]
+    pub host: Option<String>,
+    /// Docker context for engine images.
+    #[arg(short = 'c', long, value_name = "NAME", conflicts_with = "host")]
+    pub context: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// How long an engine export may take, start to end.
+const EXPORT_TIMEOUT: Duration = Duration::from_secs(3600);
+
+pub fn run(args: &ImageArgs) -> ExitCode {
+    let settings = match crate::load_settings(&args.common, Path::new(".")) {
+        Ok(settings) => settings,
+        Err(error) => {
+            print_config_error(&error);
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let platform = match args.platform.as_deref().map(|p| (p, Platform::parse(p))) {
+        None => None,
+        Some((_, Some(p))) => Some(p),
+        Some((p, None)) => {
+            eprintln!("error: --platform {p}: expected OS/ARCH or OS/ARCH/VARIANT (linux/arm64)");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let mut budgets = Budgets::default();
+    if let Some(n) = args.max_layer_bytes {
+        budgets.max_layer_bytes = n;
+    }
+    if let Some(n) = args.max_entries {
+        budgets.max_entries = n;
+    }
+    let options = ReadOptions {
+        budgets,
+        platform,
+        name: None,
+        config_only: args.config_only,
+    };
+
+    let mut engine: Option<Result<EngineClient, String>> = None;
+    let mut findings = Vec::new();
+    let mut errors: Vec<RunError> = Vec::new();
+    let mut images = 0;
+    for target in &args.targets {
+        let path = Path::new(target);
+        let read = if path.exists() {
+            dockward_image::read_path(path, &options)
+        } else {
+            let client = engine.get_or_insert_with(|| connect(args));
+            match client {
+                Ok(client) => export(client, target, &options),
+                Err(e) => Err(ImageError::new(
+                    target.as_str(),
+                    format!("no such file, and no engine to ask: {e}"),
+                )),
+            }
+        };
+        match read {
+            Ok(reads) => {
+                for ImageRead {
+                    spec,
+                    errors: image_errors,
+                } in reads
+                {
+                    images += 1;
+                    if !args.common.quiet && spec.files.as_ref().is_some_and(|f| !f.complete) {
+                        eprintln!(
+                            "dockward image: {}: not every layer could be read; file checks are incomplete",
+                            spec.name
+                        );
+                    }
+                    findings.extend(dockward_driver::check_image(&spec, &settings));
+                    errors.extend(image_errors.into_iter().map(|e| run_error(&e)));
+                }
+            }
+            Err(e) => errors.push(run_error(&e)),
+        }
+    }
+
+    let sources = SourceDb::new();
+    let color = args.common.color_enabled();
+    let format = Format::from(args.format);
+    let mut out = match args.common.open_output() {
+        Ok(out) => out,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let mut emitter = Emitter::new(&mut out, format, color)
+        .quiet(args.common.quiet)
+        .scanned_noun("image", "images");
+    let summary = emitter
+        .findings(&findings, &sources)
+        .and_then(|()| emitter.finish(&errors, images));
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    if errors.iter().any(|e| !e.is_warning) {
+        ExitCode::from(EXIT_ERROR)
+    } else if !args.common.exit_zero && summary.any_at_or_above(settings.fail_on) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Entries skipped inside a layer are warnings (the rest of the image was read); a layer,
+/// archive or configuration that could not be read is an error.
+fn run_error(e: &ImageError) -> RunError {
+    let is_warning = e.message.ends_with("; skipped");
+    RunError {
+        path: e.location.clone().into(),
+        line: None,
+        message: e.message.clone(),
+        is_warning,
+    }
+}
+
+fn connect(args: &ImageArgs) -> Result<EngineClient, String> {
+    let env = Environment::from_process();
+    let options = HostOptions {
+        host: args.host.clone(),
+        context: args.context.clone(),
+    };
+    let endpoint = dockward_engine::host::resolve(&options, &env).map_err(|e| e.to_string())?;
+    let client_options = ClientOptions {
+        api_version: env.vars.get("DOCKER_API_VERSION").filter(|v| !v.is_empty()).cloned(),
+        ..ClientOptions::default()
+    };
+    EngineClient::connect(endpoint, &client_options).map_err(|e| e.to_string())
+}
+
+fn export(client: &EngineClient, name: &str, options: &ReadOptions) -> Result<Vec<ImageRead>, ImageError> {
+    let stream = client
+        .export_image(name, EXPORT_TIMEOUT)
+        .map_err(|e| ImageError::new(format!("image {name}"), e.to_string()))?;
+    let options = ReadOptions {
+        name: Some(name.to_string()),
+        ..options.clone()
+    };
+    dockward_image::read_stream(stream, &format!("image {name} (engine export)"), &options)
+}
+
+/// Reads the configuration of each base image `[image] base-images` names (configuration
+/// and history only, no layers) into `settings.base_images`, for the Dockerfile rules. An
+/// archive that cannot be read is a warning: the rules then judge as if it were not named.
+pub fn load_base_images(settings: &mut dockward_core::Settings, quiet: bool) {
+    let options = ReadOptions {
+        config_only: true,
+        ..ReadOptions::default()
+    };
+    for (reference, archive) in settings.base_image_archives.clone() {
+        let read = dockward_image::read_path(&archive, &options).and_then(|mut reads| {
+            // An archive of several images: the one tagged like the reference, else the first.
+            let at = reads.iter().position(|r| r.spec.name == reference).unwrap_or(0);
+            if reads.is_empty() {
+                Err(ImageError::new(
+                    archive.display().to_string(),
+                    "the archive holds no image",
+                ))
+            } else {
+                Ok(reads.swap_remove(at))
+            }
+        });
+        match read {
+            Ok(read) => {
+                let config = &read.spec.config;
+                settings.base_images.insert(
+                    reference,
+                    dockward_core::BaseImage {
+                        user: config.user.get().cloned(),
+                        healthcheck: config.healthcheck.get().is_some_and(|h| !h.is_disabled()),
+                        source: archive.display().to_string(),
+                    },
+                );
+            }
+            Err(e) if !quiet => eprintln!("warning: [image] base-images {reference}: {e}"),
+            Err(_) => {}
+        }
+    }
+}

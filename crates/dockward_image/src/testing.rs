@@ -1,0 +1,243 @@
+//! Writing images for tests: layers entry by entry (hostile ones included: `../` paths,
+//! links anywhere), then an OCI layout (folder or tar) or a legacy `docker save` tar.
+//! Digests are made up from a counter and the content length, not hashed: the reader
+//! does not verify them.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How a layer blob is compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compress {
+    None,
+    Gzip,
+    Zstd,
+}
+
+/// A layer tar under construction.
+pub struct LayerBuilder {
+    tar: tar::Builder<Vec<u8>>,
+}
+
+impl Default for LayerBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn header(kind: tar::EntryType, path: &str, mode: u32, size: u64) -> tar::Header {
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(kind);
+    h.set_mode(mode);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_size(size);
+    h.set_mtime(0);
+    // Written raw, so that `../` and odd names reach the reader as a hostile archive has them.
+    let name = &mut h.as_old_mut().name;
+    let bytes = path.as_bytes();
+    assert!(bytes.len() <= name.len(), "use long_file for long names");
+    name[..bytes.len()].copy_from_slice(bytes);
+    h.set_cksum();
+    h
+}
+
+impl LayerBuilder {
+    pub fn new() -> Self {
+        Self {
+            tar: tar::Builder::new(Vec::new()),
+        }
+    }
+
+    pub fn dir(&mut self, path: &str, mode: u32) -> &mut Self {
+        let h = header(tar::EntryType::Directory, path, mode, 0);
+        self.tar.append(&h, std::io::empty()).expect("append");
+        self
+    }
+
+    pub fn file(&mut self, path: &str, mode: u32, content: &[u8]) -> &mut Self {
+        let h = header(tar::EntryType::Regular, path, mode, content.len() as u64);
+        self.tar.append(&h, content).expect("append");
+        self
+    }
+
+    /// A file whose path is longer than a tar header holds (GNU long name).
+    pub fn long_file(&mut self, path: &str, content: &[u8]) -> &mut Self {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_mode(0o644);
+        h.set_size(content.len() as u64);
+        self.tar.append_data(&mut h, path, content).expect("append long name");
+        self
+    }
+
+    pub fn symlink(&mut self, path: &str, target: &str) -> &mut Self {
+        let mut h = header(tar::EntryType::Symlink, path, 0o777, 0);
+        h.set_link_name_literal(target).expect("link name");
+        h.set_cksum();
+        self.tar.append(&h, std::io::empty()).expect("append");
+        self
+    }
+
+    pub fn hardlink(&mut self, path: &str, target: &str) -> &mut Self {
+        let mut h = header(tar::EntryType::Link, path, 0o644, 0);
+        h.set_link_name_literal(target).expect("link name");
+        h.set_cksum();
+        self.tar.append(&h, std::io::empty()).expect("append");
+        self
+    }
+
+    /// `dir/.wh.name`: deletes `dir/name` of lower layers.
+    pub fn whiteout(&mut self, path: &str) -> &mut Self {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let w = if dir.is_empty() {
+            format!(".wh.{name}")
+        } else {
+            format!("{dir}/.wh.{name}")
+        };
+        self.file(&w, 0o644, b"")
+    }
+
+    /// `dir/.wh..wh..opq`: hides what lower layers have under `dir`.
+    pub fn opaque(&mut self, dir: &str) -> &mut Self {
+        self.file(&format!("{}/.wh..wh..opq", dir.trim_end_matches('/')), 0o644, b"")
+    }
+
+    /// A regular file of `size` zero bytes, written without holding it in memory twice.
+    pub fn zeros(&mut self, path: &str, size: u64) -> &mut Self {
+        let h = header(tar::EntryType::Regular, path, 0o644, size);
+        self.tar
+            .append(&h, std::io::Read::take(std::io::repeat(0), size))
+            .expect("append");
+        self
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        self.tar.into_inner().expect("finish the layer")
+    }
+}
+
+pub fn compress(data: &[u8], how: Compress) -> Vec<u8> {
+    match how {
+        Compress::None => data.to_vec(),
+        Compress::Gzip => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).expect("gzip");
+            e.finish().expect("gzip")
+        }
+        Compress::Zstd => zstd::stream::encode_all(data, 1).expect("zstd"),
+    }
+}
+
+/// A made-up digest, unique within the process.
+pub fn fake_digest(salt: usize) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("sha256:{:032x}{:032x}", n, salt)
+}
+
+/// One image of a layout: configuration JSON (without `rootfs`, which is filled in) and
+/// layer blobs (already compressed as wanted).
+pub struct TestImage {
+    pub name: Option<String>,
+    pub platform: Option<(&'static str, &'static str)>,
+    pub config: serde_json::Value,
+    pub layers: Vec<Vec<u8>>,
+}
+
+/// Files of an OCI layout, as (path, bytes).
+pub fn oci_layout(images: &[TestImage]) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![("oci-layout".to_string(), br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec())];
+    let mut descriptors = Vec::new();
+    for image in images {
+        let mut layer_descs = Vec::new();
+        let mut diff_ids = Vec::new();
+        for layer in &image.layers {
+            let digest = fake_digest(layer.len());
+            diff_ids.push(fake_digest(layer.len()));
+            files.push((blob(&digest), layer.clone()));
+            layer_descs.push(serde_json::json!({
+                "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                "digest": digest, "size": layer.len()}));
+        }
+        let mut config = image.config.clone();
+        config["rootfs"] = serde_json::json!({"type": "layers", "diff_ids": diff_ids});
+        let config_bytes = serde_json::to_vec(&config).expect("config");
+        let config_digest = fake_digest(config_bytes.len());
+        files.push((blob(&config_digest), config_bytes.clone()));
+        let manifest = serde_json::json!({"schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config_bytes.len()},
+            "layers": layer_descs});
+        let manifest_bytes = serde_json::to_vec(&manifest).expect("manifest");
+        let manifest_digest = fake_digest(manifest_bytes.len());
+        files.push((blob(&manifest_digest), manifest_bytes.clone()));
+        let mut desc = serde_json::json!({"mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": manifest_digest, "size": manifest_bytes.len()});
+        if let Some(name) = &image.name {
+            desc["annotations"] = serde_json::json!({"io.containerd.image.name": name});
+        }
+        if let Some((os, arch)) = image.platform {
+            desc["platform"] = serde_json::json!({"os": os, "architecture": arch});
+        }
+        descriptors.push(desc);
+    }
+    let index = serde_json::json!({"schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": descriptors});
+    files.push(("index.json".to_string(), serde_json::to_vec(&index).expect("index")));
+    files
+}
+
+/// Files of a legacy `docker save` (Docker ≤ 24): `manifest.json`, `<id>.json`,
+/// `<id>/layer.tar` (uncompressed).
+pub fn docker_save_legacy(image: &TestImage) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut layer_paths = Vec::new();
+    let mut diff_ids = Vec::new();
+    for (i, layer) in image.layers.iter().enumerate() {
+        let id = format!("{:064x}", i + 1);
+        diff_ids.push(fake_digest(layer.len()));
+        files.push((format!("{id}/layer.tar"), layer.clone()));
+        files.push((format!("{id}/VERSION"), b"1.0".to_vec()));
+        layer_paths.push(format!("{id}/layer.tar"));
+    }
+    let mut config = image.config.clone();
+    config["rootfs"] = serde_json::json!({"type": "layers", "diff_ids": diff_ids});
+    let config_name = format!("{:064x}.json", 999);
+    files.push((config_name.clone(), serde_json::to_vec(&config).expect("config")));
+    let tags: Vec<&String> = image.name.iter().collect();
+    let manifest = serde_json::json!([{"Config": config_name, "RepoTags": tags, "Layers": layer_paths}]);
+    files.push((
+        "manifest.json".to_string(),
+        serde_json::to_vec(&manifest).expect("manifest"),
+    ));
+    files
+}
+
+fn blob(digest: &str) -> String {
+    let (alg, hex) = digest.split_once(':').expect("digest");
+    format!("blobs/{alg}/{hex}")
+}
+
+/// Writes the files into a folder.
+pub fn write_dir(dir: &Path, files: &[(String, Vec<u8>)]) {
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    }
+}
+
+/// The files as one tar, written in the given order (blobs before `index.json`, as
+/// Docker writes them).
+pub fn tar_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, bytes) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_mode(0o644);
+        h.set_size(bytes.len() as u64);
+        b.append_data(&mut h, name, bytes.as_slice()).expect("append");
+    }
+    b.into_inner().expect("tar")
+}
