@@ -28,9 +28,13 @@ pub struct EngineArgs {
     /// ~/.docker/config.json).
     #[arg(short = 'c', long, value_name = "NAME", conflicts_with = "host")]
     pub context: Option<String>,
-    /// Audit only these containers (names or ids; repeat or separate with commas).
+    /// Audit only these containers (names or ids; repeat or separate with commas). Neither
+    /// the daemon nor images are audited then.
     #[arg(long = "container", value_name = "NAME|ID", value_delimiter = ',')]
     pub containers: Vec<String>,
+    /// Do not audit the configuration of local images.
+    #[arg(long)]
+    pub no_images: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
     pub format: OutputFormat,
@@ -200,6 +204,15 @@ pub fn run(args: &EngineArgs) -> ExitCode {
             findings.splice(0..0, dockward_driver::check_engine_daemon(spec, &settings));
         }
     }
+    // Local images, by their configuration (`GET /images/{id}/json`): the image rules a
+    // Dockerfile's final stage meets. `--container` narrows the audit to containers.
+    let mut images_audited = 0;
+    if args.containers.is_empty() && !args.no_images {
+        let mut image_findings = Vec::new();
+        images_audited =
+            crate::engine_images::audit_images(&client, &settings, &mut image_findings, &mut errors, args.common.quiet);
+        findings.extend(image_findings);
+    }
 
     let color = args.common.color_enabled();
     let format = Format::from(args.format);
@@ -215,6 +228,9 @@ pub fn run(args: &EngineArgs) -> ExitCode {
     let mut models = vec![dockward_core::ModelKind::Container];
     if daemon_audited {
         models.push(dockward_core::ModelKind::Daemon);
+    }
+    if images_audited > 0 {
+        models.push(dockward_core::ModelKind::Image);
     }
     let mut emitter = Emitter::new(&mut out, format, color)
         .quiet(args.common.quiet)

@@ -7,6 +7,7 @@ mod distribution;
 mod engine_cmd;
 mod engine_daemon;
 mod engine_drift;
+mod engine_images;
 mod guard_cmd;
 mod host_cmd;
 mod image_cmd;

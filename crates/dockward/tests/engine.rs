@@ -482,3 +482,50 @@ fn every_report_format_takes_engine_findings() {
         assert!(run.stdout.contains("DW301"), "{format}: {}", run.stdout);
     }
 }
+
+/// Local images are audited by their configuration: an image committed with a token in its
+/// environment and SSH exposed draws the image rules at the inspect fields, without the
+/// token's value in the output; `--no-images` and `--container` leave images out.
+#[test]
+fn local_images_are_audited_by_their_configuration() {
+    let Some(daemon) = daemon() else { return };
+    let token = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
+    daemon.docker(&[
+        "commit",
+        "--change",
+        &format!("ENV API_TOKEN={token}"),
+        "--change",
+        "EXPOSE 22",
+        "hard",
+        "test/secrets:1",
+    ]);
+    let run = engine(daemon, &["--format", "json"]);
+    assert!(!run.stdout.contains(token), "the token's value leaked");
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let image_findings: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["object"] == "image test/secrets:1")
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["pointer"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        image_findings
+            .iter()
+            .any(|(c, p)| c == "DW401" && p.starts_with("/Config/Env/")),
+        "{image_findings:?}"
+    );
+    assert!(
+        image_findings.contains(&("DW501".to_string(), "/Config/ExposedPorts/22~1tcp".to_string())),
+        "{image_findings:?}"
+    );
+    for args in [&["--no-images"][..], &["--container", "hard"][..]] {
+        let run = engine(daemon, &[&["--format", "json"], args].concat());
+        assert!(!run.stdout.contains("\"image test/"), "{args:?}: {}", run.stdout);
+    }
+}
