@@ -127,20 +127,9 @@ fn hex(h: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dockward_core::{FixAvailability, ModelKind, RuleMeta, Severity, SourceFile, TextRange};
+    use dockward_core::{SourceFile, TextRange};
 
-    static RULE: RuleMeta = RuleMeta {
-        code: "DW999",
-        name: "test-rule",
-        category: Category::Runtime,
-        severity: Severity::High,
-        summary: "a test rule",
-        explanation: "",
-        references: &[],
-        fix: FixAvailability::None,
-        models: &[ModelKind::Container],
-        opt_in: false,
-    };
+    use crate::test_rule::RULE;
 
     fn print_of(path: &str, text: &str, needle: &str) -> String {
         let sources = SourceDb::new();

@@ -200,20 +200,9 @@ fn write_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use crate::{Emitter, Format};
-    use dockward_core::{Category, Finding, FixAvailability, ModelKind, Provenance, RuleMeta, Severity, SourceDb};
+    use dockward_core::{Finding, Provenance, SourceDb};
 
-    static RULE: RuleMeta = RuleMeta {
-        code: "DW999",
-        name: "test-rule",
-        category: Category::Runtime,
-        severity: Severity::High,
-        summary: "a test rule",
-        explanation: "",
-        references: &[],
-        fix: FixAvailability::None,
-        models: &[ModelKind::Container],
-        opt_in: false,
-    };
+    use crate::test_rule::RULE;
 
     #[test]
     fn engine_findings_are_grouped_under_one_heading_per_object() {

@@ -216,23 +216,9 @@ pub(crate) fn finish(out: &mut dyn Write, errors: &[RunError], scanned: usize, p
 #[cfg(test)]
 mod tests {
     use crate::{Emitter, Format};
-    use dockward_core::{
-        Category, FileId, Finding, FixAvailability, ModelKind, Provenance, RuleMeta, Severity, SourceDb, SourceFile,
-        TextRange,
-    };
+    use dockward_core::{FileId, Finding, Provenance, SourceDb, SourceFile, TextRange};
 
-    static RULE: RuleMeta = RuleMeta {
-        code: "DW999",
-        name: "test-rule",
-        category: Category::Runtime,
-        severity: Severity::High,
-        summary: "a test rule",
-        explanation: "",
-        references: &[],
-        fix: FixAvailability::None,
-        models: &[ModelKind::Container],
-        opt_in: false,
-    };
+    use crate::test_rule::RULE;
 
     fn report(findings: &[Finding], sources: &SourceDb, noun: (&'static str, &'static str)) -> serde_json::Value {
         let mut out = Vec::new();

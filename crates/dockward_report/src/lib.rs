@@ -21,6 +21,8 @@ mod location;
 mod safe;
 mod sarif;
 pub mod scorecard;
+#[cfg(test)]
+mod test_rule;
 mod xml;
 
 use dockward_core::{Applicability, Finding, Severity, SourceDb};
