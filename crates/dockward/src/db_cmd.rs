@@ -121,10 +121,7 @@ fn status(dir: &Path, format: ListFormat) -> ExitCode {
             eprintln!("no vulnerability database at {}", dir.display());
             return ExitCode::from(EXIT_ERROR);
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(e) => return crate::error_exit(&e),
     };
     match format {
         ListFormat::Json => {

@@ -64,10 +64,7 @@ pub fn run(args: &HostArgs) -> ExitCode {
     let format = Format::from(args.format);
     let mut out = match args.common.open_output() {
         Ok(out) => out,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(message) => return crate::error_exit(&message),
     };
     // What could not be read is a warning: the audit is incomplete, not wrong.
     let gaps: Vec<RunError> = spec
@@ -82,10 +79,7 @@ pub fn run(args: &HostArgs) -> ExitCode {
         .collect();
     let baseline = match args.common.open_baseline() {
         Ok(baseline) => baseline,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(message) => return crate::error_exit(&message),
     };
     let writes_baseline = baseline.as_ref().is_some_and(dockward_report::Baseline::is_writing);
     let mut emitter = Emitter::new(&mut out, format, color)

@@ -128,10 +128,7 @@ pub fn run(args: &ImageArgs) -> ExitCode {
     let format = Format::from(args.format);
     let mut out = match args.common.open_output() {
         Ok(out) => out,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(message) => return crate::error_exit(&message),
     };
     let mut emitter = Emitter::new(&mut out, format, color)
         .quiet(args.common.quiet)

@@ -157,10 +157,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
     let format = Format::from(args.format);
     let mut out = match args.common.open_output() {
         Ok(out) => out,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(message) => return crate::error_exit(&message),
     };
     // With --diff the diff is the output; with --statistics the table replaces findings.
     let mut sink = std::io::sink();
@@ -171,10 +168,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
     };
     let baseline = match args.common.open_baseline() {
         Ok(baseline) => baseline,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(message) => return crate::error_exit(&message),
     };
     let writes_baseline = baseline.as_ref().is_some_and(dockward_report::Baseline::is_writing);
     let mut emitter = Emitter::new(report_out, format, color)
@@ -402,4 +396,11 @@ fn debug_dockerfile(path: &std::path::Path, buildkit: bool) -> ExitCode {
         println!("{dockerfile:#?}");
         ExitCode::SUCCESS
     }
+}
+
+/// Prints `error: MESSAGE` and returns the exit code of a run that could not be made
+/// (usage, configuration or I/O): 2.
+pub fn error_exit(message: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_ERROR)
 }

@@ -147,10 +147,7 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
     });
     let ignores = match ignore_path.as_deref().map(dockward_vuln::ignore::load).transpose() {
         Ok(ignores) => ignores.unwrap_or_default(),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(e) => return crate::error_exit(&e),
     };
     let db_dir = crate::db_cmd::db_dir(args.db.as_deref());
     let tree = DirTree::new(&args.dir);
@@ -166,10 +163,7 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
             ));
             None
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(e) => return crate::error_exit(&e),
     };
     let options = ScanOptions {
         ignore_unfixed: args.ignore_unfixed,
@@ -270,10 +264,7 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
     let format = Format::from(args.format);
     let mut out = match args.common.open_output() {
         Ok(out) => out,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(message) => return crate::error_exit(&message),
     };
     let mut emitter = Emitter::new(&mut out, format, color)
         .quiet(args.common.quiet)
