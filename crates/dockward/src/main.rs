@@ -11,6 +11,7 @@ mod engine_images;
 mod guard_cmd;
 mod host_cmd;
 mod image_cmd;
+mod input_tree;
 mod rules_cmd;
 mod sbom_cmd;
 mod scan;

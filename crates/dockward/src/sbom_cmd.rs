@@ -3,6 +3,7 @@
 //! against the local vulnerability database.
 
 use crate::cli::{CommonArgs, OutputFormat};
+use crate::input_tree::InputTree;
 use crate::{EXIT_ERROR, EXIT_FINDINGS, print_config_error};
 use clap::{Args, ValueEnum};
 use dockward_core::{Finding, Provenance, SourceDb, SourceFile, TextRange};
@@ -66,14 +67,6 @@ pub struct VulnsArgs {
     pub common: CommonArgs,
 }
 
-fn check_dir(dir: &Path) -> Result<(), String> {
-    match std::fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => Ok(()),
-        Ok(_) => Err(format!("{}: not a folder", dir.display())),
-        Err(e) => Err(format!("{}: {e}", dir.display())),
-    }
-}
-
 fn subject_name(dir: &Path) -> String {
     std::fs::canonicalize(dir)
         .ok()
@@ -82,16 +75,18 @@ fn subject_name(dir: &Path) -> String {
 }
 
 pub fn run_sbom(args: &SbomArgs) -> ExitCode {
-    if let Err(e) = check_dir(&args.dir) {
-        eprintln!("error: {e}");
-        return ExitCode::from(EXIT_ERROR);
-    }
-    let tree = DirTree::new(&args.dir);
+    let (tree, opened) = match InputTree::open(&args.dir) {
+        Ok(opened) => opened,
+        Err(e) => return crate::error_exit(&e),
+    };
     let inv = inventory(&tree);
-    for warning in &inv.warnings {
+    for warning in opened.iter().chain(&inv.warnings) {
         eprintln!("warning: {}", dockward_vuln_safe(warning));
     }
-    let subject = dockward_vuln::sbom::Subject::new(subject_name(&args.dir));
+    let subject = dockward_vuln::sbom::Subject::new(
+        tree.image_name()
+            .map_or_else(|| subject_name(&args.dir), str::to_string),
+    );
     let doc = match args.format {
         SbomFormat::Cyclonedx => dockward_vuln::sbom::cyclonedx(&inv, &subject),
         SbomFormat::Spdx => dockward_vuln::sbom::spdx(&inv, &subject),
@@ -137,10 +132,10 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    if let Err(e) = check_dir(&args.dir) {
-        eprintln!("error: {e}");
-        return ExitCode::from(EXIT_ERROR);
-    }
+    let (tree, opened) = match InputTree::open(&args.dir) {
+        Ok(opened) => opened,
+        Err(e) => return crate::error_exit(&e),
+    };
     let ignore_path = args.ignore_file.clone().or_else(|| {
         let default = PathBuf::from(".dockward-vulns.toml");
         default.is_file().then_some(default)
@@ -150,9 +145,12 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
         Err(e) => return crate::error_exit(&e),
     };
     let db_dir = crate::db_cmd::db_dir(args.db.as_deref());
-    let tree = DirTree::new(&args.dir);
     let inv = inventory(&tree);
-    let mut notes: Vec<RunError> = inv.warnings.iter().map(|w| warning(&args.dir, w.clone())).collect();
+    let mut notes: Vec<RunError> = opened
+        .iter()
+        .chain(&inv.warnings)
+        .map(|w| warning(&args.dir, w.clone()))
+        .collect();
 
     let mut db = match Database::open(&db_dir) {
         Ok(db) => Some(db),

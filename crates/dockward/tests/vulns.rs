@@ -208,3 +208,81 @@ fn old_database_warns() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("max-db-age"));
 }
+
+/// The same packages in an image: an OCI layout the test writes, whose second layer
+/// removes a package manifest the first added (the merged file system no longer has it),
+/// read by `vulns` and `sbom` through the image reader instead of a folder.
+#[test]
+fn vulns_and_sbom_read_an_image_layout() {
+    use dockward_image::testing::{Compress, LayerBuilder, TestImage, compress, oci_layout, write_dir};
+    let Some(osv) = corpus_osv() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, layout) = (tmp.path().join("db"), tmp.path().join("layout"));
+    let folder = tmp.path().join("folder");
+    ubuntu_root(&folder);
+    let mut base = LayerBuilder::new();
+    for rel in [
+        "etc/os-release",
+        "var/lib/dpkg/status",
+        "app/node_modules/semver/package.json",
+    ] {
+        base.file(rel, 0o644, &std::fs::read(folder.join(rel)).unwrap());
+    }
+    base.file(
+        "app/node_modules/gone/package.json",
+        0o644,
+        br#"{"name":"semver-gone","version":"7.5.1"}"#,
+    );
+    let mut top = LayerBuilder::new();
+    top.whiteout("app/node_modules/gone");
+    let image = TestImage {
+        name: Some("acme/ubuntu-app:1".to_string()),
+        platform: None,
+        config: serde_json::json!({"architecture": "amd64", "os": "linux", "config": {}}),
+        layers: vec![
+            compress(&base.finish(), Compress::Gzip),
+            compress(&top.finish(), Compress::None),
+        ],
+    };
+    write_dir(&layout, &oci_layout(&[image]));
+    import(&db, &osv);
+
+    let out = dockward()
+        .args(["vulns", "--format", "json", "--fail-on", "medium", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = findings(&out.stdout);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(_, m)| m.starts_with("libssl3 3.0.2-0ubuntu1.13 (source package openssl)"))
+    );
+    assert!(found.iter().any(|(_, m)| m.starts_with("semver 7.5.1 is affected by")));
+
+    let out = dockward()
+        .args(["sbom", "--format", "cyclonedx"])
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sbom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = sbom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(names.contains(&"libssl3") && names.contains(&"semver"), "{names:?}");
+    assert!(
+        !names.contains(&"semver-gone"),
+        "a whited-out package is not in the image: {names:?}"
+    );
+    assert!(
+        sbom.to_string().contains("acme/ubuntu-app:1"),
+        "the SBOM names the image"
+    );
+}

@@ -5,7 +5,7 @@
 
 use crate::store::{Capped, decoder};
 use crate::{Budgets, ImageError};
-use dockward_model::image::{FileKind, ImageFile, ImageFiles, wants_content};
+use dockward_model::image::{FileKind, ImageFile, ImageFiles, keeps_inventory_content, wants_content};
 use std::io::{BufReader, Read};
 use std::sync::Arc;
 
@@ -234,16 +234,17 @@ fn read_entries<R: Read>(
             tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => FileKind::Regular,
             _ => continue,
         };
-        let content = if file_kind == FileKind::Regular && wants_content(&path, size) {
-            let mut body = Vec::with_capacity(size as usize);
-            (&mut entry)
-                .take(size)
-                .read_to_end(&mut body)
-                .map_err(|e| ImageError::new(at(&path), format!("reading the file: {e}")))?;
-            Some(Arc::<[u8]>::from(body))
-        } else {
-            None
-        };
+        let content =
+            if file_kind == FileKind::Regular && (wants_content(&path, size) || keeps_inventory_content(&path, size)) {
+                let mut body = Vec::with_capacity(size as usize);
+                (&mut entry)
+                    .take(size)
+                    .read_to_end(&mut body)
+                    .map_err(|e| ImageError::new(at(&path), format!("reading the file: {e}")))?;
+                Some(Arc::<[u8]>::from(body))
+            } else {
+                None
+            };
         files.insert(
             path,
             ImageFile {

@@ -341,6 +341,39 @@ pub fn wants_content(path: &str, size: u64) -> bool {
         || file.ends_with(".key")
 }
 
+/// The largest package database whose content the model keeps (`/var/lib/dpkg/status`,
+/// `rpmdb.sqlite`); package metadata files are kept up to 1 MiB.
+pub const INVENTORY_DB_CAP: u64 = 64 * 1024 * 1024;
+
+/// Whether the image model keeps a file's content for the package inventory (what
+/// `dockward vulns` and `dockward sbom` read): the OS release files, dpkg, apk and rpm
+/// databases, Python package metadata and npm package manifests. Binaries and archives are
+/// not kept: Go build information and jars in images are not inventoried.
+pub fn keeps_inventory_content(path: &str, size: u64) -> bool {
+    let db = matches!(
+        path,
+        "/var/lib/dpkg/status"
+            | "/lib/apk/db/installed"
+            | "/usr/lib/apk/db/installed"
+            | "/var/lib/rpm/rpmdb.sqlite"
+            | "/usr/lib/sysimage/rpm/rpmdb.sqlite"
+    ) || path.starts_with("/var/lib/dpkg/status.d/");
+    if db {
+        return size <= INVENTORY_DB_CAP;
+    }
+    let mut parts = path.rsplit('/');
+    let (Some(file), Some(dir)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let small = matches!(
+        path,
+        "/etc/alpine-release" | "/etc/debian_version" | "/etc/os-release" | "/usr/lib/os-release"
+    ) || (file == "METADATA" && dir.ends_with(".dist-info"))
+        || (file == "PKG-INFO" && (dir.ends_with(".egg-info") || dir == "EGG-INFO"))
+        || (file == "package.json" && path.contains("/node_modules/"));
+    small && size <= 1024 * 1024
+}
+
 /// What kind of file an entry is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -510,7 +543,8 @@ impl ImageFiles {
     fn keep_deleted(&mut self, path: &str, file: ImageFile, by: u32) {
         if self.deleted.len() < MAX_DELETED
             && file.kind == FileKind::Regular
-            && (file.content.is_some() || wants_content(path, 0))
+            // Secret-relevant files only: package databases kept for the inventory are not.
+            && wants_content(path, 0)
         {
             self.deleted.push(DeletedFile {
                 path: path.to_string(),
