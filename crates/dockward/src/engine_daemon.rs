@@ -63,10 +63,11 @@ pub fn local_daemon_spec(
         }
     };
     // dockerd-rootless.sh runs dockerd with nothing on its command line to say so.
-    if let Some(info) = from_info {
-        if info.rootless.get() == Some(&true) && spec.rootless.get() != Some(&true) {
-            spec.rootless = info.rootless.clone();
-        }
+    if let Some(info) = from_info
+        && info.rootless.get() == Some(&true)
+        && spec.rootless.get() != Some(&true)
+    {
+        spec.rootless = info.rootless.clone();
     }
     Some((daemon, spec))
 }

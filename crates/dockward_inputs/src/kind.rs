@@ -111,10 +111,10 @@ pub fn kind_by_content(path: &Path, text: &str) -> Option<InputKind> {
         if first_instruction.is_none() {
             first_instruction = Some(line);
         }
-        if !line.starts_with([' ', '\t', '-']) {
-            if let Some(key) = line.split_once(':').map(|(k, _)| k.trim_matches(['"', '\''])) {
-                top_level_keys.push(key);
-            }
+        if !line.starts_with([' ', '\t', '-'])
+            && let Some(key) = line.split_once(':').map(|(k, _)| k.trim_matches(['"', '\'']))
+        {
+            top_level_keys.push(key);
         }
         if top_level_keys.len() > 64 {
             break;

@@ -176,12 +176,11 @@ impl<'a> BuildSpec<'a> {
             let stage = &self.stages[i];
             stack.extend(stage.base_stage);
             for si in &stage.instructions {
-                if let Some(from) = si.instruction.flag("from").and_then(|f| f.value.as_deref()) {
-                    if let Some(dep) = self.stage_index(from) {
-                        if dep < self.stages.len() {
-                            stack.push(dep);
-                        }
-                    }
+                if let Some(from) = si.instruction.flag("from").and_then(|f| f.value.as_deref())
+                    && let Some(dep) = self.stage_index(from)
+                    && dep < self.stages.len()
+                {
+                    stack.push(dep);
                 }
             }
         }

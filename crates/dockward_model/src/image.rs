@@ -532,10 +532,10 @@ impl ImageFiles {
             .map(|(k, _)| k.clone())
             .collect();
         for key in doomed {
-            if let Some(file) = self.entries.remove(&key) {
-                if let Some(by) = by {
-                    self.keep_deleted(&key, file, by);
-                }
+            if let Some(file) = self.entries.remove(&key)
+                && let Some(by) = by
+            {
+                self.keep_deleted(&key, file, by);
             }
         }
     }

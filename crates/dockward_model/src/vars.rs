@@ -363,22 +363,22 @@ fn balance(entry: Rc<(Box<str>, VarValue)>, left: Link, right: Link) -> Rc<MapNo
                 );
             }
         }
-    } else if hr > hl + 1 {
-        if let Some(r) = &right {
-            if height(&r.right) >= height(&r.left) {
-                return node(
-                    r.entry.clone(),
-                    Some(node(entry, left, r.left.clone())),
-                    r.right.clone(),
-                );
-            }
-            if let Some(rl) = &r.left {
-                return node(
-                    rl.entry.clone(),
-                    Some(node(entry, left, rl.left.clone())),
-                    Some(node(r.entry.clone(), rl.right.clone(), r.right.clone())),
-                );
-            }
+    } else if hr > hl + 1
+        && let Some(r) = &right
+    {
+        if height(&r.right) >= height(&r.left) {
+            return node(
+                r.entry.clone(),
+                Some(node(entry, left, r.left.clone())),
+                r.right.clone(),
+            );
+        }
+        if let Some(rl) = &r.left {
+            return node(
+                rl.entry.clone(),
+                Some(node(entry, left, rl.left.clone())),
+                Some(node(r.entry.clone(), rl.right.clone(), r.right.clone())),
+            );
         }
     }
     node(entry, left, right)

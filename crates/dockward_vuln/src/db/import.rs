@@ -251,10 +251,10 @@ impl Collector {
                 if is_link || name.starts_with('.') {
                     continue;
                 }
-                if child.is_dir() || name.ends_with(".json") || name.ends_with(".zip") {
-                    if let Err(e) = self.add_path(&child, depth + 1) {
-                        self.report.warnings.push(e);
-                    }
+                if (child.is_dir() || name.ends_with(".json") || name.ends_with(".zip"))
+                    && let Err(e) = self.add_path(&child, depth + 1)
+                {
+                    self.report.warnings.push(e);
                 }
             }
             return Ok(());

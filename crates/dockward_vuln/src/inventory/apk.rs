@@ -5,10 +5,10 @@ use crate::tree::{FileMeta, FileTree};
 
 pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
     for file in files {
-        if file.path == "/lib/apk/db/installed" || file.path == "/usr/lib/apk/db/installed" {
-            if let Some(text) = read_text(tree, file, MAX_DB_BYTES, inv) {
-                inv.packages.extend(parse_installed(&text, &file.path));
-            }
+        if (file.path == "/lib/apk/db/installed" || file.path == "/usr/lib/apk/db/installed")
+            && let Some(text) = read_text(tree, file, MAX_DB_BYTES, inv)
+        {
+            inv.packages.extend(parse_installed(&text, &file.path));
         }
     }
 }

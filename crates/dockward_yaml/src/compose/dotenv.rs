@@ -77,10 +77,10 @@ pub(crate) fn parse_dotenv(text: &str, outer: &BTreeMap<String, String>, budget:
         let line_end = text[pos..].find('\n').map_or(text.len(), |n| pos + n);
         let line_range = TextRange::from_usize(pos, line_end);
         let mut src = &text[pos..];
-        if let Some(after) = src.strip_prefix("export") {
-            if after.starts_with(char::is_whitespace) {
-                src = after.trim_start_matches(is_space);
-            }
+        if let Some(after) = src.strip_prefix("export")
+            && after.starts_with(char::is_whitespace)
+        {
+            src = after.trim_start_matches(is_space);
         }
         let start_of_key = text.len() - src.len();
         // Find the key terminator: `=`, `:` or a line break (a bare, inherited key).

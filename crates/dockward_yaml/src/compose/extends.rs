@@ -84,10 +84,10 @@ impl Services<'_> {
     fn set(&mut self, loader: &mut Loader<'_>, name: &str, value: Node) {
         match &mut self.store {
             Store::Layer(node) => {
-                if let (Some(&i), NodeValue::Map(entries)) = (self.index.get(name), &mut node.value) {
-                    if let Some(slot) = entries.get_mut(i) {
-                        slot.1 = value;
-                    }
+                if let (Some(&i), NodeValue::Map(entries)) = (self.index.get(name), &mut node.value)
+                    && let Some(slot) = entries.get_mut(i)
+                {
+                    slot.1 = value;
                 }
             }
             Store::Source(source) => {

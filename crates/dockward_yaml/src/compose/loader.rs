@@ -399,10 +399,10 @@ impl Loader<'_> {
         env: &Env,
         flags: Flags,
     ) -> Node {
-        if flags.include {
-            if let Some(include) = remove_key(&mut layer.root, "include") {
-                self.apply_include(&mut layer.root, &include, id, working_dir, env);
-            }
+        if flags.include
+            && let Some(include) = remove_key(&mut layer.root, "include")
+        {
+            self.apply_include(&mut layer.root, &include, id, working_dir, env);
         }
         delete_paths(&mut model, &layer.resets);
         if flags.extends {
@@ -626,20 +626,20 @@ impl Loader<'_> {
             let NodeValue::Map(resources) = section.value else {
                 continue;
             };
-            if root.get(&section_name).is_none() {
-                if let NodeValue::Map(entries) = &mut root.value {
-                    let key = Node {
-                        synthetic: true,
-                        ..section_key.clone()
-                    };
-                    let empty = Node::new(
-                        NodeValue::Map(Vec::new()),
-                        section.range,
-                        section.file,
-                        NodeStyle::Block,
-                    );
-                    entries.push((key, empty));
-                }
+            if root.get(&section_name).is_none()
+                && let NodeValue::Map(entries) = &mut root.value
+            {
+                let key = Node {
+                    synthetic: true,
+                    ..section_key.clone()
+                };
+                let empty = Node::new(
+                    NodeValue::Map(Vec::new()),
+                    section.range,
+                    section.file,
+                    NodeStyle::Block,
+                );
+                entries.push((key, empty));
             }
             let Some(target) = root.get_mut(&section_name) else {
                 continue;

@@ -555,17 +555,17 @@ impl<'a> Builder<'a> {
         for (k, _) in entries {
             // Copies from a `<<` merge were already deduplicated against explicit keys.
             let Some(name) = k.key_str() else { continue };
-            if let Some(first) = seen.insert(name, k.range) {
-                if k.alias.is_none() {
-                    self.errors.push(YamlError {
-                        message: format!(
-                            "duplicate key `{name}` (first defined at {})",
-                            self.original.line_col(&mut self.line_index, first.start)
-                        ),
-                        range: k.range,
-                        kind: YamlErrorKind::Semantic,
-                    });
-                }
+            if let Some(first) = seen.insert(name, k.range)
+                && k.alias.is_none()
+            {
+                self.errors.push(YamlError {
+                    message: format!(
+                        "duplicate key `{name}` (first defined at {})",
+                        self.original.line_col(&mut self.line_index, first.start)
+                    ),
+                    range: k.range,
+                    kind: YamlErrorKind::Semantic,
+                });
             }
         }
     }

@@ -329,10 +329,11 @@ fn locate_syntax_error(text: &str, marker: usize, message: &str) -> (usize, Stri
     let marker = marker.min(text.len());
     let bytes = text.as_bytes();
     let line_start = text[..marker].rfind('\n').map_or(0, |i| i + 1);
-    if message.contains("tab") && bytes.get(marker) != Some(&b'\t') {
-        if let Some(tab) = first_indentation_tab(text, line_start) {
-            return (tab, message.to_string());
-        }
+    if message.contains("tab")
+        && bytes.get(marker) != Some(&b'\t')
+        && let Some(tab) = first_indentation_tab(text, line_start)
+    {
+        return (tab, message.to_string());
     }
     if message.starts_with("while parsing a block") {
         let before = text[line_start..marker].trim_end_matches([' ', '\t']);
@@ -364,10 +365,8 @@ fn first_indentation_tab(text: &str, from: usize) -> Option<usize> {
     for line in text[from..].split_inclusive('\n') {
         let indentation = line.len() - line.trim_start_matches([' ', '\t']).len();
         let has_content = !line[indentation..].trim().is_empty();
-        if has_content {
-            if let Some(tab) = line[..indentation].find('\t') {
-                return Some(line_start + tab);
-            }
+        if has_content && let Some(tab) = line[..indentation].find('\t') {
+            return Some(line_start + tab);
         }
         line_start += line.len();
     }

@@ -314,10 +314,11 @@ fn runs_saved<'s>(cmd: &SimpleCommand, saved: &'s [(String, &'static str)]) -> O
         a == b
     };
     let find = |w: &Word| saved.iter().find(|(f, _)| same(w, f)).map(|(f, t)| (f.as_str(), *t));
-    if first.value.contains('/') && SCRIPT_SUFFIXES.iter().any(|s| first.value.ends_with(s)) {
-        if let Some(hit) = find(first) {
-            return Some(hit);
-        }
+    if first.value.contains('/')
+        && SCRIPT_SUFFIXES.iter().any(|s| first.value.ends_with(s))
+        && let Some(hit) = find(first)
+    {
+        return Some(hit);
     }
     let name = command_name(cmd)?;
     if is_shell(name) && syntax_check_only(cmd.args()) {
