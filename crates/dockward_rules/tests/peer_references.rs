@@ -20,18 +20,6 @@ const EXCLUDED: &[(&str, &str)] = &[
         "content trust is checked by `dockward host` (DW9xx), not per image",
     ),
     (
-        "dockle:DKL-LI-0001",
-        "empty passwords in /etc/shadow: an image-file rule of the image audit",
-    ),
-    (
-        "dockle:DKL-LI-0002",
-        "duplicate UIDs/GIDs: an image-file rule of the image audit",
-    ),
-    (
-        "dockle:DKL-LI-0003",
-        "unnecessary files in an image: an image-file rule of the image audit",
-    ),
-    (
         "dockle:DKL-DI-0002",
         "VOLUME on system directories: not implemented yet",
     ),
