@@ -94,11 +94,18 @@ fn rpmdb_sqlite() {
         );
     }
     script.push_str("db.commit()\ndb.close()\n");
+    // The script goes in on standard input: as a `-c` argument it would pass Linux's
+    // 128 KiB limit on one argument, and python3 would not even start.
     let status = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(&script)
+        .arg("-")
         .arg(root.join("var/lib/rpm/rpmdb.sqlite"))
-        .status();
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().expect("piped stdin").write_all(script.as_bytes())?;
+            child.wait()
+        });
     if !status.is_ok_and(|s| s.success()) {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
         assert!(!ci, "python3 with sqlite3 is needed under CI=true");
