@@ -242,16 +242,9 @@ pub fn run(args: &EngineArgs) -> ExitCode {
         .and_then(|()| emitter.finish(&errors, containers.len()))
     {
         Ok(summary) => summary,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(e) => return error_exit(&format!("cannot write output: {e}")),
+        Err(e) => return crate::output_failed(&e),
     };
     let _ = out.flush();
     crate::distribution::baseline_note(&args.common, writes_baseline, &summary);
-    if errors.iter().any(|e| !e.is_warning) {
-        ExitCode::from(crate::EXIT_ERROR)
-    } else if !args.common.exit_zero && summary.any_at_or_above(settings.fail_on) {
-        ExitCode::from(crate::EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    }
+    crate::audit_exit(&errors, &summary, &args.common, &settings)
 }

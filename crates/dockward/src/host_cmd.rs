@@ -94,11 +94,7 @@ pub fn run(args: &HostArgs) -> ExitCode {
         .and_then(|()| emitter.finish(&gaps, examined(&spec)));
     let summary = match summary {
         Ok(summary) => summary,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write output: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(e) => return crate::output_failed(&e),
     };
     drop(out);
     crate::distribution::baseline_note(&args.common, writes_baseline, &summary);

@@ -6,7 +6,7 @@
 //! `ImageSpec` by `dockward_image` and checked by the image rules through the driver.
 
 use crate::cli::{CommonArgs, OutputFormat};
-use crate::{EXIT_ERROR, EXIT_FINDINGS, print_config_error};
+use crate::{EXIT_ERROR, print_config_error};
 use clap::Args;
 use dockward_core::SourceDb;
 use dockward_engine::{ClientOptions, EngineClient, Environment, HostOptions};
@@ -138,19 +138,9 @@ pub fn run(args: &ImageArgs) -> ExitCode {
         .and_then(|()| emitter.finish(&errors, images));
     let summary = match summary {
         Ok(summary) => summary,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write output: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(e) => return crate::output_failed(&e),
     };
-    if errors.iter().any(|e| !e.is_warning) {
-        ExitCode::from(EXIT_ERROR)
-    } else if !args.common.exit_zero && summary.any_at_or_above(settings.fail_on) {
-        ExitCode::from(EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    }
+    crate::audit_exit(&errors, &summary, &args.common, &settings)
 }
 
 /// Entries skipped inside a layer are warnings (the rest of the image was read); a layer,

@@ -189,11 +189,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
     });
     let (summary, outcome) = match result {
         Ok(r) => r,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write output: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(e) => return crate::output_failed(&e),
     };
     let failed = outcome.errors.iter().any(|e| !e.is_warning);
     distribution::baseline_note(&args.common, writes_baseline, &summary);
@@ -404,4 +400,31 @@ fn debug_dockerfile(path: &std::path::Path, buildkit: bool) -> ExitCode {
 pub fn error_exit(message: &dyn std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(EXIT_ERROR)
+}
+
+/// The exit code when the report could not be written: a reader that went away (`| head`)
+/// is not a failure; anything else is 2.
+pub fn output_failed(e: &std::io::Error) -> ExitCode {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        ExitCode::SUCCESS
+    } else {
+        error_exit(&format!("cannot write output: {e}"))
+    }
+}
+
+/// The exit code of an audit (`engine`, `image`, `vulns`): 2 when something could not be
+/// read, 1 when a finding is at or above `--fail-on` (unless `--exit-zero`), else 0.
+pub fn audit_exit(
+    errors: &[dockward_report::RunError],
+    summary: &dockward_report::Summary,
+    common: &cli::CommonArgs,
+    settings: &dockward_core::Settings,
+) -> ExitCode {
+    if errors.iter().any(|e| !e.is_warning) {
+        ExitCode::from(EXIT_ERROR)
+    } else if !common.exit_zero && summary.any_at_or_above(settings.fail_on) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::cli::{CommonArgs, OutputFormat};
 use crate::input_tree::InputTree;
-use crate::{EXIT_ERROR, EXIT_FINDINGS, print_config_error};
+use crate::{EXIT_ERROR, print_config_error};
 use clap::{Args, ValueEnum};
 use dockward_core::{Finding, Provenance, SourceDb, SourceFile, TextRange};
 use dockward_report::{Emitter, Format, RunError};
@@ -272,20 +272,10 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
         .and_then(|()| emitter.finish(&notes, inv.packages.len()));
     let summary = match summary {
         Ok(summary) => summary,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write output: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(e) => return crate::output_failed(&e),
     };
     let _ = out.flush();
-    if notes.iter().any(|n| !n.is_warning) {
-        ExitCode::from(EXIT_ERROR)
-    } else if !args.common.exit_zero && summary.any_at_or_above(settings.fail_on) {
-        ExitCode::from(EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    }
+    crate::audit_exit(&notes, &summary, &args.common, &settings)
 }
 
 /// The line of a package record that holds its version (`Version:` / `V:`), else the
