@@ -9,37 +9,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 mod common;
-use common::{dockward, write};
-
-/// The settings a run line, a Compose file and a live container all share, for the
-/// parity test. `--health-cmd` is there because a live container's image is known to
-/// have no healthcheck, which a run line cannot know.
-const PARITY_FLAGS: &[&str] = &[
-    "--cap-add",
-    "SYS_ADMIN",
-    "--pid",
-    "host",
-    "-v",
-    "/var/run/docker.sock:/var/run/docker.sock",
-    "-v",
-    "/etc:/host-etc",
-    "--security-opt",
-    "seccomp=unconfined",
-    "-p",
-    "0.0.0.0:6379:6379",
-    "-e",
-    "API_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345",
-    "--restart",
-    "always",
-    "--log-driver",
-    "none",
-    "--user",
-    "root",
-    "--health-cmd",
-    "/bin/busybox true",
-    "--network",
-    "none",
-];
+use common::{PARITY_FLAGS, dockward, write};
 
 const PARITY_COMPOSE: &str = r#"services:
   parity:

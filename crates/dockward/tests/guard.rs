@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{dockward, write};
+use common::{PARITY_FLAGS, dockward, write};
 
 const SPEC_DIR: &str = "/etc/docker/plugins";
 
@@ -334,34 +334,6 @@ fn enforcing_refuses_a_privileged_container_and_runs_a_hardened_one() {
     // After all that the guard still serves dockerd.
     run_hardened(&daemon, "hard2").unwrap_or_else(|e| panic!("{e}\n{}", guard.stderr()));
 }
-
-/// The run-line flags of the engine tests' parity check: one finding of most kinds.
-const PARITY_FLAGS: &[&str] = &[
-    "--cap-add",
-    "SYS_ADMIN",
-    "--pid",
-    "host",
-    "-v",
-    "/var/run/docker.sock:/var/run/docker.sock",
-    "-v",
-    "/etc:/host-etc",
-    "--security-opt",
-    "seccomp=unconfined",
-    "-p",
-    "0.0.0.0:6379:6379",
-    "-e",
-    "API_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345",
-    "--restart",
-    "always",
-    "--log-driver",
-    "none",
-    "--user",
-    "root",
-    "--health-cmd",
-    "/bin/busybox true",
-    "--network",
-    "none",
-];
 
 fn codes(findings: &Value) -> BTreeSet<String> {
     findings

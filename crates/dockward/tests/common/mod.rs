@@ -15,3 +15,33 @@ pub fn write(dir: &Path, rel: &str, text: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, text).unwrap();
 }
+
+/// The settings a run line, a Compose file, a live container and a guarded create all
+/// share, for the parity tests (engine and guard). `--health-cmd` is there because a live
+/// container's image is known to have no healthcheck, which a run line cannot know.
+pub const PARITY_FLAGS: &[&str] = &[
+    "--cap-add",
+    "SYS_ADMIN",
+    "--pid",
+    "host",
+    "-v",
+    "/var/run/docker.sock:/var/run/docker.sock",
+    "-v",
+    "/etc:/host-etc",
+    "--security-opt",
+    "seccomp=unconfined",
+    "-p",
+    "0.0.0.0:6379:6379",
+    "-e",
+    "API_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345",
+    "--restart",
+    "always",
+    "--log-driver",
+    "none",
+    "--user",
+    "root",
+    "--health-cmd",
+    "/bin/busybox true",
+    "--network",
+    "none",
+];
