@@ -305,6 +305,9 @@ fn load_scan_settings(args: &ScanArgs) -> Result<Settings, ConfigError> {
     };
     let mut settings = load_settings(&args.common, &start)?;
     settings.extend_exclude(&args.exclude).map_err(command_line_error)?;
+    if args.shellcheck || args.no_shellcheck {
+        settings.shellcheck.enabled = args.shellcheck;
+    }
     Ok(settings)
 }
 

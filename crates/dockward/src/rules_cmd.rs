@@ -67,6 +67,15 @@ pub fn list(format: ListFormat) -> ExitCode {
 /// version); exits 2 with the nearest codes and names when it names none.
 pub fn explain(id: &str) -> ExitCode {
     let rules = dockward_rules::all_rules();
+    // ShellCheck's codes are its own rules, documented on its wiki (see dockward_shellcheck).
+    if let Some(code) = dockward_core::shellcheck_code(id.trim()) {
+        println!(
+            "SC{code} is a ShellCheck check. dockward reports it for RUN bodies and shell scripts when ShellCheck \
+             is enabled (`dockward scan --shellcheck`, or `[shellcheck] enabled = true`).\n\n\
+             ShellCheck explains it: https://www.shellcheck.net/wiki/SC{code}"
+        );
+        return ExitCode::SUCCESS;
+    }
     match ids::resolve(id, rules) {
         Resolution::Rules { rules: found, note } => {
             if let Some(note) = note {

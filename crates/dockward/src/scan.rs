@@ -67,8 +67,27 @@ pub fn run(
     let cx = Cx { options, load_options };
     let sources = SourceDb::new();
     let mut outcome = ScanOutcome::default();
+    let shellcheck = match dockward_driver::ShellcheckBatch::new(options.settings) {
+        Ok(batch) => batch,
+        Err(message) => {
+            // Once for the run, not per file; the scan goes on without it.
+            outcome.errors.push(run_error(Path::new("shellcheck"), message, true));
+            None
+        }
+    };
     for batch in targets.chunks(BATCH) {
-        let results: Vec<FileResult> = batch.par_iter().map(|t| cx.scan_one(t, &sources)).collect();
+        let prepared = match &shellcheck {
+            Some(sc) => cx.shellcheck(sc, batch, &mut outcome.errors),
+            None => Vec::new(),
+        };
+        let results: Vec<FileResult> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(i, t)| match prepared.get(i).cloned().flatten() {
+                Some(pre) => cx.scan_single_file_with(t, &sources, Some(pre)),
+                None => cx.scan_one(t, &sources),
+            })
+            .collect();
         for mut result in results {
             outcome.files_scanned += usize::from(result.scanned);
             sort_findings(&mut result.findings, &sources);
@@ -116,7 +135,63 @@ struct FileResult {
     fixed: Vec<FixedFile>,
 }
 
+/// A file read ahead for ShellCheck: its text and the comments placed in it.
+#[derive(Clone)]
+struct Prepared {
+    text: String,
+    shellcheck: Vec<dockward_driver::Placed>,
+}
+
 impl Cx<'_> {
+    /// Reads the batch's Dockerfiles and shell scripts and checks them with one ShellCheck
+    /// process; per target, what was read (`None`: not a ShellCheck input, or unreadable,
+    /// which the normal pass reports). A failed ShellCheck is one error for the batch.
+    fn shellcheck(
+        &self,
+        sc: &dockward_driver::ShellcheckBatch,
+        batch: &[Target],
+        errors: &mut Vec<RunError>,
+    ) -> Vec<Option<Prepared>> {
+        let texts: Vec<Option<(bool, String)>> = batch
+            .par_iter()
+            .map(|t| {
+                let dockerfile = match t.kind {
+                    InputKind::Dockerfile => true,
+                    InputKind::Script(dockward_inputs::ScriptKind::Shell) => false,
+                    _ => return None,
+                };
+                self.read(&t.path).ok().map(|text| (dockerfile, text))
+            })
+            .collect();
+        let inputs: Vec<dockward_driver::ShellInput<'_>> = texts
+            .iter()
+            .flatten()
+            .map(|(dockerfile, text)| {
+                if *dockerfile {
+                    dockward_driver::ShellInput::Dockerfile(text)
+                } else {
+                    dockward_driver::ShellInput::Script(text)
+                }
+            })
+            .collect();
+        let mut placed = match sc.check(&inputs) {
+            Ok(placed) => placed.into_iter(),
+            Err(message) => {
+                errors.push(run_error(Path::new("shellcheck"), message, false));
+                return Vec::new();
+            }
+        };
+        texts
+            .into_iter()
+            .map(|t| {
+                t.map(|(_, text)| Prepared {
+                    text,
+                    shellcheck: placed.next().unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
     fn scan_one(&self, target: &Target, sources: &SourceDb) -> FileResult {
         match target.kind {
             InputKind::Compose => self.scan_compose(target, sources),
@@ -135,12 +210,37 @@ impl Cx<'_> {
     /// Checks one file whose findings are all in that file: a Dockerfile, a script or a
     /// `daemon.json`. `Err` says why it could not be checked.
     fn check_single(&self, target: &Target, file: FileId, text: &str) -> Result<Vec<Finding>, String> {
+        self.check_single_with(target, file, text, &[])
+    }
+
+    /// [`Cx::check_single`] with ShellCheck's comments on `text`.
+    fn check_single_with(
+        &self,
+        target: &Target,
+        file: FileId,
+        text: &str,
+        shellcheck: &[dockward_driver::Placed],
+    ) -> Result<Vec<Finding>, String> {
         let settings = self.options.settings;
         match target.kind {
-            InputKind::Script(kind) => Ok(dockward_driver::check_script(file, &target.path, text, kind, settings)),
+            InputKind::Script(kind) => Ok(dockward_driver::check_script_with(
+                file,
+                &target.path,
+                text,
+                kind,
+                settings,
+                shellcheck,
+            )),
             InputKind::Daemon => dockward_driver::check_found_daemon_json(file, &target.path, text, settings)
                 .ok_or_else(|| NOT_DOCKER_CONFIG.to_string()),
-            _ => dockward_driver::check_dockerfile(file, &target.path, text, settings, self.options.target),
+            _ => dockward_driver::check_dockerfile_with(
+                file,
+                &target.path,
+                text,
+                settings,
+                self.options.target,
+                shellcheck,
+            ),
         }
     }
 
@@ -151,13 +251,21 @@ impl Cx<'_> {
     }
 
     fn scan_single_file(&self, target: &Target, sources: &SourceDb) -> FileResult {
+        self.scan_single_file_with(target, sources, None)
+    }
+
+    /// [`Cx::scan_single_file`] of a file already read for ShellCheck.
+    fn scan_single_file_with(&self, target: &Target, sources: &SourceDb, prepared: Option<Prepared>) -> FileResult {
         let mut result = FileResult::default();
-        let mut text = match self.read(&target.path) {
-            Ok(text) => text,
-            Err(error) => {
-                result.errors.push(error);
-                return result;
-            }
+        let (mut text, mut shellcheck) = match prepared {
+            Some(p) => (p.text, p.shellcheck),
+            None => match self.read(&target.path) {
+                Ok(text) => (text, Vec::new()),
+                Err(error) => {
+                    result.errors.push(error);
+                    return result;
+                }
+            },
         };
         result.scanned = true;
         if let Some(mode) = self.fix_mode() {
@@ -167,6 +275,15 @@ impl Cx<'_> {
                     let written = self.write(&mut result, std::slice::from_ref(&fixed));
                     if written {
                         text = fixed.after.clone();
+                        // ShellCheck's positions are in the text as read.
+                        if !shellcheck.is_empty() {
+                            shellcheck.clear();
+                            result.errors.push(run_error(
+                                &target.path,
+                                "ShellCheck findings are not shown for a file --fix rewrote; scan it again".to_string(),
+                                true,
+                            ));
+                        }
                     }
                     if self.options.diff || written {
                         result.fixed.push(fixed);
@@ -179,7 +296,7 @@ impl Cx<'_> {
         let file = sources.add(SourceFile::new(target.path.clone(), text));
         result.files.push(file);
         if let Some(source) = sources.get(file) {
-            match self.check_single(target, file, &source.text) {
+            match self.check_single_with(target, file, &source.text, &shellcheck) {
                 Ok(findings) => result.findings = findings,
                 // Another program's `daemon.json` is not ours to judge: a note, not a failure.
                 Err(message) if message == NOT_DOCKER_CONFIG => {

@@ -21,6 +21,13 @@
 //!
 //! [runtime]
 //! allowed-capabilities = ["NET_BIND_SERVICE"]
+//!
+//! [shellcheck]                # RUN bodies and scripts through ShellCheck (SCxxxx findings)
+//! enabled = true              # default false; `scan --shellcheck/--no-shellcheck` override
+//! exclude = ["SC2164"]        # passed to shellcheck `-e` (the codes are never produced)
+//! severity = "warning"        # shellcheck's least level: error, warning, info, style
+//! shell = "bash"              # for RUN without a SHELL instruction (default: sh)
+//! timeout = 60                # seconds before a hanging shellcheck is stopped
 //! ```
 //!
 //! Path patterns (`exclude`, `[per-path-ignores]`) read like `.gitignore` lines, relative to
@@ -65,6 +72,56 @@ struct RawConfig {
     image: RawImage,
     #[serde(default)]
     runtime: RawRuntime,
+    #[serde(default)]
+    shellcheck: RawShellcheck,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawShellcheck {
+    enabled: Option<bool>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    severity: Option<Spanned<String>>,
+    shell: Option<Spanned<String>>,
+    timeout: Option<Spanned<u64>>,
+}
+
+/// `[shellcheck]`: whether and how RUN bodies and scripts are checked by ShellCheck.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellcheckSettings {
+    pub enabled: bool,
+    /// Codes shellcheck should not report, as numbers (`SC2164` → 2164).
+    pub exclude: Vec<u16>,
+    /// ShellCheck's least level reported: `error`, `warning`, `info` or `style`.
+    pub severity: Option<String>,
+    /// The shell of RUN bodies when no SHELL instruction names one: `sh` (Docker's
+    /// default), `bash`, `dash`, `ksh` or `busybox`.
+    pub shell: Option<String>,
+    /// Seconds before a shellcheck process is stopped.
+    pub timeout_secs: u64,
+}
+
+impl Default for ShellcheckSettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            exclude: Vec::new(),
+            severity: None,
+            shell: None,
+            timeout_secs: 60,
+        }
+    }
+}
+
+/// The number of a ShellCheck code (`SC2086`, any case; `2086` alone is a CWE id to the
+/// selectors, so the prefix is required).
+pub fn shellcheck_code(id: &str) -> Option<u16> {
+    let digits = id.get(..2).filter(|p| p.eq_ignore_ascii_case("SC")).map(|_| &id[2..])?;
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| (1000..=9999).contains(n))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,6 +173,11 @@ impl Selector {
         if s.eq_ignore_ascii_case("ALL") || rules.iter().any(|r| self.matches_code_prefix(r)) {
             return Ok(());
         }
+        // ShellCheck's codes are not in the registry (ShellCheck makes them up as it
+        // grows) but name its findings: `SC2086`, or the prefix `SC` / `SC2` for a family.
+        if is_shellcheck_selector(s) {
+            return Ok(());
+        }
         match ids::resolve(s, rules) {
             Resolution::Rules { .. } => Ok(()),
             Resolution::Ambiguous(readings) => {
@@ -139,6 +201,14 @@ impl Selector {
         let s = self.0.as_str();
         s.len() >= 2 && rule.code.len() >= s.len() && rule.code[..s.len()].eq_ignore_ascii_case(s)
     }
+}
+
+/// `shellcheck`, `SC`, `SC2`, `SC20`, `SC208`, `SC2086` (any case).
+fn is_shellcheck_selector(s: &str) -> bool {
+    s.eq_ignore_ascii_case("shellcheck")
+        || s.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("SC"))
+            && s.len() <= 6
+            && s[2..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Compiled `.gitignore`-like path patterns (see the module documentation).
@@ -249,6 +319,8 @@ pub struct Settings {
     /// What is known of base images, by reference as the Dockerfile writes it: filled by
     /// the command line from `base_image_archives` before the scan, read by the rules.
     pub base_images: std::collections::BTreeMap<String, BaseImage>,
+    /// `[shellcheck]`; the command line may turn it on or off.
+    pub shellcheck: ShellcheckSettings,
 }
 
 /// What a base image's configuration says, for the Dockerfile rules that would otherwise
@@ -289,6 +361,7 @@ impl Default for Settings {
             allowed_capabilities: Vec::new(),
             base_image_archives: Vec::new(),
             base_images: std::collections::BTreeMap::new(),
+            shellcheck: ShellcheckSettings::default(),
         }
     }
 }
@@ -352,6 +425,7 @@ impl Settings {
             .into_iter()
             .map(|(reference, archive)| (reference, settings.root.join(archive)))
             .collect();
+        settings.shellcheck = shellcheck_settings(&raw.shellcheck).map_err(|(range, m)| err(range, m))?;
         settings.allowed_capabilities = raw
             .runtime
             .allowed_capabilities
@@ -480,6 +554,52 @@ impl Settings {
                     .is_some_and(|rest| rest.starts_with('/'))
         }))
     }
+}
+
+/// Reads `[shellcheck]`, pointing at the value at fault.
+fn shellcheck_settings(raw: &RawShellcheck) -> Result<ShellcheckSettings, (Option<TextRange>, String)> {
+    let span = |r: std::ops::Range<usize>| Some(TextRange::from_usize(r.start, r.end));
+    let mut out = ShellcheckSettings {
+        enabled: raw.enabled.unwrap_or(false),
+        ..ShellcheckSettings::default()
+    };
+    for code in &raw.exclude {
+        let n = shellcheck_code(code.get_ref().trim()).ok_or_else(|| {
+            (
+                span(code.span()),
+                format!("`{}` is not a ShellCheck code (SC1000–SC9999)", code.get_ref()),
+            )
+        })?;
+        out.exclude.push(n);
+    }
+    if let Some(level) = &raw.severity {
+        if !matches!(level.get_ref().as_str(), "error" | "warning" | "info" | "style") {
+            return Err((
+                span(level.span()),
+                "expected one of error, warning, info, style".to_string(),
+            ));
+        }
+        out.severity = Some(level.get_ref().clone());
+    }
+    if let Some(shell) = &raw.shell {
+        if !matches!(shell.get_ref().as_str(), "sh" | "bash" | "dash" | "ksh" | "busybox") {
+            return Err((
+                span(shell.span()),
+                "expected one of sh, bash, dash, ksh, busybox".to_string(),
+            ));
+        }
+        out.shell = Some(shell.get_ref().clone());
+    }
+    if let Some(timeout) = &raw.timeout {
+        if !(1..=3600).contains(timeout.get_ref()) {
+            return Err((
+                span(timeout.span()),
+                "expected a number of seconds from 1 to 3600".to_string(),
+            ));
+        }
+        out.timeout_secs = *timeout.get_ref();
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -17,6 +17,19 @@ pub fn check_dockerfile(
     settings: &Settings,
     target: Option<&str>,
 ) -> Result<Vec<Finding>, String> {
+    check_dockerfile_with(file, path, text, settings, target, &[])
+}
+
+/// [`check_dockerfile`] with the ShellCheck comments a batch placed in `text`: they join
+/// the rules' findings before configuration and suppressions.
+pub fn check_dockerfile_with(
+    file: FileId,
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    target: Option<&str>,
+    shellcheck: &[dockward_shellcheck::Placed],
+) -> Result<Vec<Finding>, String> {
     let input = DockerfileInput::parse(file, text);
     let build = input.lower(target)?;
     let cx = BuildCx::new(&build, text, settings);
@@ -45,6 +58,7 @@ pub fn check_dockerfile(
     for spec in DockerfileInput::containers(&build) {
         check_container(&spec, settings, &mut findings);
     }
+    findings.extend(crate::shellcheck::shellcheck_findings(file, shellcheck));
     Ok(finish(
         file,
         path,

@@ -11,6 +11,18 @@ use std::path::Path;
 /// Finds the run lines of one file of `kind`, checks them; returns the findings after
 /// configuration and suppressions, unsorted.
 pub fn check_script(file: FileId, path: &Path, text: &str, kind: ScriptKind, settings: &Settings) -> Vec<Finding> {
+    check_script_with(file, path, text, kind, settings, &[])
+}
+
+/// [`check_script`] with the ShellCheck comments a batch placed in `text`.
+pub fn check_script_with(
+    file: FileId,
+    path: &Path,
+    text: &str,
+    kind: ScriptKind,
+    settings: &Settings,
+    shellcheck: &[dockward_shellcheck::Placed],
+) -> Vec<Finding> {
     let lines = run_lines(file, text, kind);
     let mut findings = Vec::new();
     for spec in &lines.specs {
@@ -19,6 +31,7 @@ pub fn check_script(file: FileId, path: &Path, text: &str, kind: ScriptKind, set
     for daemon in &lines.daemons {
         check_daemon(daemon, settings, &mut findings);
     }
+    findings.extend(crate::shellcheck::shellcheck_findings(file, shellcheck));
     finish(file, path, text, settings, findings, &lines.comments, &lines.statements)
 }
 

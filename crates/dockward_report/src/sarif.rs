@@ -208,7 +208,7 @@ fn rule(rule: &RuleMeta) -> Value {
         "shortDescription": { "text": sentence(rule.summary) },
         "fullDescription": { "text": sentence(rule.summary) },
         "help": { "text": markdown, "markdown": markdown },
-        "helpUri": format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", rule.code),
+        "helpUri": help_uri(rule),
         "defaultConfiguration": { "level": level(rule.severity), "enabled": !rule.opt_in },
         "properties": {
             "tags": tags,
@@ -254,6 +254,14 @@ fn security_severity(severity: Severity) -> &'static str {
 }
 
 /// `final-stage-runs-as-root` → `FinalStageRunsAsRoot`, SARIF's customary rule name form.
+/// Where a rule is documented: dockward's page, or ShellCheck's wiki for its codes.
+fn help_uri(rule: &RuleMeta) -> String {
+    match dockward_core::shellcheck_code(rule.code) {
+        Some(code) => format!("https://www.shellcheck.net/wiki/SC{code}"),
+        None => format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", rule.code),
+    }
+}
+
 fn pascal_case(name: &str) -> String {
     name.split('-')
         .map(|word| {

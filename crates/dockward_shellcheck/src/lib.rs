@@ -8,6 +8,7 @@
 //! defensively, and [`run`] is the one function that spawns a process. Turning comments
 //! into findings (rule identity, severity, suppressions) is the driver's job.
 
+pub mod rule;
 pub mod snippet;
 
 pub use snippet::{Shell, Snippet, dockerfile_snippets};
@@ -130,7 +131,8 @@ pub fn parse_json1(output: &[u8], files: &[String]) -> Result<Vec<Comment>, Stri
                 .iter()
                 .position(|f| *f == c.file)
                 .ok_or_else(|| "shellcheck reported on a file it was not given".to_string())?;
-            let level = Level::parse(&c.level).ok_or_else(|| format!("shellcheck level `{}` is unknown", c.level.escape_default()))?;
+            let level = Level::parse(&c.level)
+                .ok_or_else(|| format!("shellcheck level `{}` is unknown", c.level.escape_default()))?;
             let code = u16::try_from(c.code)
                 .ok()
                 .filter(|c| (1000..=9999).contains(c))

@@ -241,11 +241,7 @@ pub fn dockerfile_snippets(text: &str, ast: &Dockerfile, default: Shell) -> Vec<
                 .defined
                 .extend(instr.args.key_values().iter().map(|kv| kv.key.text.clone())),
             Keyword::Shell => {
-                state.shell = instr
-                    .args
-                    .words()
-                    .first()
-                    .and_then(|w| Shell::from_program(&w.text));
+                state.shell = instr.args.words().first().and_then(|w| Shell::from_program(&w.text));
             }
             Keyword::Run => {
                 if let Some(snippet) = run_snippet(text, instr, instr, &global, state) {

@@ -11,7 +11,10 @@ fn snippets(text: &str) -> Vec<Snippet> {
 /// ShellCheck's (line, column) of the first occurrence of `needle` in the snippet, and of
 /// its end.
 fn position(snippet: &Snippet, needle: &str) -> (u32, u32, u32, u32) {
-    let at = snippet.text.find(needle).unwrap_or_else(|| panic!("{needle:?} in {:?}", snippet.text));
+    let at = snippet
+        .text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} in {:?}", snippet.text));
     let pos = |offset: usize| {
         let before = &snippet.text[..offset];
         let line = before.matches('\n').count() as u32 + 1;
@@ -77,7 +80,8 @@ fn maps_heredoc_bodies() {
 
 #[test]
 fn heredoc_with_a_foreign_shebang_is_skipped() {
-    let text = "FROM python:3\nRUN <<EOF\n#!/usr/bin/env python3\nprint('x')\nEOF\nRUN <<EOF\n#!/bin/bash\necho $a\nEOF\n";
+    let text =
+        "FROM python:3\nRUN <<EOF\n#!/usr/bin/env python3\nprint('x')\nEOF\nRUN <<EOF\n#!/bin/bash\necho $a\nEOF\n";
     let s = snippets(text);
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].shell, Shell::Bash);
@@ -87,7 +91,12 @@ fn heredoc_with_a_foreign_shebang_is_skipped() {
 fn header_positions_fall_back_to_the_instruction() {
     let text = "FROM alpine:3\nARG version\nENV home_dir=/x\nRUN echo $version $home_dir\n";
     let s = snippets(text);
-    assert!(s[0].text.starts_with("# shellcheck shell=sh\nexport home_dir=1 version=1\n"), "{:?}", s[0].text);
+    assert!(
+        s[0].text
+            .starts_with("# shellcheck shell=sh\nexport home_dir=1 version=1\n"),
+        "{:?}",
+        s[0].text
+    );
     assert_eq!(s[0].map(2, 1, 2, 7), None);
     let comment = Comment {
         snippet: 0,
