@@ -94,7 +94,10 @@ pub struct Snippet {
 
 impl Snippet {
     fn new(shell: Shell, defined: &[String], fallback: TextRange) -> Self {
-        let mut text = format!("# shellcheck shell={}\n", shell.as_str());
+        // Files a RUN sources live in the image, never beside the Dockerfile: ShellCheck
+        // cannot follow them (SC1091), nor a computed path (SC1090, which hadolint turns
+        // off too).
+        let mut text = format!("# shellcheck shell={} disable=SC1090,SC1091\n", shell.as_str());
         // The stage's ARG and ENV names are set when the RUN runs: without them ShellCheck
         // would call every lower-case one "referenced but not assigned" (SC2154).
         if !defined.is_empty() {
@@ -199,8 +202,13 @@ impl Snippet {
 
 /// The shell each stage runs RUN with, and the names it defines, followed through a file.
 struct StageState {
+    /// The stage's `AS` name, lower-cased.
+    name: Option<String>,
     shell: Option<Shell>,
-    defined: Vec<String>,
+    /// ENV names, which a stage built `FROM` this one inherits.
+    env: Vec<String>,
+    /// ARG names, which it does not.
+    args: Vec<String>,
 }
 
 /// Whether `name` can stand in an `export NAME=1` line.
@@ -216,13 +224,27 @@ fn is_shell_name(name: &str) -> bool {
 pub fn dockerfile_snippets(text: &str, ast: &Dockerfile, default: Shell) -> Vec<Snippet> {
     let mut snippets = Vec::new();
     let mut global: Vec<String> = Vec::new();
+    let mut done: Vec<StageState> = Vec::new();
     let mut stage: Option<StageState> = None;
     for instr in &ast.instructions {
         let state = match (&instr.keyword, stage.as_mut()) {
             (Keyword::From, _) => {
+                done.extend(stage.take());
+                let words = instr.args.words();
+                let base = words.first().map(|w| w.text.to_ascii_lowercase());
+                let name = match words {
+                    [_, as_word, name, ..] if as_word.text.eq_ignore_ascii_case("as") => {
+                        Some(name.text.to_ascii_lowercase())
+                    }
+                    _ => None,
+                };
+                // A stage built from an earlier one inherits its environment and SHELL.
+                let parent = base.and_then(|b| done.iter().rev().find(|s| s.name.as_deref() == Some(b.as_str())));
                 stage = Some(StageState {
-                    shell: Some(default),
-                    defined: Vec::new(),
+                    name,
+                    shell: parent.map_or(Some(default), |p| p.shell),
+                    env: parent.map(|p| p.env.clone()).unwrap_or_default(),
+                    args: Vec::new(),
                 });
                 continue;
             }
@@ -235,10 +257,10 @@ pub fn dockerfile_snippets(text: &str, ast: &Dockerfile, default: Shell) -> Vec<
         };
         match &instr.keyword {
             Keyword::Arg => state
-                .defined
+                .args
                 .extend(instr.arg_definitions().iter().map(|d| d.name.text.clone())),
             Keyword::Env => state
-                .defined
+                .env
                 .extend(instr.args.key_values().iter().map(|kv| kv.key.text.clone())),
             Keyword::Shell => {
                 state.shell = instr.args.words().first().and_then(|w| Shell::from_program(&w.text));
@@ -276,7 +298,8 @@ fn run_snippet(
     let mut shell = state.shell?;
     let mut defined: Vec<String> = global
         .iter()
-        .chain(&state.defined)
+        .chain(&state.env)
+        .chain(&state.args)
         .filter(|n| is_shell_name(n))
         .cloned()
         .collect();

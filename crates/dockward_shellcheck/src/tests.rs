@@ -93,7 +93,7 @@ fn header_positions_fall_back_to_the_instruction() {
     let s = snippets(text);
     assert!(
         s[0].text
-            .starts_with("# shellcheck shell=sh\nexport home_dir=1 version=1\n"),
+            .starts_with("# shellcheck shell=sh disable=SC1090,SC1091\nexport home_dir=1 version=1\n"),
         "{:?}",
         s[0].text
     );
@@ -131,6 +131,16 @@ fn stage_names_do_not_leak_into_the_next_stage() {
     assert!(s[0].text.contains("export base=1 one=1\n"));
     assert!(s[1].text.contains("export base=1\n"));
     assert!(!s[1].text.contains("one"));
+}
+
+#[test]
+fn a_stage_built_from_another_inherits_its_env_and_shell() {
+    let text = "FROM a AS base\nSHELL [\"/bin/bash\", \"-c\"]\nENV prefix=/opt\nARG only_here\nFROM base AS next\nRUN ls $prefix\n";
+    let s = snippets(text);
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].shell, Shell::Bash);
+    assert!(s[0].text.contains("export prefix=1\n"), "{:?}", s[0].text);
+    assert!(!s[0].text.contains("only_here"));
 }
 
 #[test]
