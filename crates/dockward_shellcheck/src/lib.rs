@@ -206,8 +206,10 @@ pub fn find_program(program: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Checks `snippets` with as few ShellCheck processes as the chunk size allows (one for a
-/// usual scan); returns every comment, its `snippet` an index into `snippets`.
+/// Checks `snippets` with one ShellCheck process per chunk; returns every comment, its
+/// `snippet` an index into `snippets`. A batch is split into as many chunks as there are
+/// cores (and more when a chunk would exceed [`Options::chunk`] files), run side by side:
+/// ShellCheck is single-threaded and its time dominates a scan.
 pub fn run(snippets: &[&Snippet], options: &Options) -> Result<Vec<Comment>, String> {
     if snippets.is_empty() {
         return Ok(Vec::new());
@@ -218,23 +220,43 @@ pub fn run(snippets: &[&Snippet], options: &Options) -> Result<Vec<Comment>, Str
         .prefix("dockward-shellcheck-")
         .tempdir()
         .map_err(|e| format!("cannot create a temporary folder for shellcheck: {e}"))?;
+    // Names are ours (`s17.sh`): nothing of the scanned file's name reaches the command.
+    let names: Vec<String> = (0..snippets.len()).map(|i| format!("s{i}.sh")).collect();
+    for (name, snippet) in names.iter().zip(snippets) {
+        std::fs::write(dir.path().join(name), &snippet.text)
+            .map_err(|e| format!("cannot write a shellcheck snippet: {e}"))?;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // Small batches stay in one process: starting ShellCheck costs more than a few snippets.
+    let size = snippets.len().div_ceil(cores).max(MIN_CHUNK).min(options.chunk.max(1));
+    let chunks: Vec<(usize, &[String])> = names.chunks(size).enumerate().map(|(i, c)| (i * size, c)).collect();
     let mut comments = Vec::new();
-    for (chunk_index, chunk) in snippets.chunks(options.chunk.max(1)).enumerate() {
-        let base = chunk_index * options.chunk.max(1);
-        // Names are ours (`s17.sh`): nothing of the scanned file's name reaches the command.
-        let files: Vec<String> = (0..chunk.len()).map(|i| format!("s{}.sh", base + i)).collect();
-        for (name, snippet) in files.iter().zip(chunk) {
-            std::fs::write(dir.path().join(name), &snippet.text)
-                .map_err(|e| format!("cannot write a shellcheck snippet: {e}"))?;
-        }
-        let output = run_one(dir.path(), &files, options)?;
-        for mut comment in parse_json1(&output, &files)? {
-            comment.snippet += base;
-            comments.push(comment);
+    for wave in chunks.chunks(cores) {
+        let outputs: Vec<Result<Vec<u8>, String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = wave
+                .iter()
+                .map(|(_, files)| scope.spawn(|| run_one(dir.path(), files, options)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("a shellcheck runner failed".to_string()))
+                })
+                .collect()
+        });
+        for ((base, files), output) in wave.iter().zip(outputs) {
+            for mut comment in parse_json1(&output?, files)? {
+                comment.snippet += base;
+                comments.push(comment);
+            }
         }
     }
     Ok(comments)
 }
+
+/// The fewest snippets worth a process of their own.
+const MIN_CHUNK: usize = 64;
 
 /// One ShellCheck process over `files` (names relative to `dir`): its stdout, capped, or
 /// why there is none.
