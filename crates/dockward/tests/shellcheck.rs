@@ -260,3 +260,44 @@ fn a_hanging_shellcheck_is_stopped() {
     // The other rules still ran.
     assert!(stdout.contains("DW101"), "{stdout}");
 }
+
+#[test]
+fn sarif_links_the_wiki_and_rule_explains_where_to_read() {
+    let out = dockward().args(["rule", "SC2086"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("https://www.shellcheck.net/wiki/SC2086"));
+    if !have_shellcheck() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\nRUN echo $x\n");
+    let out = dockward()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "--isolated",
+            "--exit-zero",
+            "--shellcheck",
+            "--select",
+            "SC",
+            "--format",
+            "sarif",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let sc2086 = rules
+        .iter()
+        .find(|r| r["id"] == "SC2086")
+        .expect("SC2086 in the SARIF rules");
+    assert_eq!(sc2086["helpUri"], "https://www.shellcheck.net/wiki/SC2086");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let region =
+        &results.iter().find(|r| r["ruleId"] == "SC2086").unwrap()["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(2), Some(10))
+    );
+}

@@ -638,6 +638,32 @@ mod tests {
     }
 
     #[test]
+    fn shellcheck_section_and_sc_selectors() {
+        let text = "[shellcheck]\nenabled = true\nexclude = [\"SC2164\", \"sc1091\"]\nseverity = \"warning\"\nshell = \"bash\"\ntimeout = 5\n\n[rules]\nignore = [\"SC2086\", \"SC3\"]\n\n[rules.severity]\nSC2046 = \"high\"\n";
+        let s = parse(text).unwrap();
+        assert!(s.shellcheck.enabled);
+        assert_eq!(s.shellcheck.exclude, [2164, 1091]);
+        assert_eq!(s.shellcheck.severity.as_deref(), Some("warning"));
+        assert_eq!(s.shellcheck.shell.as_deref(), Some("bash"));
+        assert_eq!(s.shellcheck.timeout_secs, 5);
+        assert!(!parse("").unwrap().shellcheck.enabled);
+        for (text, bad) in [
+            ("[shellcheck]\nexclude = [\"2086\"]\n", "\"2086\""),
+            ("[shellcheck]\nshell = \"zsh\"\n", "\"zsh\""),
+            ("[shellcheck]\nseverity = \"high\"\n", "\"high\""),
+            ("[shellcheck]\ntimeout = 0\n", "0"),
+            ("[rules]\nignore = [\"SC20866\"]\n", "\"SC20866\""),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.range.map(|r| r.slice(text)), Some(bad), "{e:?}");
+        }
+        assert_eq!(shellcheck_code("SC2086"), Some(2086));
+        assert_eq!(shellcheck_code("sc1000"), Some(1000));
+        assert_eq!(shellcheck_code("SC0999"), None);
+        assert_eq!(shellcheck_code("DL3008"), None);
+    }
+
+    #[test]
     fn defaults_skip_opt_in_rules() {
         let s = parse("").unwrap();
         assert!(s.is_enabled(&A) && !s.is_enabled(&B));
