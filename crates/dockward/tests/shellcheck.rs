@@ -301,3 +301,21 @@ fn sarif_links_the_wiki_and_rule_explains_where_to_read() {
         (Some(2), Some(10))
     );
 }
+
+#[test]
+fn odd_file_names_are_fine() {
+    if !have_shellcheck() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let name = "we ird $(touch pwned) 'q' -e.Dockerfile";
+    write(dir.path(), name, "FROM alpine:3.20\nRUN cd /x\n");
+    let json = scan_json(dir.path(), &["--shellcheck", "--select", "SC"]);
+    let found = sc_findings(&json);
+    assert_eq!(found.len(), 1, "{json}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str(), found[0].2),
+        (name, "SC2164", 2)
+    );
+    assert!(!dir.path().join("pwned").exists());
+}

@@ -154,6 +154,17 @@ impl Snippet {
         self.text.push_str(logical.as_str());
     }
 
+    /// Source lines of a Dockerfile: the `\r` of a CRLF line break is left out, as
+    /// BuildKit's line reader drops it (ShellCheck would call each one SC1017).
+    fn push_dockerfile_lines(&mut self, source: &str, start: usize, end: usize) {
+        let mut from = start;
+        for (i, _) in source[start..end].match_indices("\r\n") {
+            self.push_source(source, from, start + i);
+            from = start + i + 1;
+        }
+        self.push_source(source, from, end);
+    }
+
     /// Text that maps nowhere (a line break between parts).
     fn push_unmapped(&mut self, text: &str) {
         self.text.push_str(text);
@@ -319,7 +330,7 @@ fn run_snippet(
             shell = Shell::from_shebang(first)?;
         }
         let mut snippet = Snippet::new(shell, &defined, outer.range);
-        snippet.push_source(text, body.start, body.end);
+        snippet.push_dockerfile_lines(text, body.start, body.end);
         return Some(snippet);
     }
     let mut snippet = Snippet::new(shell, &defined, outer.range);
@@ -327,7 +338,7 @@ fn run_snippet(
     for heredoc in heredocs {
         snippet.push_unmapped("\n");
         let range = heredoc.range.as_usize_range();
-        snippet.push_source(text, range.start, range.end);
+        snippet.push_dockerfile_lines(text, range.start, range.end);
     }
     Some(snippet)
 }

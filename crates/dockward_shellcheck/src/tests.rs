@@ -79,6 +79,19 @@ fn maps_heredoc_bodies() {
 }
 
 #[test]
+fn crlf_heredoc_bodies_lose_their_carriage_returns() {
+    let text = "FROM a\r\nRUN <<EOF\r\ncd /a\r\necho $x\r\nEOF\r\nRUN cat <<EOF\r\nline $y\r\nEOF\r\n";
+    let s = snippets(text);
+    assert_eq!(s.len(), 2);
+    assert!(!s[0].text.contains('\r') && !s[1].text.contains('\r'), "{s:?}");
+    assert_eq!(mapped(text, &s[0], "$x"), "$x");
+    assert_eq!(mapped(text, &s[0], "cd /a"), "cd /a");
+    assert_eq!(mapped(text, &s[1], "$y"), "$y");
+    // A range over a line break keeps the source's `\r`.
+    assert_eq!(mapped(text, &s[0], "/a\necho"), "/a\r\necho");
+}
+
+#[test]
 fn heredoc_with_a_foreign_shebang_is_skipped() {
     let text =
         "FROM python:3\nRUN <<EOF\n#!/usr/bin/env python3\nprint('x')\nEOF\nRUN <<EOF\n#!/bin/bash\necho $a\nEOF\n";
