@@ -319,3 +319,25 @@ fn odd_file_names_are_fine() {
     );
     assert!(!dir.path().join("pwned").exists());
 }
+
+#[test]
+fn a_pragma_for_shellcheck_codes_is_unused_only_when_shellcheck_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\n# dockward: ignore[SC2086] quoted on purpose\nRUN echo \"$x\"\n",
+    );
+    let unused = |extra: &[&str]| {
+        scan_json(dir.path(), extra)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "DW002")
+            .count()
+    };
+    assert_eq!(unused(&[]), 0);
+    if have_shellcheck() {
+        assert_eq!(unused(&["--shellcheck"]), 1);
+    }
+}

@@ -36,6 +36,14 @@ pub fn finish(
         }
     };
     for pragma in suppressions.unused() {
+        // A pragma naming only ShellCheck codes has nothing to silence when ShellCheck does
+        // not run: it is not reported as unused then.
+        if !settings.shellcheck.enabled
+            && !pragma.ids.is_empty()
+            && pragma.ids.iter().all(|id| dockward_core::shellcheck_code(id).is_some())
+        {
+            continue;
+        }
         let codes = if pragma.ids.is_empty() {
             "any rule".to_string()
         } else {
