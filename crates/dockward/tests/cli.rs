@@ -225,6 +225,26 @@ fn configuration_selects_ignores_and_overrides_severity() {
 }
 
 #[test]
+fn a_bare_file_name_finds_the_configuration_of_the_current_folder() {
+    // `Dockerfile`'s parent is the empty path: the configuration search starts in `.`.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM python:latest\nADD app /app\n");
+    write(dir.path(), "dockward.toml", "[rules]\nignore = [\"DW103\"]\n");
+    let out = dockward()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "Dockerfile"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = codes(&report);
+    assert!(!found.is_empty(), "the file was scanned");
+    assert!(
+        !found.contains(&"DW103".to_string()),
+        "ignored by ./dockward.toml: {found:?}"
+    );
+}
+
+#[test]
 fn configuration_errors_point_into_the_file_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "Dockerfile", ROOT_DOCKERFILE);

@@ -461,6 +461,13 @@ impl Settings {
     /// The nearest configuration file at or above `start`.
     pub fn discover(start: &Path) -> Option<PathBuf> {
         let start = if start.is_file() { start.parent()? } else { start };
+        // `Dockerfile`'s parent is the empty path, which does not canonicalize: it means
+        // the current folder.
+        let start = if start.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            start
+        };
         let start = std::fs::canonicalize(start).ok()?;
         start.ancestors().find_map(|dir| {
             CONFIG_FILE_NAMES
