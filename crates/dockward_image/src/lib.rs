@@ -10,6 +10,7 @@
 //! rules.
 
 mod budget;
+mod digest;
 mod error;
 mod layer;
 mod manifest;
@@ -21,14 +22,34 @@ pub use budget::Budgets;
 pub use error::ImageError;
 pub use manifest::Platform;
 
+pub use dockward_model::image::{ContentHit, ContentProbe};
+
 use dockward_model::image::{ImageFiles, ImageSpec, Layer, image_object, lower_config, lower_history};
 use serde_json::Value;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 use store::Store;
 
+/// Where the reader is, for a progress display: reported when a layer starts and then
+/// every few MiB of the layer's blob.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress<'a> {
+    /// The image's name, as findings give it.
+    pub image: &'a str,
+    /// 1-based number of the layer being read, and how many the image has.
+    pub layer: usize,
+    pub layers: usize,
+    /// Bytes of the layer's blob (as stored, compressed or not) read so far, and its size.
+    pub read: u64,
+    pub size: u64,
+}
+
+/// Called with the reader's progress.
+pub type ProgressFn = Arc<dyn Fn(&Progress<'_>) + Send + Sync>;
+
 /// How to read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ReadOptions {
     pub budgets: Budgets,
     /// The platform to pick from a multi-platform index; the host's when `None`.
@@ -38,6 +59,25 @@ pub struct ReadOptions {
     pub name: Option<String>,
     /// Read only configuration and history, not the layers.
     pub config_only: bool,
+    /// Offered the content of every regular text file of every layer (within
+    /// [`PROBE_CAP`](dockward_model::image::PROBE_CAP)) as the layer streams; its hits go
+    /// to `ImageFiles::content_hits`. `None`: only the files the model keeps are read.
+    pub content_probe: Option<Arc<dyn ContentProbe>>,
+    /// Told where the reader is (`dockward image` draws a progress line with it).
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for ReadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadOptions")
+            .field("budgets", &self.budgets)
+            .field("platform", &self.platform)
+            .field("name", &self.name)
+            .field("config_only", &self.config_only)
+            .field("content_probe", &self.content_probe.is_some())
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// One image read: its model, and what went wrong while reading it without stopping it
@@ -99,19 +139,38 @@ fn read_store(store: &Store, label: &str, fallback: &str, options: &ReadOptions)
         .collect())
 }
 
+/// The digest a configuration member is named by: `blobs/sha256/HEX` (OCI layouts,
+/// Docker ≥ 25) or `HEX.json` (the legacy `docker save` layout names it by the image id,
+/// the configuration's sha256).
+fn config_digest(member: &str) -> Option<String> {
+    let digest = manifest::digest_of_member(member)
+        .or_else(|| member.strip_suffix(".json").map(|hex| format!("sha256:{hex}")))?;
+    digest::sha256_hex(&digest).is_some().then_some(digest)
+}
+
 fn read_one(store: &Store, label: &str, fallback: &str, image: &manifest::Listed, options: &ReadOptions) -> ImageRead {
     let budgets = &options.budgets;
     let name = image.name.clone().unwrap_or_else(|| fallback.to_string());
     let object = image_object(&name);
     let mut errors = Vec::new();
     let config: Value = match store.read_small(&image.config, budgets.max_json_bytes) {
-        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-            errors.push(ImageError::new(
-                format!("{label}: {}", image.config),
-                format!("invalid image configuration: {e}"),
-            ));
-            Value::Null
-        }),
+        Ok(bytes) => {
+            if let Some(want) = config_digest(&image.config)
+                && digest::sha256_of(&bytes) != want
+            {
+                errors.push(ImageError::new(
+                    format!("{label}: {}", image.config),
+                    format!("the configuration does not match its digest {want}: the archive was altered or truncated"),
+                ));
+            }
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                errors.push(ImageError::new(
+                    format!("{label}: {}", image.config),
+                    format!("invalid image configuration: {e}"),
+                ));
+                Value::Null
+            })
+        }
         Err(e) => {
             errors.push(ImageError::new(format!("{label}: {}", image.config), e));
             Value::Null
@@ -155,14 +214,34 @@ fn read_one(store: &Store, label: &str, fallback: &str, image: &manifest::Listed
     let files = (!options.config_only).then(|| {
         let mut files = ImageFiles::new();
         let mut spent = layer::Spent::default();
-        for (i, (member, _)) in image.layers.iter().enumerate() {
+        for (i, (member, blob_digest)) in image.layers.iter().enumerate() {
             let place_label = format!("{object} layer {}", layers[i].digest);
             let place = layer::LayerPlace {
                 label: &place_label,
                 index: i as u32,
+                blob_digest: blob_digest.as_deref(),
+                diff_id: use_diff_ids.then(|| diff_ids[i].as_str()),
             };
             let result = match store.open_member(member) {
-                Ok((blob, _)) => layer::read_layer(blob, &place, budgets, &mut spent, &mut files, &mut errors),
+                Ok((blob, size)) => {
+                    let progress = |read: u64| {
+                        if let Some(progress) = &options.progress {
+                            progress(&Progress {
+                                image: &name,
+                                layer: i + 1,
+                                layers: image.layers.len(),
+                                read,
+                                size,
+                            });
+                        }
+                    };
+                    progress(0);
+                    let watchers = layer::Watchers {
+                        probe: options.content_probe.as_deref(),
+                        tick: options.progress.is_some().then_some(&progress as &dyn Fn(u64)),
+                    };
+                    layer::read_layer(blob, &place, budgets, &mut spent, &mut files, &mut errors, &watchers)
+                }
                 Err(e) => Err(ImageError::new(
                     format!("{label}: {member}"),
                     format!("cannot open the layer: {e}"),
