@@ -259,3 +259,26 @@ pub fn tar_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     }
     b.into_inner().expect("tar")
 }
+
+/// Copies an archive (a `docker save` tar), flipping one bit in the middle of its largest
+/// member (a layer).
+pub fn tamper_largest_member(from: &Path, to: &Path) {
+    let mut archive = tar::Archive::new(std::fs::File::open(from).expect("open the archive"));
+    let mut members: Vec<(tar::Header, Vec<u8>)> = Vec::new();
+    for entry in archive.entries().expect("a tar") {
+        let mut entry = entry.expect("a member");
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body).expect("read a member");
+        members.push((entry.header().clone(), body));
+    }
+    let largest = (0..members.len())
+        .max_by_key(|&i| members[i].1.len())
+        .expect("a member");
+    let middle = members[largest].1.len() / 2;
+    members[largest].1[middle] ^= 0x01;
+    let mut out = tar::Builder::new(std::fs::File::create(to).expect("create the copy"));
+    for (header, body) in &members {
+        out.append(header, body.as_slice()).expect("append");
+    }
+    out.finish().expect("finish the copy");
+}
