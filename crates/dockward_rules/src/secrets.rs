@@ -124,6 +124,17 @@ pub fn known_token_kind(value: &str) -> Option<&'static str> {
     {
         return Some("an AWS access key id");
     }
+    // Slack tokens are dash-separated numbers and a random tail: `xoxb-2047…-1873…-Hq8Z…`.
+    if let Some(rest) = v
+        .strip_prefix("xoxb-")
+        .or_else(|| v.strip_prefix("xoxp-"))
+        .or_else(|| v.strip_prefix("xoxa-"))
+        && rest.len() >= 20
+        && rest.bytes().take(20).all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && rest.bytes().filter(|b| b.is_ascii_alphanumeric()).count() >= 20
+    {
+        return Some("a Slack token");
+    }
     for (prefix, kind) in [
         ("ghp_", "a GitHub token"),
         ("gho_", "a GitHub token"),
@@ -131,9 +142,6 @@ pub fn known_token_kind(value: &str) -> Option<&'static str> {
         ("ghu_", "a GitHub token"),
         ("github_pat_", "a GitHub token"),
         ("glpat-", "a GitLab token"),
-        ("xoxb-", "a Slack token"),
-        ("xoxp-", "a Slack token"),
-        ("xoxa-", "a Slack token"),
         ("sk_live_", "a Stripe secret key"),
         ("rk_live_", "a Stripe restricted key"),
         ("glrt-", "a GitLab runner token"),
@@ -584,6 +592,10 @@ mod tests {
                 line: 2,
                 column: 3
             }]
+        );
+        assert_eq!(
+            secrets_in_text(b"SLACK_BOT = 'xoxb-2047391822-1873649201-Hq8ZrT2mXv4LbN7kPw1Cs9Dy'")[0].kind,
+            "a Slack token"
         );
         assert!(secrets_in_text(b"").is_empty());
         assert!(secrets_in_text(b"ghp_").is_empty());
