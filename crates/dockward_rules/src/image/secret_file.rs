@@ -240,3 +240,55 @@ pub fn check(cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noise_paths_are_not_scanned() {
+        for yes in [
+            "/app/config.txt",
+            "/app/server.js",
+            "/usr/src/app/index.js",
+            "/etc/myapp/settings.yaml",
+            "/opt/tool/run.sh",
+            "/home/app/notes",
+        ] {
+            assert!(worth_scanning(yes), "{yes}");
+        }
+        for no in [
+            "/usr/share/doc/x/README",
+            "/usr/lib/python3.11/ssl.py",
+            "/usr/local/lib/python3.12/site-packages/x.py",
+            "/app/node_modules/x/index.js",
+            "/app/vendor/x.go",
+            "/app/tests/keys.txt",
+            "/app/x.pyc",
+            "/app/README.md",
+            "/app/package-lock.json",
+            "/app/logo.PNG",
+            "/app/user_test.go",
+            "/app/.npmrc",
+            "/root/.ssh/id_rsa",
+            "/usr/local/go/src/crypto/tls/x.go",
+        ] {
+            assert!(!worth_scanning(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn the_probe_reports_kind_and_place_never_the_value() {
+        let token = "ghp_R8kq2ZtX4mVb7NcL1pW9sYd3Hf6Jg0Ae5UoQ";
+        let hits = SecretProbe.probe("/app/a.txt", format!("x\n  t={token}\n").as_bytes());
+        assert_eq!(
+            hits,
+            [ContentHit {
+                kind: "a GitHub token".to_string(),
+                line: 2,
+                column: 5
+            }]
+        );
+        assert!(!format!("{hits:?}").contains(token));
+    }
+}
