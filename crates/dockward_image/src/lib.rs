@@ -133,10 +133,56 @@ fn read_store(store: &Store, label: &str, fallback: &str, options: &ReadOptions)
     if listed.is_empty() {
         return Err(ImageError::new(label, "the archive holds no image"));
     }
+    let mut shared = SharedLayers::plan(&listed);
     Ok(listed
-        .into_iter()
-        .map(|image| read_one(store, label, fallback, &image, options))
+        .iter()
+        .map(|image| read_one(store, label, fallback, image, options, &mut shared))
         .collect())
+}
+
+/// Images of one archive often share their lower layers (a base image and the images built
+/// on it, saved together). Their merged index after the shared layers is the same, so it is
+/// kept once read and the next image starts from it: each shared layer is read once.
+struct SharedLayers {
+    /// Layer member lists (prefixes) a later image starts with, longest first per image.
+    wanted: Vec<Vec<String>>,
+    /// For a wanted prefix: the index after it, the budget spent, and the errors its layers
+    /// gave (located with the first image's name).
+    kept: Vec<(Vec<String>, ImageFiles, layer::Spent, Vec<ImageError>, String)>,
+}
+
+impl SharedLayers {
+    fn plan(listed: &[manifest::Listed]) -> Self {
+        let members = |l: &manifest::Listed| l.layers.iter().map(|(m, _)| m.clone()).collect::<Vec<_>>();
+        let mut wanted: Vec<Vec<String>> = Vec::new();
+        for (i, image) in listed.iter().enumerate() {
+            let mine = members(image);
+            let longest = listed[..i]
+                .iter()
+                .map(|earlier| mine.iter().zip(&members(earlier)).take_while(|(a, b)| a == b).count())
+                .max()
+                .unwrap_or(0);
+            if longest > 0 && !wanted.iter().any(|w| w[..] == mine[..longest]) {
+                wanted.push(mine[..longest].to_vec());
+            }
+        }
+        Self {
+            wanted,
+            kept: Vec::new(),
+        }
+    }
+
+    fn wants(&self, prefix: &[String]) -> bool {
+        self.wanted.iter().any(|w| w[..] == *prefix) && !self.kept.iter().any(|k| k.0[..] == *prefix)
+    }
+
+    /// The longest kept prefix of `members`.
+    fn best(&self, members: &[String]) -> Option<&(Vec<String>, ImageFiles, layer::Spent, Vec<ImageError>, String)> {
+        self.kept
+            .iter()
+            .filter(|k| members.starts_with(&k.0))
+            .max_by_key(|k| k.0.len())
+    }
 }
 
 /// The digest a configuration member is named by: `blobs/sha256/HEX` (OCI layouts,
@@ -148,7 +194,14 @@ fn config_digest(member: &str) -> Option<String> {
     digest::sha256_hex(&digest).is_some().then_some(digest)
 }
 
-fn read_one(store: &Store, label: &str, fallback: &str, image: &manifest::Listed, options: &ReadOptions) -> ImageRead {
+fn read_one(
+    store: &Store,
+    label: &str,
+    fallback: &str,
+    image: &manifest::Listed,
+    options: &ReadOptions,
+    shared: &mut SharedLayers,
+) -> ImageRead {
     let budgets = &options.budgets;
     let name = image.name.clone().unwrap_or_else(|| fallback.to_string());
     let object = image_object(&name);
@@ -214,7 +267,26 @@ fn read_one(store: &Store, label: &str, fallback: &str, image: &manifest::Listed
     let files = (!options.config_only).then(|| {
         let mut files = ImageFiles::new();
         let mut spent = layer::Spent::default();
-        for (i, (member, blob_digest)) in image.layers.iter().enumerate() {
+        let members: Vec<String> = image.layers.iter().map(|(m, _)| m.clone()).collect();
+        let layer_errors_from = errors.len();
+        let mut start = 0;
+        if let Some((prefix, kept, kept_spent, kept_errors, first_object)) = shared.best(&members) {
+            start = prefix.len();
+            files = kept.clone();
+            spent = layer::Spent {
+                entries: kept_spent.entries,
+                bytes: kept_spent.bytes,
+            };
+            // The errors of those layers, located in this image.
+            errors.extend(kept_errors.iter().map(|e| {
+                let location = match e.location.strip_prefix(first_object.as_str()) {
+                    Some(rest) => format!("{object}{rest}"),
+                    None => e.location.clone(),
+                };
+                ImageError::new(location, e.message.clone())
+            }));
+        }
+        for (i, (member, blob_digest)) in image.layers.iter().enumerate().skip(start) {
             let place_label = format!("{object} layer {}", layers[i].digest);
             let place = layer::LayerPlace {
                 label: &place_label,
@@ -255,6 +327,18 @@ fn read_one(store: &Store, label: &str, fallback: &str, image: &manifest::Listed
                 if spent.entries > budgets.max_entries || spent.bytes >= budgets.max_image_bytes {
                     break;
                 }
+            }
+            if shared.wants(&members[..=i]) {
+                shared.kept.push((
+                    members[..=i].to_vec(),
+                    files.clone(),
+                    layer::Spent {
+                        entries: spent.entries,
+                        bytes: spent.bytes,
+                    },
+                    errors[layer_errors_from..].to_vec(),
+                    object.clone(),
+                ));
             }
         }
         files

@@ -147,10 +147,15 @@ pub fn diff_id_of(blob: &[u8]) -> String {
     digest_of(&tar)
 }
 
-/// Flips one bit of the byte at `offset` of a file of the layout (a blob, a manifest).
+/// Flips one bit of the byte at `offset` of a file of the layout (a blob, a manifest);
+/// of every copy, when images sharing a layer list its blob more than once.
 pub fn tamper(files: &mut [(String, Vec<u8>)], name: &str, offset: usize) {
-    let (_, bytes) = files.iter_mut().find(|(n, _)| n == name).expect("no such file");
-    bytes[offset] ^= 0x01;
+    let mut found = false;
+    for (_, bytes) in files.iter_mut().filter(|(n, _)| n == name) {
+        bytes[offset] ^= 0x01;
+        found = true;
+    }
+    assert!(found, "no such file: {name}");
 }
 
 /// One image of a layout: configuration JSON (without `rootfs`, which is filled in) and

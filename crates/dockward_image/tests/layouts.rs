@@ -551,3 +551,81 @@ fn progress_is_reported_per_layer() {
         ]
     );
 }
+
+/// Counts the files it is shown.
+struct Counter(Mutex<Vec<String>>);
+
+impl ContentProbe for Counter {
+    fn wants(&self, _path: &str, _size: u64) -> bool {
+        true
+    }
+
+    fn probe(&self, path: &str, _content: &[u8]) -> Vec<ContentHit> {
+        self.0.lock().unwrap().push(path.to_string());
+        Vec::new()
+    }
+}
+
+#[test]
+fn layers_shared_by_images_of_one_archive_are_read_once() {
+    let dir = scratch("shared");
+    let mut base = LayerBuilder::new();
+    base.file("etc/motd", 0o644, b"base\n");
+    let base = compress(&base.finish(), Compress::Gzip);
+    let top = |name: &str| {
+        let mut l = LayerBuilder::new();
+        l.file(&format!("app/{name}.txt"), 0o644, b"app\n");
+        compress(&l.finish(), Compress::Gzip)
+    };
+    let named = |name: &str, layers: Vec<Vec<u8>>| TestImage {
+        name: Some(format!("acme/{name}:1")),
+        ..image(layers)
+    };
+    let images = [
+        named("a", vec![base.clone(), top("a")]),
+        named("b", vec![base.clone(), top("b")]),
+        named("c", vec![top("c")]),
+    ];
+    let mut files = oci_layout(&images);
+    write_dir(&dir.join("good"), &files);
+    let counter = Arc::new(Counter(Mutex::new(Vec::new())));
+    let options = ReadOptions {
+        content_probe: Some(counter.clone()),
+        ..ReadOptions::default()
+    };
+    let reads = read_path(&dir.join("good"), &options).unwrap();
+    let listing = |r: &ImageRead| paths(r.spec.files.as_ref().unwrap());
+    assert_eq!(listing(&reads[0]), ["/app/a.txt", "/etc/motd"]);
+    assert_eq!(listing(&reads[1]), ["/app/b.txt", "/etc/motd"]);
+    assert_eq!(listing(&reads[2]), ["/app/c.txt"]);
+    // The base layer's file was shown to the probe once, for both images.
+    let mut seen = counter.0.lock().unwrap().clone();
+    seen.sort();
+    assert_eq!(seen, ["/app/a.txt", "/app/b.txt", "/app/c.txt", "/etc/motd"]);
+
+    // A broken shared layer: each image that has it reports the error under its own name.
+    let blob = files.iter().find(|(_, b)| *b == base).unwrap().0.clone();
+    let middle = base.len() / 2;
+    tampered::tamper(&mut files, &blob, middle);
+    write_dir(&dir.join("bad"), &files);
+    let reads = read_path(&dir.join("bad"), &ReadOptions::default()).unwrap();
+    let located: Vec<Vec<String>> = reads
+        .iter()
+        .map(|r| {
+            r.errors
+                .iter()
+                .map(|e| e.location.split(" layer ").next().unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        located,
+        [
+            vec!["image acme/a:1".to_string()],
+            vec!["image acme/b:1".to_string()],
+            vec![]
+        ]
+    );
+    assert!(!reads[1].spec.files.as_ref().unwrap().complete);
+    assert!(reads[2].spec.files.as_ref().unwrap().complete);
+}
