@@ -13,7 +13,7 @@ use std::io::{self, BufReader, Read};
 use std::sync::Arc;
 
 /// Counters shared by the layers of one image.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Spent {
     pub entries: u64,
     pub bytes: u64,

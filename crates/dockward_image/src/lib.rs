@@ -146,9 +146,17 @@ fn read_store(store: &Store, label: &str, fallback: &str, options: &ReadOptions)
 struct SharedLayers {
     /// Layer member lists (prefixes) a later image starts with, longest first per image.
     wanted: Vec<Vec<String>>,
-    /// For a wanted prefix: the index after it, the budget spent, and the errors its layers
-    /// gave (located with the first image's name).
-    kept: Vec<(Vec<String>, ImageFiles, layer::Spent, Vec<ImageError>, String)>,
+    kept: Vec<Kept>,
+}
+
+/// For a wanted prefix of layers: the index after it, the budget spent, and the errors its
+/// layers gave (located with the first image's object name, `object`).
+struct Kept {
+    prefix: Vec<String>,
+    files: ImageFiles,
+    spent: layer::Spent,
+    errors: Vec<ImageError>,
+    object: String,
 }
 
 impl SharedLayers {
@@ -173,15 +181,15 @@ impl SharedLayers {
     }
 
     fn wants(&self, prefix: &[String]) -> bool {
-        self.wanted.iter().any(|w| w[..] == *prefix) && !self.kept.iter().any(|k| k.0[..] == *prefix)
+        self.wanted.iter().any(|w| w[..] == *prefix) && !self.kept.iter().any(|k| k.prefix[..] == *prefix)
     }
 
     /// The longest kept prefix of `members`.
-    fn best(&self, members: &[String]) -> Option<&(Vec<String>, ImageFiles, layer::Spent, Vec<ImageError>, String)> {
+    fn best(&self, members: &[String]) -> Option<&Kept> {
         self.kept
             .iter()
-            .filter(|k| members.starts_with(&k.0))
-            .max_by_key(|k| k.0.len())
+            .filter(|k| members.starts_with(&k.prefix))
+            .max_by_key(|k| k.prefix.len())
     }
 }
 
@@ -270,16 +278,13 @@ fn read_one(
         let members: Vec<String> = image.layers.iter().map(|(m, _)| m.clone()).collect();
         let layer_errors_from = errors.len();
         let mut start = 0;
-        if let Some((prefix, kept, kept_spent, kept_errors, first_object)) = shared.best(&members) {
-            start = prefix.len();
-            files = kept.clone();
-            spent = layer::Spent {
-                entries: kept_spent.entries,
-                bytes: kept_spent.bytes,
-            };
+        if let Some(kept) = shared.best(&members) {
+            start = kept.prefix.len();
+            files = kept.files.clone();
+            spent = kept.spent.clone();
             // The errors of those layers, located in this image.
-            errors.extend(kept_errors.iter().map(|e| {
-                let location = match e.location.strip_prefix(first_object.as_str()) {
+            errors.extend(kept.errors.iter().map(|e| {
+                let location = match e.location.strip_prefix(kept.object.as_str()) {
                     Some(rest) => format!("{object}{rest}"),
                     None => e.location.clone(),
                 };
@@ -329,16 +334,13 @@ fn read_one(
                 }
             }
             if shared.wants(&members[..=i]) {
-                shared.kept.push((
-                    members[..=i].to_vec(),
-                    files.clone(),
-                    layer::Spent {
-                        entries: spent.entries,
-                        bytes: spent.bytes,
-                    },
-                    errors[layer_errors_from..].to_vec(),
-                    object.clone(),
-                ));
+                shared.kept.push(Kept {
+                    prefix: members[..=i].to_vec(),
+                    files: files.clone(),
+                    spent: spent.clone(),
+                    errors: errors[layer_errors_from..].to_vec(),
+                    object: object.clone(),
+                });
             }
         }
         files
