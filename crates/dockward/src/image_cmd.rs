@@ -10,11 +10,14 @@ use crate::{EXIT_ERROR, print_config_error};
 use clap::Args;
 use dockward_core::SourceDb;
 use dockward_engine::{ClientOptions, EngineClient, Environment, HostOptions};
-use dockward_image::{Budgets, ImageError, ImageRead, Platform, ReadOptions};
+use dockward_image::{Budgets, ImageError, ImageRead, Platform, Progress, ProgressFn, ReadOptions};
 use dockward_report::{Emitter, Format, RunError};
+use dockward_rules::image::SecretProbe;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Args)]
 pub struct ImageArgs {
@@ -30,6 +33,10 @@ pub struct ImageArgs {
     /// Read the configuration and history only, not the layers' files.
     #[arg(long)]
     pub config_only: bool,
+    /// Do not search every text file of the layers for tokens and keys (credential files
+    /// such as `.npmrc` or SSH keys are still judged).
+    #[arg(long)]
+    pub no_content_scan: bool,
     /// Largest decompressed size of one layer, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_layer_bytes: Option<u64>,
@@ -76,11 +83,15 @@ pub fn run(args: &ImageArgs) -> ExitCode {
     if let Some(n) = args.max_entries {
         budgets.max_entries = n;
     }
+    let progress = (!args.common.quiet && std::io::stderr().is_terminal()).then(ProgressLine::default);
     let options = ReadOptions {
         budgets,
         platform,
         name: None,
         config_only: args.config_only,
+        content_probe: (!args.no_content_scan && SecretProbe::wanted(&settings))
+            .then(|| Arc::new(SecretProbe) as Arc<dyn dockward_image::ContentProbe>),
+        progress: progress.as_ref().map(ProgressLine::callback),
     };
 
     let mut engine: Option<Result<EngineClient, String>> = None;
@@ -109,6 +120,9 @@ pub fn run(args: &ImageArgs) -> ExitCode {
                 } in reads
                 {
                     images += 1;
+                    if let Some(progress) = &progress {
+                        progress.clear();
+                    }
                     if !args.common.quiet && spec.files.as_ref().is_some_and(|f| !f.complete) {
                         eprintln!(
                             "dockward image: {}: not every layer could be read; file checks are incomplete",
@@ -121,6 +135,9 @@ pub fn run(args: &ImageArgs) -> ExitCode {
             }
             Err(e) => errors.push(run_error(&e)),
         }
+    }
+    if let Some(progress) = &progress {
+        progress.clear();
     }
 
     let sources = SourceDb::new();
@@ -141,6 +158,52 @@ pub fn run(args: &ImageArgs) -> ExitCode {
         Err(e) => return crate::output_failed(&e),
     };
     crate::audit_exit(&errors, &summary, &args.common, &settings)
+}
+
+/// "reading acme/web:1.2: layer 3/12 (45 of 120 MiB)…" on stderr, redrawn in place at most
+/// ten times a second; only drawn when stderr is a terminal (the caller decides).
+#[derive(Clone, Default)]
+struct ProgressLine {
+    /// When the line was last drawn; `None` when nothing is on screen.
+    drawn: Arc<Mutex<Option<Instant>>>,
+}
+
+impl ProgressLine {
+    fn callback(&self) -> ProgressFn {
+        let drawn = self.drawn.clone();
+        Arc::new(move |p: &Progress<'_>| {
+            let Ok(mut drawn) = drawn.lock() else { return };
+            let now = Instant::now();
+            if p.read > 0 && drawn.is_some_and(|t| now.duration_since(t) < Duration::from_millis(100)) {
+                return;
+            }
+            *drawn = Some(now);
+            // The name comes from the archive: no control character reaches the terminal.
+            let name: String = p.image.chars().filter(|c| !c.is_control()).take(48).collect();
+            let mib = |b: u64| b.div_ceil(1 << 20);
+            let mut err = std::io::stderr().lock();
+            let _ = write!(
+                err,
+                "\r\x1b[Kreading {name}: layer {}/{} ({} of {} MiB)…",
+                p.layer,
+                p.layers,
+                mib(p.read),
+                mib(p.size)
+            );
+            let _ = err.flush();
+        })
+    }
+
+    /// Erases the line, when one is drawn.
+    fn clear(&self) {
+        if let Ok(mut drawn) = self.drawn.lock()
+            && drawn.take().is_some()
+        {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K");
+            let _ = err.flush();
+        }
+    }
 }
 
 /// Entries skipped inside a layer are warnings (the rest of the image was read); a layer,

@@ -13,6 +13,9 @@ use common::dockward;
 
 const NPM_TOKEN: &str = "npm_abcdefghijklmnopqrstuvwxyz0123456789";
 const PASSWORD: &str = "hunter2-very-secret";
+/// Made-up tokens in the formats the content scan knows (random-looking bodies).
+const GITHUB_TOKEN: &str = "ghp_R8kq2ZtX4mVb7NcL1pW9sYd3Hf6Jg0Ae5UoQ";
+const STRIPE_KEY: &str = "sk_live_51NqTz8Lr2VxW6yBc4DfGhJk9Mp3Qs";
 
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("image-{}-{name}", std::process::id()));
@@ -108,12 +111,35 @@ fn written_image() -> TestImage {
             b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
         )
         .file(
+            "app/config.txt",
+            0o644,
+            format!("# deploy settings\nGITHUB_TOKEN={GITHUB_TOKEN}\n").as_bytes(),
+        )
+        .file(
+            "app/server.js",
+            0o644,
+            format!("const express = require('express');\n\nconst stripe = require('stripe')('{STRIPE_KEY}');\n")
+                .as_bytes(),
+        )
+        .file("app/old.txt", 0o644, format!("token {GITHUB_TOKEN}\n").as_bytes())
+        .file(
+            "app/docs.txt",
+            0o644,
+            b"e.g. AKIAIOSFODNN7EXAMPLE or ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+        )
+        .file("app/tool.bin", 0o755, format!("\x7fELF\0\0{GITHUB_TOKEN}").as_bytes())
+        .file(
+            "usr/share/doc/app/README",
+            0o644,
+            format!("export GITHUB_TOKEN={GITHUB_TOKEN}\n").as_bytes(),
+        )
+        .file(
             "usr/lib/python3/site-packages/tornado/test/test.key",
             0o644,
             b"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
         );
     let mut cleanup = LayerBuilder::new();
-    cleanup.whiteout("app/.env");
+    cleanup.whiteout("app/.env").whiteout("app/old.txt");
     TestImage {
         name: Some("acme/web:1.2".to_string()),
         platform: None,
@@ -199,6 +225,9 @@ fn every_image_rule_reports_exactly_where_and_no_secret_value_is_printed() {
             "DW401 /config/Env/1",
             "DW401 /history/2/created_by",
             "DW402 1 /app/.env",
+            "DW402 1 /app/config.txt",
+            "DW402 1 /app/old.txt",
+            "DW402 1 /app/server.js",
             "DW402 1 /home/app/.ssh/id_ed25519",
             "DW402 1 /root/.npmrc",
             "DW501 /config/ExposedPorts/22~1tcp",
@@ -209,8 +238,15 @@ fn every_image_rule_reports_exactly_where_and_no_secret_value_is_printed() {
     );
     let text = report.to_string();
     assert!(
-        !text.contains(PASSWORD) && !text.contains(NPM_TOKEN),
+        !text.contains(PASSWORD)
+            && !text.contains(NPM_TOKEN)
+            && !text.contains(GITHUB_TOKEN)
+            && !text.contains(STRIPE_KEY),
         "a secret value was printed: {text}"
+    );
+    assert!(
+        !stderr.contains("reading "),
+        "no progress line when stderr is not a terminal: {stderr}"
     );
     let message = |code: &str, path: &str| {
         report["findings"]
@@ -225,6 +261,28 @@ fn every_image_rule_reports_exactly_where_and_no_secret_value_is_printed() {
         message("DW402", "/app/.env"),
         "/app/.env holds secrets in an environment file; a later layer deletes it, but this layer still has it"
     );
+    assert_eq!(
+        message("DW402", "/app/config.txt"),
+        "/app/config.txt holds what looks like a GitHub token (line 2, column 14)"
+    );
+    assert_eq!(
+        message("DW402", "/app/server.js"),
+        "/app/server.js holds what looks like a Stripe secret key (line 3, column 35)"
+    );
+    assert_eq!(
+        message("DW402", "/app/old.txt"),
+        "/app/old.txt holds what looks like a GitHub token (line 1, column 7); a later layer deletes the file, but this layer still has it"
+    );
+    // Without the content scan, only credential files are judged.
+    let (_, report, _) = image_json(&["--no-content-scan", archive.to_str().unwrap()]);
+    let without: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "DW402")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(without, ["/app/.env", "/home/app/.ssh/id_ed25519", "/root/.npmrc"]);
     assert_eq!(
         message("DW172", "/etc/passwd"),
         "/etc/passwd: uid 0 is shared by root, toor"
@@ -310,7 +368,8 @@ const DOCKERFILE: &str = r#"FROM test/base:1
 ARG NPM_TOKEN=npm_abcdefghijklmnopqrstuvwxyz0123456789
 COPY id_rsa /root/.ssh/id_rsa
 COPY npmrc /root/.npmrc
-RUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /usr/bin /data && /bin/busybox cp /bin/busybox /usr/bin/tool && /bin/busybox chmod 4755 /usr/bin/tool && /bin/busybox chmod 0777 /data"]
+COPY app /app
+RUN ["/bin/busybox", "sh", "-c", "/bin/busybox rm /app/old.txt && /bin/busybox mkdir -p /usr/bin /data && /bin/busybox cp /bin/busybox /usr/bin/tool && /bin/busybox chmod 4755 /usr/bin/tool && /bin/busybox chmod 0777 /data"]
 EXPOSE 22
 USER 1000
 "#;
@@ -329,6 +388,15 @@ fn build(daemon: &PrivateDockerd, dir: &Path) {
         format!("//registry.npmjs.org/:_authToken={NPM_TOKEN}\n"),
     )
     .unwrap();
+    let app = context.join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(app.join("config.txt"), format!("GITHUB_TOKEN={GITHUB_TOKEN}\n")).unwrap();
+    std::fs::write(
+        app.join("server.js"),
+        format!("const stripe = require('stripe')('{STRIPE_KEY}');\n"),
+    )
+    .unwrap();
+    std::fs::write(app.join("old.txt"), format!("{GITHUB_TOKEN}\n")).unwrap();
     let output = std::process::Command::new(dockward_engine::testing::find_program("docker").unwrap())
         .args(["-H", &daemon.host(), "build", "--network", "none", "-t", "acme/web:1.2"])
         .arg(&context)
@@ -380,6 +448,9 @@ fn images_built_by_dockerd_read_the_same_from_docker_save_and_from_the_engine() 
             "DW107 /usr/bin/tool",
             "DW170 /data",
             "DW401 /history/1/created_by",
+            "DW402 /app/config.txt",
+            "DW402 /app/old.txt",
+            "DW402 /app/server.js",
             "DW402 /root/.npmrc",
             "DW402 /root/.ssh/id_rsa",
             "DW501 /config/ExposedPorts/22~1tcp",
@@ -393,7 +464,24 @@ fn images_built_by_dockerd_read_the_same_from_docker_save_and_from_the_engine() 
             assert!(f["layer"].as_str().unwrap().starts_with("sha256:"), "{f}");
         }
     }
-    assert!(!from_file.to_string().contains(NPM_TOKEN));
+    let text = from_file.to_string();
+    assert!(!text.contains(NPM_TOKEN) && !text.contains(GITHUB_TOKEN) && !text.contains(STRIPE_KEY));
+    // A saved archive with one layer's byte flipped: a located digest error, the image is
+    // still reported.
+    let tampered = dir.join("tampered.tar");
+    dockward_image::testing::tamper_largest_member(&saved, &tampered);
+    let (code, report, stderr) = image_json(&[tampered.to_str().unwrap()]);
+    assert_eq!(code, 2, "{report:#}\n{stderr}");
+    assert_eq!(report["images_scanned"], 1);
+    let errors = report["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("image acme/web:1.2 layer sha256:")
+            && e["message"].as_str().unwrap().contains("altered or truncated")),
+        "{report:#}"
+    );
 
     // An engine image that does not exist is the daemon's own error, located.
     let (code, report, _) = image_json(&["--host", &daemon.host(), "acme/nothing:1"]);

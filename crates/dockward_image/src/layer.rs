@@ -3,23 +3,38 @@
 //! delete, opaque markers empty a folder of what lower layers put there — without writing
 //! anything to disk.
 
+use crate::digest::{Hashing, sha256_hex};
 use crate::store::{Capped, decoder};
 use crate::{Budgets, ImageError};
-use dockward_model::image::{FileKind, ImageFile, ImageFiles, keeps_inventory_content, wants_content};
-use std::io::{BufReader, Read};
+use dockward_model::image::{
+    ContentProbe, FileKind, ImageFile, ImageFiles, PROBE_CAP, keeps_inventory_content, wants_content,
+};
+use std::io::{self, BufReader, Read};
 use std::sync::Arc;
 
 /// Counters shared by the layers of one image.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Spent {
     pub entries: u64,
     pub bytes: u64,
 }
 
-/// Where the layer is, for messages: `image web:1 layer sha256:ab…`.
+/// Where the layer is, for messages (`image web:1 layer sha256:ab…`), and what its bytes
+/// must hash to.
 pub(crate) struct LayerPlace<'a> {
     pub label: &'a str,
     pub index: u32,
+    /// The blob's digest as the manifest or the member's name gives it (`sha256:…`).
+    pub blob_digest: Option<&'a str>,
+    /// The uncompressed layer's digest as the configuration's `rootfs.diff_ids` gives it.
+    pub diff_id: Option<&'a str>,
+}
+
+/// What else happens while the layer streams: the content probe, the progress display.
+pub(crate) struct Watchers<'a> {
+    pub probe: Option<&'a dyn ContentProbe>,
+    /// Called with the blob bytes read so far.
+    pub tick: Option<&'a dyn Fn(u64)>,
 }
 
 /// Why a layer stopped early. The entries read before the error stay in the index.
@@ -58,8 +73,8 @@ fn entry_path(raw: &str) -> Option<String> {
 }
 
 /// Reads one layer into `files`. Non-fatal problems with single entries (a path that
-/// climbs out of the root) go to `warnings`; budgets and broken streams end the layer with
-/// an error.
+/// climbs out of the root) go to `warnings`; budgets, broken streams and digests that do
+/// not match end the layer with an error.
 pub(crate) fn read_layer(
     blob: impl Read,
     place: &LayerPlace<'_>,
@@ -67,6 +82,7 @@ pub(crate) fn read_layer(
     spent: &mut Spent,
     files: &mut ImageFiles,
     warnings: &mut Vec<ImageError>,
+    watchers: &Watchers<'_>,
 ) -> LayerResult {
     let at = |path: &str| {
         if path.is_empty() {
@@ -75,20 +91,40 @@ pub(crate) fn read_layer(
             format!("{} {path}", place.label)
         }
     };
-    let buffered = BufReader::with_capacity(256 * 1024, blob);
-    let decoded = decoder(buffered).map_err(|e| ImageError::new(at(""), format!("cannot read the layer: {e}")))?;
+    let diff_id = place.diff_id.filter(|d| sha256_hex(d).is_some());
+    // An uncompressed blob (Docker ≥ 25 saves) is named by its diff id: one hash proves
+    // both.
+    let blob_digest = place
+        .blob_digest
+        .filter(|d| sha256_hex(d).is_some() && Some(*d) != diff_id);
+    let mut raw = Hashing::new(blob, blob_digest.is_some(), watchers.tick);
     let layer_limit = budgets
         .max_layer_bytes
         .min(budgets.max_image_bytes.saturating_sub(spent.bytes));
-    let mut capped = Capped {
-        inner: decoded,
-        remaining: layer_limit,
-        exceeded: false,
+    let (result, exceeded, used, diff_digest) = {
+        let buffered = BufReader::with_capacity(256 * 1024, &mut raw);
+        let decoded = decoder(buffered).map_err(|e| ImageError::new(at(""), format!("cannot read the layer: {e}")))?;
+        let capped = Capped {
+            inner: decoded,
+            remaining: layer_limit,
+            exceeded: false,
+        };
+        let mut stream = Hashing::new(capped, diff_id.is_some(), None);
+        let mut result = read_entries(&mut stream, place, budgets, spent, files, warnings, watchers.probe, &at);
+        if result.is_ok() && (diff_id.is_some() || blob_digest.is_some()) {
+            // The tar ends before its stream does (end-of-archive blocks, padding): the
+            // digest covers every byte.
+            if let Err(e) = io::copy(&mut stream, &mut io::sink()) {
+                result = Err(ImageError::new(at(""), format!("broken layer: {e}")));
+            }
+        }
+        let exceeded = stream.inner.exceeded;
+        let used = layer_limit - stream.inner.remaining;
+        (result, exceeded, used, stream.digest())
     };
-    let result = read_entries(&mut capped, place, budgets, spent, files, warnings, &at);
-    spent.bytes += layer_limit - capped.remaining;
-    match result {
-        Err(_) if capped.exceeded => Err(ImageError::new(
+    spent.bytes += used;
+    if exceeded {
+        return Err(ImageError::new(
             at(""),
             if layer_limit == budgets.max_layer_bytes {
                 format!(
@@ -101,21 +137,48 @@ pub(crate) fn read_layer(
                     budgets.max_image_bytes
                 )
             },
-        )),
-        other => other,
+        ));
     }
+    result?;
+    let mismatch = |what: &str, got: &str| {
+        ImageError::new(
+            at(""),
+            format!(
+                "the layer does not match its digest: the archive was altered or truncated ({what} hashes to {got})"
+            ),
+        )
+    };
+    if let (Some(want), Some(got)) = (diff_id, diff_digest.as_deref())
+        && want != got
+    {
+        return Err(mismatch("its uncompressed content", got));
+    }
+    if let Some(want) = blob_digest {
+        if let Err(e) = io::copy(&mut raw, &mut io::sink()) {
+            return Err(ImageError::new(at(""), format!("reading the layer's blob: {e}")));
+        }
+        if let Some(got) = raw.digest()
+            && want != got
+        {
+            return Err(mismatch(&format!("its blob, named {want},"), &got));
+        }
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
 fn read_entries<R: Read>(
-    stream: &mut Capped<R>,
+    stream: &mut R,
     place: &LayerPlace<'_>,
     budgets: &Budgets,
     spent: &mut Spent,
     files: &mut ImageFiles,
     warnings: &mut Vec<ImageError>,
+    probe: Option<&dyn ContentProbe>,
     at: &dyn Fn(&str) -> String,
 ) -> LayerResult {
+    // One buffer for every probed file of the layer: content is lent to the probe, not kept.
+    let mut scratch: Vec<u8> = Vec::new();
     let mut archive = tar::Archive::new(stream);
     let entries = archive
         .entries()
@@ -234,17 +297,34 @@ fn read_entries<R: Read>(
             tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => FileKind::Regular,
             _ => continue,
         };
-        let content =
-            if file_kind == FileKind::Regular && (wants_content(&path, size) || keeps_inventory_content(&path, size)) {
-                let mut body = Vec::with_capacity(size as usize);
+        let regular = file_kind == FileKind::Regular;
+        let keep = regular && (wants_content(&path, size) || keeps_inventory_content(&path, size));
+        let probe = probe.filter(|p| regular && size > 0 && size <= PROBE_CAP && p.wants(&path, size));
+        let reading = |e: io::Error| ImageError::new(at(&path), format!("reading the file: {e}"));
+        let content = if keep {
+            let mut body = Vec::with_capacity(size as usize);
+            (&mut entry).take(size).read_to_end(&mut body).map_err(reading)?;
+            if let Some(probe) = probe
+                && is_text(&body)
+            {
+                files.add_hits(&path, place.index, probe.probe(&path, &body));
+            }
+            Some(Arc::<[u8]>::from(body))
+        } else {
+            if let Some(probe) = probe {
+                // The first block decides: a binary is not read further.
+                scratch.clear();
                 (&mut entry)
-                    .take(size)
-                    .read_to_end(&mut body)
-                    .map_err(|e| ImageError::new(at(&path), format!("reading the file: {e}")))?;
-                Some(Arc::<[u8]>::from(body))
-            } else {
-                None
-            };
+                    .take(TEXT_SNIFF)
+                    .read_to_end(&mut scratch)
+                    .map_err(reading)?;
+                if is_text(&scratch) {
+                    (&mut entry).take(size).read_to_end(&mut scratch).map_err(reading)?;
+                    files.add_hits(&path, place.index, probe.probe(&path, &scratch));
+                }
+            }
+            None
+        };
         files.insert(
             path,
             ImageFile {
@@ -259,6 +339,14 @@ fn read_entries<R: Read>(
         );
     }
     Ok(())
+}
+
+/// Bytes looked at to tell a text file from a binary one (git looks at as many).
+const TEXT_SNIFF: u64 = 8000;
+
+/// No NUL byte in the first [`TEXT_SNIFF`] bytes.
+fn is_text(content: &[u8]) -> bool {
+    !content[..content.len().min(TEXT_SNIFF as usize)].contains(&0)
 }
 
 #[cfg(test)]

@@ -91,6 +91,15 @@ fn json(store: &Store, name: &str, label: &str, budgets: &Budgets) -> Result<Val
     let bytes = store
         .read_small(name, budgets.max_json_bytes)
         .map_err(|e| ImageError::new(format!("{label}: {name}"), e))?;
+    // Manifests and indexes under blobs/ are named by their digest.
+    if let Some(want) = digest_of_member(name).filter(|d| crate::digest::sha256_hex(d).is_some())
+        && crate::digest::sha256_of(&bytes) != want
+    {
+        return Err(ImageError::new(
+            format!("{label}: {name}"),
+            "the manifest does not match its digest: the archive was altered or truncated",
+        ));
+    }
     serde_json::from_slice(&bytes)
         .map_err(|e| ImageError::new(format!("{label}: {name}"), format!("invalid JSON: {e}")))
 }

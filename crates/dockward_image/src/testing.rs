@@ -1,11 +1,10 @@
 //! Writing images for tests: layers entry by entry (hostile ones included: `../` paths,
 //! links anywhere), then an OCI layout (folder or tar) or a legacy `docker save` tar.
-//! Digests are made up from a counter and the content length, not hashed: the reader
-//! does not verify them.
+//! Digests are the real sha256 of blobs and of uncompressed layers, as the reader
+//! verifies them; [`tamper`] breaks one on purpose.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How a layer blob is compressed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,11 +129,33 @@ pub fn compress(data: &[u8], how: Compress) -> Vec<u8> {
     }
 }
 
-/// A made-up digest, unique within the process.
-pub fn fake_digest(salt: usize) -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    format!("sha256:{:032x}{:032x}", n, salt)
+/// `sha256:…` of `bytes`.
+pub fn digest_of(bytes: &[u8]) -> String {
+    crate::digest::sha256_of(bytes)
+}
+
+/// Layers that decompress to more than this (bombs) get the digest of their first bytes:
+/// the reader refuses them before it compares digests.
+const DIFF_ID_CAP: u64 = 256 << 20;
+
+/// The diff id of a layer blob: the sha256 of its uncompressed tar.
+pub fn diff_id_of(blob: &[u8]) -> String {
+    let mut tar = Vec::new();
+    if let Ok(decoded) = crate::store::decoder(blob) {
+        let _ = decoded.take(DIFF_ID_CAP).read_to_end(&mut tar);
+    }
+    digest_of(&tar)
+}
+
+/// Flips one bit of the byte at `offset` of a file of the layout (a blob, a manifest);
+/// of every copy, when images sharing a layer list its blob more than once.
+pub fn tamper(files: &mut [(String, Vec<u8>)], name: &str, offset: usize) {
+    let mut found = false;
+    for (_, bytes) in files.iter_mut().filter(|(n, _)| n == name) {
+        bytes[offset] ^= 0x01;
+        found = true;
+    }
+    assert!(found, "no such file: {name}");
 }
 
 /// One image of a layout: configuration JSON (without `rootfs`, which is filled in) and
@@ -154,8 +175,8 @@ pub fn oci_layout(images: &[TestImage]) -> Vec<(String, Vec<u8>)> {
         let mut layer_descs = Vec::new();
         let mut diff_ids = Vec::new();
         for layer in &image.layers {
-            let digest = fake_digest(layer.len());
-            diff_ids.push(fake_digest(layer.len()));
+            let digest = digest_of(layer);
+            diff_ids.push(diff_id_of(layer));
             files.push((blob(&digest), layer.clone()));
             layer_descs.push(serde_json::json!({
                 "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
@@ -164,14 +185,14 @@ pub fn oci_layout(images: &[TestImage]) -> Vec<(String, Vec<u8>)> {
         let mut config = image.config.clone();
         config["rootfs"] = serde_json::json!({"type": "layers", "diff_ids": diff_ids});
         let config_bytes = serde_json::to_vec(&config).expect("config");
-        let config_digest = fake_digest(config_bytes.len());
+        let config_digest = digest_of(&config_bytes);
         files.push((blob(&config_digest), config_bytes.clone()));
         let manifest = serde_json::json!({"schemaVersion": 2,
             "mediaType": "application/vnd.oci.image.manifest.v1+json",
             "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config_bytes.len()},
             "layers": layer_descs});
         let manifest_bytes = serde_json::to_vec(&manifest).expect("manifest");
-        let manifest_digest = fake_digest(manifest_bytes.len());
+        let manifest_digest = digest_of(&manifest_bytes);
         files.push((blob(&manifest_digest), manifest_bytes.clone()));
         let mut desc = serde_json::json!({"mediaType": "application/vnd.oci.image.manifest.v1+json",
             "digest": manifest_digest, "size": manifest_bytes.len()});
@@ -197,15 +218,17 @@ pub fn docker_save_legacy(image: &TestImage) -> Vec<(String, Vec<u8>)> {
     let mut diff_ids = Vec::new();
     for (i, layer) in image.layers.iter().enumerate() {
         let id = format!("{:064x}", i + 1);
-        diff_ids.push(fake_digest(layer.len()));
+        diff_ids.push(diff_id_of(layer));
         files.push((format!("{id}/layer.tar"), layer.clone()));
         files.push((format!("{id}/VERSION"), b"1.0".to_vec()));
         layer_paths.push(format!("{id}/layer.tar"));
     }
     let mut config = image.config.clone();
     config["rootfs"] = serde_json::json!({"type": "layers", "diff_ids": diff_ids});
-    let config_name = format!("{:064x}.json", 999);
-    files.push((config_name.clone(), serde_json::to_vec(&config).expect("config")));
+    let config_bytes = serde_json::to_vec(&config).expect("config");
+    // The image id: the configuration's digest.
+    let config_name = format!("{}.json", digest_of(&config_bytes).trim_start_matches("sha256:"));
+    files.push((config_name.clone(), config_bytes));
     let tags: Vec<&String> = image.name.iter().collect();
     let manifest = serde_json::json!([{"Config": config_name, "RepoTags": tags, "Layers": layer_paths}]);
     files.push((
@@ -240,4 +263,27 @@ pub fn tar_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         b.append_data(&mut h, name, bytes.as_slice()).expect("append");
     }
     b.into_inner().expect("tar")
+}
+
+/// Copies an archive (a `docker save` tar), flipping one bit in the middle of its largest
+/// member (a layer).
+pub fn tamper_largest_member(from: &Path, to: &Path) {
+    let mut archive = tar::Archive::new(std::fs::File::open(from).expect("open the archive"));
+    let mut members: Vec<(tar::Header, Vec<u8>)> = Vec::new();
+    for entry in archive.entries().expect("a tar") {
+        let mut entry = entry.expect("a member");
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body).expect("read a member");
+        members.push((entry.header().clone(), body));
+    }
+    let largest = (0..members.len())
+        .max_by_key(|&i| members[i].1.len())
+        .expect("a member");
+    let middle = members[largest].1.len() / 2;
+    members[largest].1[middle] ^= 0x01;
+    let mut out = tar::Builder::new(std::fs::File::create(to).expect("create the copy"));
+    for (header, body) in &members {
+        out.append(header, body.as_slice()).expect("append");
+    }
+    out.finish().expect("finish the copy");
 }

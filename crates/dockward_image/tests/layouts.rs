@@ -3,12 +3,13 @@
 //! (decompression bombs, `../` paths, link loops, too many entries).
 
 use dockward_image::testing::{
-    Compress, LayerBuilder, TestImage, compress, docker_save_legacy, oci_layout, tar_of, write_dir,
+    self as tampered, Compress, LayerBuilder, TestImage, compress, docker_save_legacy, oci_layout, tar_of, write_dir,
 };
-use dockward_image::{Budgets, ImageRead, Platform, ReadOptions, read_path};
+use dockward_image::{Budgets, ContentHit, ContentProbe, ImageRead, Platform, Progress, ReadOptions, read_path};
 use dockward_model::image::{FileKind, ImageFiles};
 use serde_json::json;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("layouts-{}-{name}", std::process::id()));
@@ -321,11 +322,310 @@ fn not_an_image_and_broken_archives_are_errors_naming_the_file() {
     config.1 = b"{not json".to_vec();
     write_dir(&layout, &files);
     let read = read_one(&layout, &ReadOptions::default());
-    assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
+    // The blob no longer hashes to its name, and it is not JSON.
+    assert_eq!(read.errors.len(), 2, "{:?}", read.errors);
     assert!(
-        read.errors[0].message.starts_with("invalid image configuration"),
+        read.errors[0]
+            .message
+            .starts_with("the configuration does not match its digest sha256:"),
         "{}",
         read.errors[0]
     );
+    assert!(
+        read.errors[1].message.starts_with("invalid image configuration"),
+        "{}",
+        read.errors[1]
+    );
     assert!(read.spec.config.user.value.is_unknown());
+}
+
+/// One plain layer and one gzip layer, each with a file whose bytes the tests flip.
+fn two_layers() -> Vec<Vec<u8>> {
+    let mut base = LayerBuilder::new();
+    base.file("etc/motd", 0o644, &[b'a'; 4096]);
+    let mut top = LayerBuilder::new();
+    top.file("app/data", 0o644, &[b'b'; 4096]);
+    vec![
+        compress(&base.finish(), Compress::None),
+        compress(&top.finish(), Compress::Gzip),
+    ]
+}
+
+#[test]
+fn digests_are_verified_while_streaming() {
+    let dir = scratch("digests");
+    // Untouched: no error, every layer read.
+    let files = oci_layout(&[image(two_layers())]);
+    write_dir(&dir.join("good"), &files);
+    let read = read_one(&dir.join("good"), &ReadOptions::default());
+    assert!(read.errors.is_empty(), "{:?}", read.errors);
+    assert!(read.spec.files.as_ref().unwrap().complete);
+
+    // A byte flipped inside a file of the plain layer: the tar still parses, only the digest
+    // tells. The error names the layer; the other layer is still read.
+    let blob_name = |files: &[(String, Vec<u8>)], i: usize| {
+        let layer = &image(two_layers()).layers[i];
+        files.iter().find(|(_, b)| b == layer).unwrap().0.clone()
+    };
+    let mut tampered = files.clone();
+    let plain = blob_name(&tampered, 0);
+    tampered::tamper(&mut tampered, &plain, 512 + 100);
+    write_dir(&dir.join("plain"), &tampered);
+    std::fs::write(dir.join("plain.tar"), tar_of(&tampered)).unwrap();
+    for input in ["plain", "plain.tar"] {
+        let read = read_one(&dir.join(input), &ReadOptions::default());
+        assert_eq!(read.errors.len(), 1, "{input}: {:?}", read.errors);
+        let e = &read.errors[0];
+        assert!(e.location.starts_with("image acme/web:1.2 layer sha256:"), "{e}");
+        assert!(
+            e.message
+                .starts_with("the layer does not match its digest: the archive was altered or truncated"),
+            "{e}"
+        );
+        let files = read.spec.files.as_ref().unwrap();
+        assert!(!files.complete);
+        assert!(files.get("/app/data").is_some(), "the next layer is read");
+    }
+
+    // The gzip layer's last byte (the stream's length field) flipped: the decompressed
+    // tar is intact, the blob's digest is not.
+    let mut tampered = files.clone();
+    let gz = blob_name(&tampered, 1);
+    let last = tampered.iter().find(|(n, _)| *n == gz).unwrap().1.len() - 1;
+    tampered::tamper(&mut tampered, &gz, last);
+    write_dir(&dir.join("gzip"), &tampered);
+    let read = read_one(&dir.join("gzip"), &ReadOptions::default());
+    assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
+    assert!(
+        read.errors[0].message.contains("altered or truncated") || read.errors[0].message.contains("broken layer"),
+        "{}",
+        read.errors[0]
+    );
+    assert!(read.errors[0].location.starts_with("image acme/web:1.2 layer sha256:"));
+
+    // A truncated layer blob.
+    let mut truncated = files.clone();
+    truncated
+        .iter_mut()
+        .find(|(n, _)| *n == plain)
+        .unwrap()
+        .1
+        .truncate(1024);
+    write_dir(&dir.join("truncated"), &truncated);
+    let read = read_one(&dir.join("truncated"), &ReadOptions::default());
+    assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
+    assert!(!read.spec.files.unwrap().complete);
+
+    // A manifest flipped: the archive's images cannot be trusted, a located error.
+    let mut tampered = files.clone();
+    let manifest = tampered
+        .iter()
+        .find(|(n, b)| n.starts_with("blobs/") && String::from_utf8_lossy(b).contains("\"layers\":["))
+        .unwrap()
+        .0
+        .clone();
+    tampered::tamper(&mut tampered, &manifest, 3);
+    write_dir(&dir.join("manifest"), &tampered);
+    let err = read_path(&dir.join("manifest"), &ReadOptions::default()).unwrap_err();
+    assert!(err.location.ends_with(&manifest), "{err}");
+    assert!(err.message.contains("does not match its digest"), "{err}");
+
+    // Legacy `docker save`: layers are checked against the configuration's diff ids.
+    let mut legacy = docker_save_legacy(&image(two_layers()));
+    std::fs::write(dir.join("legacy-good.tar"), tar_of(&legacy)).unwrap();
+    let read = read_one(&dir.join("legacy-good.tar"), &ReadOptions::default());
+    assert!(read.errors.is_empty(), "{:?}", read.errors);
+    let first = legacy
+        .iter()
+        .find(|(n, _)| n.ends_with("/layer.tar"))
+        .unwrap()
+        .0
+        .clone();
+    tampered::tamper(&mut legacy, &first, 512 + 7);
+    std::fs::write(dir.join("legacy.tar"), tar_of(&legacy)).unwrap();
+    let read = read_one(&dir.join("legacy.tar"), &ReadOptions::default());
+    assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
+    assert!(
+        read.errors[0].message.contains("hashes to sha256:"),
+        "{}",
+        read.errors[0]
+    );
+}
+
+/// Reports every `TOKEN` in a file, except under /skip.
+struct Keyword;
+
+impl ContentProbe for Keyword {
+    fn wants(&self, path: &str, _size: u64) -> bool {
+        !path.starts_with("/skip/")
+    }
+
+    fn probe(&self, _path: &str, content: &[u8]) -> Vec<ContentHit> {
+        let text = String::from_utf8_lossy(content);
+        text.lines()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                l.find("TOKEN").map(|c| ContentHit {
+                    kind: "a token".to_string(),
+                    line: i as u32 + 1,
+                    column: c as u32 + 1,
+                })
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn the_content_probe_sees_text_files_of_every_layer_and_keeps_no_content() {
+    let dir = scratch("probe");
+    let mut base = LayerBuilder::new();
+    base.file("app/config.txt", 0o644, b"a=1\nkey = TOKEN\n")
+        .file("app/gone.txt", 0o644, b"TOKEN\n")
+        .file("app/replaced.txt", 0o644, b"TOKEN here\n")
+        .file("bin/tool", 0o755, b"\x7fELF\0\0TOKEN")
+        .file("skip/x.txt", 0o644, b"TOKEN")
+        .zeros("big.txt", dockward_model::image::PROBE_CAP + 1);
+    let mut top = LayerBuilder::new();
+    top.whiteout("app/gone.txt")
+        .file("app/replaced.txt", 0o644, b"clean\n")
+        .file("app/.env", 0o600, b"X=1\n  TOKEN\n");
+    let layers = vec![
+        compress(&base.finish(), Compress::Gzip),
+        compress(&top.finish(), Compress::Zstd),
+    ];
+    write_dir(&dir.join("layout"), &oci_layout(&[image(layers)]));
+    let options = ReadOptions {
+        content_probe: Some(Arc::new(Keyword)),
+        ..ReadOptions::default()
+    };
+    let read = read_one(&dir.join("layout"), &options);
+    assert!(read.errors.is_empty(), "{:?}", read.errors);
+    let files = read.spec.files.unwrap();
+    let hits: Vec<(&str, u32, u32, u32)> = files
+        .content_hits
+        .iter()
+        .flat_map(|f| f.hits.iter().map(move |h| (f.path.as_str(), f.layer, h.line, h.column)))
+        .collect();
+    // The binary, the skipped folder and the file over the cap are not probed; the deleted
+    // and the replaced file keep their hits in the layer that wrote them; a file whose
+    // content the model keeps (`.env`) is probed too.
+    assert_eq!(
+        hits,
+        [
+            ("/app/config.txt", 0, 2, 7),
+            ("/app/gone.txt", 0, 1, 1),
+            ("/app/replaced.txt", 0, 1, 1),
+            ("/app/.env", 1, 2, 3),
+        ]
+    );
+    assert!(
+        files.get("/app/config.txt").unwrap().content.is_none(),
+        "probed content is not kept"
+    );
+    // Without a probe nothing is looked at.
+    let read = read_one(&dir.join("layout"), &ReadOptions::default());
+    assert!(read.spec.files.unwrap().content_hits.is_empty());
+}
+
+#[test]
+fn progress_is_reported_per_layer() {
+    let dir = scratch("progress");
+    write_dir(&dir.join("layout"), &oci_layout(&[image(two_layers())]));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let options = ReadOptions {
+        progress: Some(Arc::new(move |p: &Progress<'_>| {
+            sink.lock()
+                .unwrap()
+                .push((p.image.to_string(), p.layer, p.layers, p.read));
+        })),
+        ..ReadOptions::default()
+    };
+    read_one(&dir.join("layout"), &options);
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        *seen,
+        [
+            ("acme/web:1.2".to_string(), 1, 2, 0),
+            ("acme/web:1.2".to_string(), 2, 2, 0)
+        ]
+    );
+}
+
+/// Counts the files it is shown.
+struct Counter(Mutex<Vec<String>>);
+
+impl ContentProbe for Counter {
+    fn wants(&self, _path: &str, _size: u64) -> bool {
+        true
+    }
+
+    fn probe(&self, path: &str, _content: &[u8]) -> Vec<ContentHit> {
+        self.0.lock().unwrap().push(path.to_string());
+        Vec::new()
+    }
+}
+
+#[test]
+fn layers_shared_by_images_of_one_archive_are_read_once() {
+    let dir = scratch("shared");
+    let mut base = LayerBuilder::new();
+    base.file("etc/motd", 0o644, b"base\n");
+    let base = compress(&base.finish(), Compress::Gzip);
+    let top = |name: &str| {
+        let mut l = LayerBuilder::new();
+        l.file(&format!("app/{name}.txt"), 0o644, b"app\n");
+        compress(&l.finish(), Compress::Gzip)
+    };
+    let named = |name: &str, layers: Vec<Vec<u8>>| TestImage {
+        name: Some(format!("acme/{name}:1")),
+        ..image(layers)
+    };
+    let images = [
+        named("a", vec![base.clone(), top("a")]),
+        named("b", vec![base.clone(), top("b")]),
+        named("c", vec![top("c")]),
+    ];
+    let mut files = oci_layout(&images);
+    write_dir(&dir.join("good"), &files);
+    let counter = Arc::new(Counter(Mutex::new(Vec::new())));
+    let options = ReadOptions {
+        content_probe: Some(counter.clone()),
+        ..ReadOptions::default()
+    };
+    let reads = read_path(&dir.join("good"), &options).unwrap();
+    let listing = |r: &ImageRead| paths(r.spec.files.as_ref().unwrap());
+    assert_eq!(listing(&reads[0]), ["/app/a.txt", "/etc/motd"]);
+    assert_eq!(listing(&reads[1]), ["/app/b.txt", "/etc/motd"]);
+    assert_eq!(listing(&reads[2]), ["/app/c.txt"]);
+    // The base layer's file was shown to the probe once, for both images.
+    let mut seen = counter.0.lock().unwrap().clone();
+    seen.sort();
+    assert_eq!(seen, ["/app/a.txt", "/app/b.txt", "/app/c.txt", "/etc/motd"]);
+
+    // A broken shared layer: each image that has it reports the error under its own name.
+    let blob = files.iter().find(|(_, b)| *b == base).unwrap().0.clone();
+    let middle = base.len() / 2;
+    tampered::tamper(&mut files, &blob, middle);
+    write_dir(&dir.join("bad"), &files);
+    let reads = read_path(&dir.join("bad"), &ReadOptions::default()).unwrap();
+    let located: Vec<Vec<String>> = reads
+        .iter()
+        .map(|r| {
+            r.errors
+                .iter()
+                .map(|e| e.location.split(" layer ").next().unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        located,
+        [
+            vec!["image acme/a:1".to_string()],
+            vec!["image acme/b:1".to_string()],
+            vec![]
+        ]
+    );
+    assert!(!reads[1].spec.files.as_ref().unwrap().complete);
+    assert!(reads[2].spec.files.as_ref().unwrap().complete);
 }

@@ -374,6 +374,50 @@ pub fn keeps_inventory_content(path: &str, size: u64) -> bool {
     small && size <= 1024 * 1024
 }
 
+/// Regular files up to this size are offered to a [`ContentProbe`]; larger ones are not
+/// read (secrets live in configuration and source files, not in multi-megabyte blobs).
+pub const PROBE_CAP: u64 = 1024 * 1024;
+
+/// Files with probe hits kept per image, at most (each with at most
+/// [`MAX_HITS_PER_FILE`] hits): a tree full of tokens is reported, not hoarded.
+pub const MAX_PROBED_FILES: usize = 10_000;
+
+/// Hits kept per file, at most.
+pub const MAX_HITS_PER_FILE: usize = 20;
+
+/// Something a [`ContentProbe`] found in a file: what kind of thing and where, never the
+/// value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContentHit {
+    /// What it looks like: `a GitHub token`.
+    pub kind: String,
+    /// 1-based line and column (in bytes) of its first character.
+    pub line: u32,
+    pub column: u32,
+}
+
+/// The hits in one file as one layer wrote it. Kept whatever later layers do to the path:
+/// a file deleted or replaced later is still in the layer that wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerFileHits {
+    pub path: String,
+    /// The layer that wrote this version of the file.
+    pub layer: u32,
+    pub hits: Vec<ContentHit>,
+}
+
+/// Looks into the content of a layer's files while the layer streams (the image reader
+/// knows nothing of rules: the caller hands it a probe, e.g. a secret detector). The
+/// content is lent, never kept.
+pub trait ContentProbe: Send + Sync {
+    /// Whether a regular file of this path and size is worth reading, judged before
+    /// anything is read (noise folders, binary extensions).
+    fn wants(&self, path: &str, size: u64) -> bool;
+    /// What the content of a text file holds (the reader skips files with a NUL byte in
+    /// their first block and files over [`PROBE_CAP`]).
+    fn probe(&self, path: &str, content: &[u8]) -> Vec<ContentHit>;
+}
+
 /// What kind of file an entry is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -443,6 +487,8 @@ pub struct ImageFiles {
     entries: BTreeMap<String, ImageFile>,
     /// Files with kept content (or credential-looking names) that a later layer deleted.
     pub deleted: Vec<DeletedFile>,
+    /// What the content probe found, per file and layer (layers in order).
+    pub content_hits: Vec<LayerFileHits>,
     /// False when a layer could not be read to its end: absence proves nothing then.
     pub complete: bool,
 }
@@ -488,6 +534,20 @@ impl ImageFiles {
 
     pub fn get(&self, path: &str) -> Option<&ImageFile> {
         self.entries.get(path)
+    }
+
+    /// Records what the content probe found in `path` as `layer` wrote it, within
+    /// [`MAX_PROBED_FILES`] and [`MAX_HITS_PER_FILE`].
+    pub fn add_hits(&mut self, path: &str, layer: u32, mut hits: Vec<ContentHit>) {
+        if hits.is_empty() || self.content_hits.len() >= MAX_PROBED_FILES {
+            return;
+        }
+        hits.truncate(MAX_HITS_PER_FILE);
+        self.content_hits.push(LayerFileHits {
+            path: path.to_string(),
+            layer,
+            hits,
+        });
     }
 
     /// Every file, in path order.

@@ -124,6 +124,17 @@ pub fn known_token_kind(value: &str) -> Option<&'static str> {
     {
         return Some("an AWS access key id");
     }
+    // Slack tokens are dash-separated numbers and a random tail: `xoxb-2047…-1873…-Hq8Z…`.
+    if let Some(rest) = v
+        .strip_prefix("xoxb-")
+        .or_else(|| v.strip_prefix("xoxp-"))
+        .or_else(|| v.strip_prefix("xoxa-"))
+        && rest.len() >= 20
+        && rest.bytes().take(20).all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && rest.bytes().filter(|b| b.is_ascii_alphanumeric()).count() >= 20
+    {
+        return Some("a Slack token");
+    }
     for (prefix, kind) in [
         ("ghp_", "a GitHub token"),
         ("gho_", "a GitHub token"),
@@ -131,9 +142,6 @@ pub fn known_token_kind(value: &str) -> Option<&'static str> {
         ("ghu_", "a GitHub token"),
         ("github_pat_", "a GitHub token"),
         ("glpat-", "a GitLab token"),
-        ("xoxb-", "a Slack token"),
-        ("xoxp-", "a Slack token"),
-        ("xoxa-", "a Slack token"),
         ("sk_live_", "a Stripe secret key"),
         ("rk_live_", "a Stripe restricted key"),
         ("glrt-", "a GitLab runner token"),
@@ -330,6 +338,153 @@ pub fn credential_in_file(path: &str, content: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// A credential of a well-known format found in a text: what it looks like and where
+/// (1-based line, and column in bytes). The value itself is not kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextSecret {
+    pub kind: &'static str,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// The fixed parts of the formats [`known_token_kind`] knows: only where one of them occurs
+/// is a text looked at closely (one pass for all of them).
+const KEYWORDS: [&str; 24] = [
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "ghu_",
+    "github_pat_",
+    "glpat-",
+    "glrt-",
+    "gldt-",
+    "glptt-",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "sk_live_",
+    "rk_live_",
+    "npm_",
+    "AIza",
+    "hf_",
+    "AKIA",
+    "ASIA",
+    "eyJ",
+    "SG.",
+    "-----BEGIN",
+    "hooks.slack.com/services/T",
+    "AccountKey=",
+];
+
+fn keyword_finder() -> &'static aho_corasick::AhoCorasick {
+    static FINDER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| aho_corasick::AhoCorasick::new(KEYWORDS).expect("fixed keywords"))
+}
+
+/// Bytes that end a token in code and configuration files.
+fn ends_token(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"\"'`<>,()[]{}\\|".contains(&b)
+}
+
+/// Example values and placeholders written in a token's format: `AKIAIOSFODNN7EXAMPLE`,
+/// `ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`, `sk_live_000000000000000000000000`. A real
+/// token's body is random: among its first 20 characters, many differ.
+fn is_example_token(token: &str, keyword: &str) -> bool {
+    let lower = token.to_ascii_lowercase();
+    if lower.contains("example") || lower.contains("xxxxxx") || lower.contains("dummy") || lower.contains("fake") {
+        return true;
+    }
+    let body = token.strip_prefix(keyword).unwrap_or(token);
+    let mut seen = [false; 256];
+    let distinct = body
+        .bytes()
+        .take(20)
+        .filter(|&b| !std::mem::replace(&mut seen[b as usize], true))
+        .count();
+    distinct < 8
+}
+
+/// A PEM private key starting at `text` (`-----BEGIN … PRIVATE KEY-----`): its header, a
+/// base64 body and the matching footer. A header alone — a PEM parser's constant, a
+/// message — is not a key.
+fn is_pem_private_key(text: &[u8]) -> bool {
+    let window = &text[..text.len().min(16 * 1024)];
+    let line_end = window.iter().position(|&b| b == b'\n').unwrap_or(window.len());
+    let header = &window[..line_end];
+    let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    if !has(header, b"PRIVATE KEY-----") {
+        return false;
+    }
+    let rest = &window[line_end..];
+    let Some(end) = rest.windows(8).position(|w| w == b"-----END") else {
+        return false;
+    };
+    let body = &rest[..end];
+    let base64 = body
+        .iter()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        .count();
+    let footer = &rest[end..rest.len().min(end + 80)];
+    base64 >= 64 && has(footer, b"PRIVATE KEY")
+}
+
+/// Credentials of well-known formats in a text (a source or configuration file of an
+/// image): provider tokens (GitHub, GitLab, Slack, Stripe, npm, Google, Hugging Face,
+/// AWS key ids, SendGrid, Azure storage keys, Slack webhooks), JSON Web Tokens and PEM
+/// private keys. A keyword pass finds where a format's fixed part occurs; only there is
+/// the token cut out and judged by [`known_token_kind`]. Example values and placeholders
+/// are left out. No generic `password = …` assignments: outside the credential files
+/// whose format says what a line means, those are mostly code and documentation.
+pub fn secrets_in_text(text: &[u8]) -> Vec<TextSecret> {
+    let mut out = Vec::new();
+    let mut line = 1u32;
+    let mut line_start = 0usize;
+    let mut counted = 0usize;
+    let mut after = 0usize;
+    for m in keyword_finder().find_iter(text) {
+        let start = m.start();
+        if start < after {
+            continue;
+        }
+        let keyword = KEYWORDS[m.pattern().as_usize()];
+        let standalone = start == 0 || !(text[start - 1].is_ascii_alphanumeric() || text[start - 1] == b'_');
+        let kind = if keyword == "-----BEGIN" {
+            is_pem_private_key(&text[start..]).then_some("a private key")
+        } else if !standalone && !matches!(keyword, "hooks.slack.com/services/T" | "AccountKey=") {
+            // `xghp_…`, `MSG.…`: the keyword is inside a longer word.
+            None
+        } else {
+            let len = text[start..]
+                .iter()
+                .position(|&b| ends_token(b))
+                .unwrap_or(text.len() - start);
+            let token = String::from_utf8_lossy(&text[start..start + len.min(4096)]);
+            let token = token.trim_end_matches(['.', ';', ':']);
+            known_token_kind(token).filter(|_| !is_example_token(token, keyword))
+        };
+        let Some(kind) = kind else { continue };
+        for (i, &b) in text[counted..start].iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = counted + i + 1;
+            }
+        }
+        counted = start;
+        out.push(TextSecret {
+            kind,
+            line,
+            column: (start - line_start + 1) as u32,
+        });
+        // One hit per token.
+        after = start
+            + text[start..]
+                .iter()
+                .position(|&b| ends_token(b))
+                .unwrap_or(text.len() - start);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +554,51 @@ mod tests {
         );
         assert_eq!(secret_setting("DB_PASSWORD_FILE", "/run/secrets/db"), None);
         assert_eq!(secret_setting("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"), None);
+    }
+
+    #[test]
+    fn secrets_in_text_files() {
+        let text = b"# settings\nGITHUB_TOKEN=ghp_4fT9qLm2Xw8ZrB7nK1vC3pH6sD0yJ5eA2uQo\n\
+            const stripe = 'sk_live_51HxQ2kLmN8pRt4VwYz6BcDfGh';\n\
+            aws = AKIAIOSFODNN7EXAMPLE\n\
+            token: ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n\
+            not_a_token = xghp_4fT9qLm2Xw8ZrB7nK1vC3pH6sD0yJ5eA2uQo\n\
+            PEM_HEADER = \"-----BEGIN RSA PRIVATE KEY-----\"\n";
+        let found = secrets_in_text(text);
+        assert_eq!(
+            found,
+            [
+                TextSecret {
+                    kind: "a GitHub token",
+                    line: 2,
+                    column: 14
+                },
+                TextSecret {
+                    kind: "a Stripe secret key",
+                    line: 3,
+                    column: 17
+                },
+            ]
+        );
+        let key = "-----BEGIN OPENSSH PRIVATE KEY-----\n\
+            b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n\
+            QyNTUxOQAAACDmYb2m1sT5Xq7bq5Q0m4o8ZQ2y3Ck3Yh2Lq9p8v6rB0wAAAJhVb3kZVW95\n\
+            -----END OPENSSH PRIVATE KEY-----\n";
+        let text = format!("line one\n  {key}");
+        assert_eq!(
+            secrets_in_text(text.as_bytes()),
+            [TextSecret {
+                kind: "a private key",
+                line: 2,
+                column: 3
+            }]
+        );
+        assert_eq!(
+            secrets_in_text(b"SLACK_BOT = 'xoxb-2047391822-1873649201-Hq8ZrT2mXv4LbN7kPw1Cs9Dy'")[0].kind,
+            "a Slack token"
+        );
+        assert!(secrets_in_text(b"").is_empty());
+        assert!(secrets_in_text(b"ghp_").is_empty());
     }
 
     #[test]

@@ -32,6 +32,8 @@ mod yarn_cache_left;
 mod yum_cache_left;
 mod zypper_cache_left;
 
+pub use secret_file::{SecretProbe, worth_scanning};
+
 use dockward_core::{Finding, Provenance, RuleMeta, Settings};
 use dockward_model::image::{ImageFile, ImageFiles, ImageSpec};
 

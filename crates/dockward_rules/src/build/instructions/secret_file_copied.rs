@@ -20,7 +20,7 @@ declare_rule! {
     /// Files copied into a build stage are reported one level lower: they do not reach the
     /// final image, but stay in that stage's layers and build cache.
     ///
-    /// In a built image (`dockward image`): credential files in the image's layers, judged by content where the format tells (`.npmrc` tokens, `.pypirc` passwords, AWS credentials, Docker `auths`, private keys, `.env` secrets), files a later layer deleted included.
+    /// In a built image (`dockward image`): credential files in the image's layers, judged by content where the format tells (`.npmrc` tokens, `.pypirc` passwords, AWS credentials, Docker `auths`, private keys, `.env` secrets), files a later layer deleted included. Every other text file up to 1 MiB is searched for credentials of well-known formats (GitHub, GitLab, Slack, Stripe, npm, Google, Hugging Face and SendGrid tokens, AWS key ids, Azure storage keys, JSON Web Tokens, PEM private keys), with the line and column where each starts; example values, binaries and package, documentation, test and lock files are left out.
     ///
     /// ## Why is this bad?
     /// Everything copied into an image is in one of its layers for good — deleting the file
