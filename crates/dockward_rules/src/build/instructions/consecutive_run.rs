@@ -2,13 +2,15 @@ use super::util::stage_insts;
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
 use dockward_dockerfile::{Instruction, Keyword};
+use dockward_model::build::ShellKind;
 
 declare_rule! {
     /// ## What it does
     /// Reports a `RUN` that directly follows another `RUN` of the same stage when the two
     /// could simply be joined: they have the same flags (`--mount`, `--network`…) and each
     /// runs a single command (a pipeline or a command substitution counts as several).
-    /// Comments between them do not separate them; any other instruction does. A `RUN`
+    /// Comments between them do not separate them; any other instruction does. RUNs in
+    /// PowerShell or cmd (after `SHELL`) are not judged. A `RUN`
     /// that already chains commands was most likely split from its neighbour on purpose
     /// (for layer caching) and is left alone.
     ///
@@ -61,10 +63,12 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
                 previous = None;
                 continue;
             }
+            // PowerShell and cmd bodies are not parsed: how many commands they run is unknown.
             let commands = inst
                 .si
                 .run
                 .as_ref()
+                .filter(|body| body.shell == ShellKind::Posix)
                 .map(|body| body.scripts.iter().map(|s| s.script.commands.len()).sum::<usize>());
             let small = commands.is_some_and(|n| n <= MAX_COMMANDS);
             if let Some(prev) = previous
