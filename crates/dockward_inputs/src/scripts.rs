@@ -282,6 +282,33 @@ fn find_run_lines(file: FileId, text: &str, kind: ScriptKind) -> Found {
                 &mut found,
                 &mut built,
             );
+            // `ssh host "docker run …"` starts the container on that host. Only here, for
+            // run lines: inside a Dockerfile RUN it would not be the image's own container.
+            match ssh_remote_command(&command.words) {
+                Some(Remote::Code(code, offset)) => {
+                    let remote = parse_shell(&code.value);
+                    let inner = |r: TextRange| match offset {
+                        Some(o) => map(r.shifted(o)),
+                        None => map(code.raw),
+                    };
+                    for command in &remote.commands {
+                        scan_command(
+                            &command.words,
+                            command.range,
+                            &inner,
+                            file,
+                            false,
+                            &mut found,
+                            &mut built,
+                        );
+                    }
+                }
+                Some(Remote::Argv(words)) => {
+                    let whole = words[0].raw.cover(words[words.len() - 1].raw);
+                    scan_command(words, whole, &map, file, false, &mut found, &mut built);
+                }
+                None => {}
+            }
         }
     }
     mark_locally_built(&mut found.specs, &built);
@@ -341,6 +368,56 @@ fn shell_c_argument(words: &[Word]) -> Option<(&Word, Option<u32>)> {
         None
     };
     Some((code, exact))
+}
+
+/// The command an `ssh` line runs on the remote host.
+enum Remote<'w> {
+    /// One word (`"docker run …"`), which the remote shell parses; with the offset of its
+    /// value in the text when the value is the word minus its quotes.
+    Code(&'w Word, Option<u32>),
+    /// Several words, joined by ssh with spaces: read as the argv they spell.
+    Argv(&'w [Word]),
+}
+
+/// `ssh [options] host command…`: the remote command, if any.
+fn ssh_remote_command(words: &[Word]) -> Option<Remote<'_>> {
+    let first = words.first()?;
+    if first.value.rsplit('/').next() != Some("ssh") {
+        return None;
+    }
+    // OpenSSH's options that take a value (`-p 2222`, or attached: `-p2222`).
+    const WITH_VALUE: &[u8] = b"BbcDEeFIiJLlmOoPpQRSWw";
+    let mut i = 1;
+    while let Some(w) = words.get(i) {
+        let v = w.value.as_str();
+        if v == "--" {
+            i += 1;
+            break;
+        }
+        if !v.starts_with('-') || v.len() < 2 {
+            break;
+        }
+        i += 1;
+        // The first letter that takes a value ends the cluster; it takes the next word
+        // when nothing follows it.
+        if let Some(at) = v.bytes().skip(1).position(|b| WITH_VALUE.contains(&b))
+            && at + 2 == v.len()
+        {
+            i += 1;
+        }
+    }
+    let rest = words.get(i + 1..).filter(|r| !r.is_empty())?;
+    if let [code] = rest {
+        let exact = if code.raw.len() as usize == code.value.len() + 2 {
+            Some(code.raw.start + 1)
+        } else if code.is_plain() {
+            Some(code.raw.start)
+        } else {
+            None
+        };
+        return Some(Remote::Code(code, exact));
+    }
+    Some(Remote::Argv(rest))
 }
 
 /// Records the `-t`/`--tag` names of `docker build`, `docker buildx build`,
@@ -1520,6 +1597,17 @@ mod tests {
         assert_eq!(node.user.get().map(|u| u.as_str()), Some("root"), "{:?}", node.user);
         // Settings the runner controls are unknown, not missing.
         assert!(node.memory.value.is_unknown(), "{:?}", node.memory);
+    }
+
+    #[test]
+    fn ssh_remote_docker_run_lines() {
+        let text = "#!/bin/sh\nssh -i ~/.ssh/deploy -p 2222 deploy@prod \"docker pull app:1 && docker run -d --privileged app:1\"\nssh -o StrictHostKeyChecking=no host docker run --rm -v /:/host alpine:3 true\nssh host\nssh -p2222 host uptime\n";
+        assert_eq!(images(text, ScriptKind::Shell), ["app:1", "alpine:3"]);
+        assert_eq!(privileged_slices(text, ScriptKind::Shell), ["--privileged"]);
+        // Inside a Dockerfile RUN, ssh runs something elsewhere: not the image's container.
+        let dockerfile = dockward_dockerfile::parse("FROM alpine:3\nRUN ssh host \"docker run --privileged app:1\"\n");
+        let build = dockward_model::build::lower_build(FileId(0), &dockerfile, None);
+        assert!(container_specs_in_build(&build).is_empty());
     }
 
     #[test]
