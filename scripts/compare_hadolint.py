@@ -42,6 +42,10 @@ LABEL_SCHEMA = [
     "org.label-schema.url:url",
     "org.label-schema.vcs-url:url",
     "org.label-schema.build-date:rfc3339",
+    # DL3056/DL3058 (DW276) check only labels the schema types as semver/email; dockward
+    # gets the same two entries through its configuration's `[image] label-schema`.
+    "version:semver",
+    "maintainer:email",
 ]
 # DW267 asks for these three; DL3049 findings about other schema labels are dropped.
 DW267_LABELS = ("org.opencontainers.image.source", "org.opencontainers.image.version",
@@ -141,6 +145,8 @@ def main():
     trusted = args.trusted_registry or ["docker.io"]
     with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as cfg:
         cfg.write("[image]\ntrusted-registries = [%s]\n" % ", ".join(json.dumps(t) for t in trusted))
+        typed = [l.rsplit(":", 1) for l in LABEL_SCHEMA if l.endswith((":semver", ":email"))]
+        cfg.write("label-schema = { %s }\n" % ", ".join(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in typed))
     try:
         report = json.loads(subprocess.run(
             [args.dockward, "scan", "--config", cfg.name, "--select", "ALL", "--format", "json",

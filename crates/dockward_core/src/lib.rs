@@ -20,7 +20,7 @@ pub mod text;
 pub use finding::Finding;
 pub use fix::{Applicability, Edit, Fix, apply_fixes};
 pub use rule::{FixAvailability, ModelKind, RuleMeta};
-pub use settings::{BaseImage, ConfigError, Settings, ShellcheckSettings, shellcheck_code};
+pub use settings::{BaseImage, ConfigError, LabelType, Settings, ShellcheckSettings, shellcheck_code};
 pub use severity::{Category, Severity};
 pub use source::{FileId, Provenance, SourceDb, SourceFile};
 pub use suppression::{Pragma, PragmaError, PragmaSource, Suppressions};

@@ -18,6 +18,7 @@
 //!
 //! [image]
 //! trusted-registries = ["docker.io", "ghcr.io/acme"]
+//! label-schema = { version = "semver", maintainer = "email" }   # checked by DW276
 //!
 //! [runtime]
 //! allowed-capabilities = ["NET_BIND_SERVICE"]
@@ -145,6 +146,10 @@ struct RawImage {
     /// Dockerfile rules may look into (a `docker save` archive or an OCI layout).
     #[serde(default)]
     base_images: std::collections::BTreeMap<String, String>,
+    /// `version = "semver"`: what each named label's value must be (hadolint's
+    /// `label-schema`).
+    #[serde(default)]
+    label_schema: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -321,6 +326,33 @@ pub struct Settings {
     pub base_images: std::collections::BTreeMap<String, BaseImage>,
     /// `[shellcheck]`; the command line may turn it on or off.
     pub shellcheck: ShellcheckSettings,
+    /// `[image] label-schema`: label keys (as written in the configuration) and the form
+    /// their values must have.
+    pub label_schema: BTreeMap<String, LabelType>,
+}
+
+/// The form a label's value must have, as `[image] label-schema` names it (the names are
+/// hadolint's, so its `label-schema` configuration carries over).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelType {
+    /// A semantic version 2.0.0: `1.4.2`, `2.0.0-rc.1+build.5`.
+    Semver,
+    /// An RFC 5322 address: `team@example.com`.
+    Email,
+}
+
+impl std::str::FromStr for LabelType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "semver" => Ok(LabelType::Semver),
+            "email" => Ok(LabelType::Email),
+            other @ ("text" | "url" | "rfc3339" | "hash" | "spdx") => Err(format!(
+                "label type `{other}` is not checked by dockward; use `semver` or `email` (DW268 checks the standard URL and date labels)"
+            )),
+            other => Err(format!("unknown label type `{other}`; use `semver` or `email`")),
+        }
+    }
 }
 
 /// What a base image's configuration says, for the Dockerfile rules that would otherwise
@@ -362,6 +394,7 @@ impl Default for Settings {
             base_image_archives: Vec::new(),
             base_images: std::collections::BTreeMap::new(),
             shellcheck: ShellcheckSettings::default(),
+            label_schema: BTreeMap::new(),
         }
     }
 }
@@ -419,6 +452,10 @@ impl Settings {
         settings.exclude =
             PathPatterns::new(raw.exclude.iter().map(|p| p.get_ref().as_str())).map_err(|m| err(None, m))?;
         settings.trusted_registries = raw.image.trusted_registries;
+        for (key, kind) in &raw.image.label_schema {
+            let kind = kind.get_ref().parse::<LabelType>().map_err(|m| err(span(kind), m))?;
+            settings.label_schema.insert(key.trim().to_string(), kind);
+        }
         settings.base_image_archives = raw
             .image
             .base_images
@@ -832,5 +869,18 @@ mod tests {
         assert_eq!(s.is_trusted_registry("ghcr.io/acme/web"), Some(true));
         assert_eq!(s.is_trusted_registry("ghcr.io/acmeevil/web"), Some(false));
         assert_eq!(Settings::default().is_trusted_registry("x"), None);
+    }
+
+    #[test]
+    fn label_schema_takes_semver_and_email_and_points_at_other_types() {
+        let s = parse("[image]\nlabel-schema = { version = \"semver\", maintainer = \"EMAIL\" }\n").unwrap();
+        assert_eq!(s.label_schema.get("version"), Some(&LabelType::Semver));
+        assert_eq!(s.label_schema.get("maintainer"), Some(&LabelType::Email));
+        let text = "[image]\nlabel-schema = { url = \"url\" }\n";
+        let e = parse(text).unwrap_err();
+        assert!(e.message.contains("`url` is not checked"), "{}", e.message);
+        let range = e.range.unwrap();
+        assert_eq!(&text[range.start as usize..range.end as usize], "\"url\"");
+        assert!(parse("[image]\nlabel-schema = { a = \"bogus\" }\n").is_err());
     }
 }

@@ -282,6 +282,33 @@ fn find_run_lines(file: FileId, text: &str, kind: ScriptKind) -> Found {
                 &mut found,
                 &mut built,
             );
+            // `ssh host "docker run …"` starts the container on that host. Only here, for
+            // run lines: inside a Dockerfile RUN it would not be the image's own container.
+            match ssh_remote_command(&command.words) {
+                Some(Remote::Code(code, offset)) => {
+                    let remote = parse_shell(&code.value);
+                    let inner = |r: TextRange| match offset {
+                        Some(o) => map(r.shifted(o)),
+                        None => map(code.raw),
+                    };
+                    for command in &remote.commands {
+                        scan_command(
+                            &command.words,
+                            command.range,
+                            &inner,
+                            file,
+                            false,
+                            &mut found,
+                            &mut built,
+                        );
+                    }
+                }
+                Some(Remote::Argv(words)) => {
+                    let whole = words[0].raw.cover(words[words.len() - 1].raw);
+                    scan_command(words, whole, &map, file, false, &mut found, &mut built);
+                }
+                None => {}
+            }
         }
     }
     mark_locally_built(&mut found.specs, &built);
@@ -341,6 +368,56 @@ fn shell_c_argument(words: &[Word]) -> Option<(&Word, Option<u32>)> {
         None
     };
     Some((code, exact))
+}
+
+/// The command an `ssh` line runs on the remote host.
+enum Remote<'w> {
+    /// One word (`"docker run …"`), which the remote shell parses; with the offset of its
+    /// value in the text when the value is the word minus its quotes.
+    Code(&'w Word, Option<u32>),
+    /// Several words, joined by ssh with spaces: read as the argv they spell.
+    Argv(&'w [Word]),
+}
+
+/// `ssh [options] host command…`: the remote command, if any.
+fn ssh_remote_command(words: &[Word]) -> Option<Remote<'_>> {
+    let first = words.first()?;
+    if first.value.rsplit('/').next() != Some("ssh") {
+        return None;
+    }
+    // OpenSSH's options that take a value (`-p 2222`, or attached: `-p2222`).
+    const WITH_VALUE: &[u8] = b"BbcDEeFIiJLlmOoPpQRSWw";
+    let mut i = 1;
+    while let Some(w) = words.get(i) {
+        let v = w.value.as_str();
+        if v == "--" {
+            i += 1;
+            break;
+        }
+        if !v.starts_with('-') || v.len() < 2 {
+            break;
+        }
+        i += 1;
+        // The first letter that takes a value ends the cluster; it takes the next word
+        // when nothing follows it.
+        if let Some(at) = v.bytes().skip(1).position(|b| WITH_VALUE.contains(&b))
+            && at + 2 == v.len()
+        {
+            i += 1;
+        }
+    }
+    let rest = words.get(i + 1..).filter(|r| !r.is_empty())?;
+    if let [code] = rest {
+        let exact = if code.raw.len() as usize == code.value.len() + 2 {
+            Some(code.raw.start + 1)
+        } else if code.is_plain() {
+            Some(code.raw.start)
+        } else {
+            None
+        };
+        return Some(Remote::Code(code, exact));
+    }
+    Some(Remote::Argv(rest))
 }
 
 /// Records the `-t`/`--tag` names of `docker build`, `docker buildx build`,
@@ -520,14 +597,21 @@ fn extract(text: &str, kind: ScriptKind) -> Vec<Snippet> {
             v.extend(github_container_options(&clean));
             v
         }
-        ScriptKind::GitlabCi => yaml_scalars(
-            &neutralize_templates(text, false),
-            &["script", "before_script", "after_script"],
-        ),
+        ScriptKind::GitlabCi => {
+            let clean = neutralize_templates(text, false);
+            let mut v = yaml_scalars(&clean, &["script", "before_script", "after_script"]);
+            v.extend(ci_service_containers(&clean, "services", "name"));
+            v
+        }
         ScriptKind::AzurePipelines => {
             yaml_scalars(&neutralize_templates(text, false), &["script", "bash", "inlineScript"])
         }
-        ScriptKind::CircleCi => yaml_scalars(&neutralize_templates(text, true), &["run", "command"]),
+        ScriptKind::CircleCi => {
+            let clean = neutralize_templates(text, true);
+            let mut v = yaml_scalars(&clean, &["run", "command"]);
+            v.extend(ci_service_containers(&clean, "docker", "image"));
+            v
+        }
         ScriptKind::BitbucketPipelines => yaml_scalars(&neutralize_templates(text, false), &["script", "after-script"]),
     };
     snippets.into_iter().filter(|s| !s.is_blank()).collect()
@@ -1282,6 +1366,97 @@ fn github_container_options(text: &str) -> Vec<Snippet> {
     out
 }
 
+/// A YAML scalar value starting at `value_col` of `line` (which starts at file offset
+/// `start`): its text without quotes or trailing comment, and its file offset.
+fn scalar_at(line: &str, start: usize, value_col: usize) -> Option<(&str, usize)> {
+    let raw = line.get(value_col..)?;
+    let lead = raw.len() - raw.trim_start().len();
+    let v = raw.trim_start();
+    let (a, b) = quoted_scalar(v).unwrap_or((0, strip_yaml_comment(v).len()));
+    let value = v.get(a..b)?;
+    (!value.is_empty()).then_some((value, start + value_col + lead + a))
+}
+
+/// Containers a CI system starts from a list of images: GitLab CI `services:` (items are an
+/// image string, or a mapping whose `name:` is the image, with `alias:`/`command:`…) and
+/// CircleCI `docker:` executors (mappings with `image:` and an optional `user:`). Each
+/// is lowered as `docker create $RUNNER_OPTIONS [--user U] <image>`: the image and
+/// user rules apply, while settings the runner controls are unknown, not missing.
+fn ci_service_containers(text: &str, list_key: &str, image_key: &str) -> Vec<Snippet> {
+    let lines = lines_of(text);
+    let mut out = Vec::new();
+    for (i, &(_, line)) in lines.iter().enumerate() {
+        let Some(kl) = key_line(line).filter(|k| k.key == list_key) else {
+            continue;
+        };
+        if !line[kl.value_col..].trim().is_empty() && !line[kl.value_col..].trim_start().starts_with('#') {
+            // A flow list or scalar on the same line: not read.
+            continue;
+        }
+        let Some(first) = (i + 1..lines.len()).find(|&j| !is_blank_or_comment(lines[j].1)) else {
+            continue;
+        };
+        let seq_indent = indent_of(lines[first].1);
+        if seq_indent < kl.line_indent || !lines[first].1[seq_indent..].starts_with('-') {
+            continue;
+        }
+        let mut k = first;
+        while k < lines.len() {
+            let (start, l) = lines[k];
+            if is_blank_or_comment(l) {
+                k += 1;
+                continue;
+            }
+            if indent_of(l) != seq_indent || !l[seq_indent..].starts_with('-') {
+                break;
+            }
+            // The item's lines: up to the next item or the end of the sequence.
+            let end = (k + 1..lines.len())
+                .find(|&j| !is_blank_or_comment(lines[j].1) && indent_of(lines[j].1) <= seq_indent)
+                .unwrap_or(lines.len());
+            let mut image = None;
+            let mut user = None;
+            match key_line(l) {
+                None => {
+                    // `- postgres:16`: the item is the image.
+                    let col = seq_indent + 1 + (l[seq_indent + 1..].len() - l[seq_indent + 1..].trim_start().len());
+                    image = scalar_at(l, start, col);
+                }
+                Some(first_key) => {
+                    for &(s, item_line) in &lines[k..end] {
+                        let Some(key) = key_line(item_line).filter(|x| x.col == first_key.col) else {
+                            continue;
+                        };
+                        if key.key == image_key {
+                            image = scalar_at(item_line, s, key.value_col);
+                        } else if key.key == "user" && list_key == "docker" {
+                            user = scalar_at(item_line, s, key.value_col);
+                        }
+                    }
+                }
+            }
+            if let Some((image, image_at)) = image {
+                let mut snippet = Snippet::new();
+                snippet.writable = false;
+                snippet.anchor = Some(TextRange::from_usize(image_at, image_at + image.len()));
+                // The runner decides everything else (capabilities, limits, network): a
+                // variable in flag position makes the settings not written here unknown,
+                // so only what the file says (image, user) is judged.
+                snippet.push_synthetic("docker create $RUNNER_OPTIONS ");
+                if let Some((user, user_at)) = user {
+                    snippet.push_synthetic("--user ");
+                    snippet.push(user, user_at);
+                    snippet.push_synthetic(" ");
+                }
+                snippet.push(image, image_at);
+                out.push(snippet);
+            }
+            k = end;
+        }
+    }
+    out
+}
+
 /// The nearest line above `i` indented less than `col` (its parent key).
 fn parent_line(lines: &[(usize, &str)], i: usize, col: usize) -> Option<usize> {
     (0..i)
@@ -1393,6 +1568,46 @@ mod tests {
             images(text, ScriptKind::GitlabCi),
             ["nginx:1", "busybox:1", "\"quoted\"", "redis:7"]
         );
+    }
+
+    #[test]
+    fn gitlab_services_are_containers() {
+        let text = "services:\n  - docker:27-dind\ntest:\n  services:\n    - name: postgres:16\n      alias: db\n      command: [\"postgres\", \"-c\", \"fsync=off\"]\n    - \"redis:7\"  # cache\n    - alias: mq\n      name: rabbitmq:3\n  script:\n    - docker run --rm alpine:3 true\n";
+        assert_eq!(
+            images(text, ScriptKind::GitlabCi),
+            ["alpine:3", "docker:27-dind", "postgres:16", "redis:7", "rabbitmq:3"]
+        );
+        // A flow list on the key's line is left alone; a job named `services` is not a list.
+        assert!(images("services: [\"postgres:16\"]\n", ScriptKind::GitlabCi).is_empty());
+        assert!(images("services:\n  script:\n    - echo hi\n", ScriptKind::GitlabCi).is_empty());
+    }
+
+    #[test]
+    fn circleci_docker_executors_are_containers() {
+        let text = "jobs:\n  build:\n    docker:\n      - image: cimg/node:22.1\n        user: root\n      - image: postgres:16\n        environment:\n          POSTGRES_USER: app\n    steps:\n      - run: docker run --privileged alpine:3 true\n";
+        assert_eq!(
+            images(text, ScriptKind::CircleCi),
+            ["alpine:3", "cimg/node:22.1", "postgres:16"]
+        );
+        let specs = run_lines(FileId(0), text, ScriptKind::CircleCi).specs;
+        let node = specs
+            .iter()
+            .find(|s| s.image.get().is_some_and(|i| i.raw.contains("node")))
+            .unwrap();
+        assert_eq!(node.user.get().map(|u| u.as_str()), Some("root"), "{:?}", node.user);
+        // Settings the runner controls are unknown, not missing.
+        assert!(node.memory.value.is_unknown(), "{:?}", node.memory);
+    }
+
+    #[test]
+    fn ssh_remote_docker_run_lines() {
+        let text = "#!/bin/sh\nssh -i ~/.ssh/deploy -p 2222 deploy@prod \"docker pull app:1 && docker run -d --privileged app:1\"\nssh -o StrictHostKeyChecking=no host docker run --rm -v /:/host alpine:3 true\nssh host\nssh -p2222 host uptime\n";
+        assert_eq!(images(text, ScriptKind::Shell), ["app:1", "alpine:3"]);
+        assert_eq!(privileged_slices(text, ScriptKind::Shell), ["--privileged"]);
+        // Inside a Dockerfile RUN, ssh runs something elsewhere: not the image's container.
+        let dockerfile = dockward_dockerfile::parse("FROM alpine:3\nRUN ssh host \"docker run --privileged app:1\"\n");
+        let build = dockward_model::build::lower_build(FileId(0), &dockerfile, None);
+        assert!(container_specs_in_build(&build).is_empty());
     }
 
     #[test]

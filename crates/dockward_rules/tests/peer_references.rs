@@ -30,21 +30,6 @@ const EXCLUDED: &[(&str, &str)] = &[
         "a check on inline pragmas themselves; dockward reports unused ones instead (DW003)",
     ),
     (
-        "hadolint:DL3010",
-        "COPY of an archive later unpacked: style advice, not implemented",
-    ),
-    ("hadolint:DL3056", "semantic-version label value: not implemented"),
-    ("hadolint:DL3058", "e-mail label value: not implemented"),
-    (
-        "hadolint:DL3059",
-        "merge consecutive RUN: style advice, not implemented",
-    ),
-    (
-        "hadolint:DL3065",
-        "redundant `--platform=$TARGETPLATFORM`: not implemented",
-    ),
-    ("hadolint:DL3066", "non-numeric USER: not implemented"),
-    (
         "kics:0008c003-79aa-42d8-95b8-1c2fe37dbfe6",
         "merge consecutive RUN/ADD/COPY: not implemented",
     ),

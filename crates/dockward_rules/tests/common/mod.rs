@@ -6,10 +6,16 @@ use std::path::Path;
 
 /// Settings that run exactly the rule `code` (opt-in or not). Rules that need configured
 /// facts get the ones their documentation examples use: trusted registries
-/// `registry.acme.internal` and `docker.io/library` (read only by DW106).
+/// `registry.acme.internal` and `docker.io/library` (read only by DW106), and the label
+/// schema `version = "semver"`, `maintainer = "email"` (read only by DW276).
 pub fn only(code: &str) -> Settings {
     let mut settings = Settings::default();
     settings.trusted_registries = vec!["registry.acme.internal".to_string(), "docker.io/library".to_string()];
+    settings.label_schema = [
+        ("version".to_string(), dockward_core::LabelType::Semver),
+        ("maintainer".to_string(), dockward_core::LabelType::Email),
+    ]
+    .into();
     settings
         .apply_command_line(&[code.to_string()], &[], all_rules())
         .expect("rule code exists");

@@ -40,6 +40,12 @@ mod ssh_server_in_image;
 pub(crate) mod sudo_in_final_image;
 mod untrusted_base_registry;
 mod util;
+// hadolint parity (issue 13): DW272-DW276.
+mod consecutive_run;
+mod copied_archive_extracted;
+mod from_platform_redundant;
+mod label_value_schema;
+mod user_not_numeric;
 
 use crate::BuildRule;
 
@@ -188,6 +194,26 @@ pub(crate) static RULES: &[BuildRule] = &[
     BuildRule {
         meta: &run_security_insecure::META,
         check: run_security_insecure::check,
+    },
+    BuildRule {
+        meta: &copied_archive_extracted::META,
+        check: copied_archive_extracted::check,
+    },
+    BuildRule {
+        meta: &consecutive_run::META,
+        check: consecutive_run::check,
+    },
+    BuildRule {
+        meta: &from_platform_redundant::META,
+        check: from_platform_redundant::check,
+    },
+    BuildRule {
+        meta: &user_not_numeric::META,
+        check: user_not_numeric::check,
+    },
+    BuildRule {
+        meta: &label_value_schema::META,
+        check: label_value_schema::check,
     },
 ];
 

@@ -1006,6 +1006,30 @@ pub(crate) fn rpm_unpinned(s: &str) -> bool {
     !b.windows(2).any(|w| w[0] == b'-' && w[1].is_ascii_digit())
 }
 
+/// The subcommand of `yum`/`dnf`/`microdnf`/`tdnf` under its canonical name: dnf's short
+/// aliases (`in`, `up`, `rei`, `rm`, `dg`, `dsync`, `mc`) and the `-minimal`/`-to` forms of
+/// upgrade stand for the commands they abbreviate, so every rule reads them alike.
+pub(crate) fn rpm_subcommand<'t>(args: &[Arg<'t>]) -> Option<(usize, &'t str)> {
+    let (at, sub) = subcommand(args)?;
+    let canonical = match sub {
+        "in" => "install",
+        "up" | "upgrade-minimal" | "update-minimal" | "up-min" | "upgrade-to" | "update-to" => "upgrade",
+        "rei" => "reinstall",
+        "rm" => "remove",
+        "dg" => "downgrade",
+        "dsync" | "distrosync" | "distribution-synchronization" => "distro-sync",
+        "mc" => "makecache",
+        other => other,
+    };
+    Some((at, canonical))
+}
+
+/// Whether a `dnf module install` operand names no stream (`nodejs` rather than
+/// `nodejs:18`): the module's default stream, which moves with the distribution.
+pub(crate) fn rpm_module_unpinned(s: &str) -> bool {
+    !s.contains(':') && !s.starts_with('@') && !is_path_or_url(s) && !s.contains(['*', '?', '$'])
+}
+
 /// yum and dnf subcommands that ask for confirmation.
 pub(crate) const RPM_PROMPTING: [&str; 16] = [
     "install",

@@ -1,5 +1,6 @@
 use super::command_util::{
-    RPM, command_name, operands, parse_args, rpm_unpinned, runs, subcommand, tokens, unpinned_finding,
+    RPM, command_name, operands, parse_args, rpm_module_unpinned, rpm_subcommand, rpm_unpinned, runs, tokens,
+    unpinned_finding,
 };
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
@@ -7,8 +8,9 @@ use dockward_core::Finding;
 declare_rule! {
     /// ## What it does
     /// Reports `dnf install` and `microdnf install` of packages named without a version
-    /// (`nginx` rather than `nginx-1.24.0`). Groups (`@core`), modules, `.rpm` files and
-    /// packages from variables with no known value are not reported. Opt-in.
+    /// (`nginx` rather than `nginx-1.24.0`; `dnf in` too), and `dnf module install` of modules
+    /// named without a stream (`nodejs` rather than `nodejs:20`). Groups (`@core`), `.rpm`
+    /// files and packages from variables with no known value are not reported. Opt-in.
     ///
     /// ## Why is this bad?
     /// Without a version the build installs whatever the repository serves that day, so
@@ -52,24 +54,37 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             };
             let toks = tokens(c.args(), run.vars());
             let args = parse_args(&toks, &RPM);
-            // `in` is dnf's own alias of `install`.
-            let Some((sub_at, "install" | "in")) = subcommand(&args) else {
+            // `in` is dnf's alias of `install`; modules are pinned by their stream.
+            let Some((sub_at, sub)) = rpm_subcommand(&args) else {
                 continue;
             };
-            let unpinned: Vec<&str> = operands(&args)
-                .skip(1)
-                .map(|(s, _)| s)
-                .filter(|s| rpm_unpinned(s))
-                .collect();
+            let module = sub == "module" && operands(&args).nth(1).is_some_and(|(a, _)| a == "install");
+            let unpinned: Vec<&str> = match sub {
+                "install" => operands(&args)
+                    .skip(1)
+                    .map(|(s, _)| s)
+                    .filter(|s| rpm_unpinned(s))
+                    .collect(),
+                _ if module => operands(&args)
+                    .skip(2)
+                    .map(|(s, _)| s)
+                    .filter(|s| rpm_module_unpinned(s))
+                    .collect(),
+                _ => continue,
+            };
             if !unpinned.is_empty() {
                 out.push(unpinned_finding(
                     cx,
                     &META,
                     &cmd,
                     toks[args[sub_at].at()].word,
-                    &format!("{tool} install"),
+                    &format!("{tool} {}install", if module { "module " } else { "" }),
                     &unpinned,
-                    "name each package with its version: `name-version`",
+                    if module {
+                        "name each module with its stream: `name:stream`"
+                    } else {
+                        "name each package with its version: `name-version`"
+                    },
                 ));
             }
         }

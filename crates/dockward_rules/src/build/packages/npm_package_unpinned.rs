@@ -9,7 +9,9 @@ declare_rule! {
     /// Reports `npm install` (`npm i`, `npm add`) of packages named without a version
     /// (`typescript`, or the moving tags `@latest` and `@next`). `npm install` and `npm ci`
     /// with no package names install from `package.json` and the lock file and are not
-    /// reported; nor are local paths, tarballs, git or URL specs.
+    /// reported; nor are local paths, tarballs or URL specs. Git sources (`git+ssh://…`,
+    /// `git+https://…`, `github:user/repo`, `user/repo`) are reported unless they name a
+    /// commit, tag or range after `#`.
     ///
     /// ## Why is this bad?
     /// An unversioned name resolves to the newest release at build time. Global tools
@@ -84,8 +86,12 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// A registry package spec without a version, or with a moving tag.
+/// A registry package spec without a version, or with a moving tag; or a git source
+/// without a `#commit-ish` (it installs whatever the default branch holds that day).
 fn is_unpinned(spec: &str) -> bool {
+    if let Some(git) = git_source(spec) {
+        return git.split_once('#').is_none_or(|(_, committish)| committish.is_empty());
+    }
     if is_path_or_url(spec) || spec.contains(':') || spec.ends_with(".tgz") || spec.ends_with(".tar.gz") {
         return false;
     }
@@ -100,7 +106,7 @@ fn is_unpinned(spec: &str) -> bool {
             None => (spec, None),
         },
     };
-    // `user/repo` (no scope) is a GitHub shorthand, not a registry name.
+    // A `/` outside a scope is not a registry name (git shorthands are judged above).
     if !spec.starts_with('@') && name.contains('/') {
         return false;
     }
@@ -108,4 +114,20 @@ fn is_unpinned(spec: &str) -> bool {
         None => true,
         Some(v) => matches!(v, "" | "latest" | "next" | "*" | "x"),
     }
+}
+
+/// The spec when it installs from a git repository: `git+ssh://…`, `git+https://…`,
+/// `git://…`, the hosted shorthands (`github:user/repo`, `gitlab:`, `bitbucket:`, `gist:`)
+/// and the bare GitHub shorthand `user/repo`.
+fn git_source(spec: &str) -> Option<&str> {
+    let lower = spec.to_ascii_lowercase();
+    let prefixed = ["git+", "git://", "github:", "gitlab:", "bitbucket:", "gist:"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    let shorthand = !spec.starts_with(['@', '.', '/', '~'])
+        && !spec.contains([':', '@'])
+        && spec.split('#').next().is_some_and(|repo| repo.split('/').count() == 2)
+        && !lower.ends_with(".tgz")
+        && !lower.ends_with(".tar.gz");
+    (prefixed || shorthand).then_some(spec)
 }

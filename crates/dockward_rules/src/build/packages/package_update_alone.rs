@@ -1,6 +1,6 @@
 use super::command_util::{
-    APK, APT, RPM, Spec, ZYPPER, command_name, is_interpreter, is_shell, parse_args, removes_named, runs, span_to,
-    subcommand, tokens,
+    APK, APT, RPM, Spec, ZYPPER, command_name, is_interpreter, is_shell, parse_args, removes_named, rpm_subcommand,
+    runs, span_to, subcommand, tokens,
 };
 use crate::{BuildCx, declare_rule};
 use dockward_core::{Finding, TextRange};
@@ -175,7 +175,11 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             let toks = tokens(c.args(), run.vars());
             let args = parse_args(&toks, spec);
             // `apk --update add`, `apk add --update-cache`: refresh and install in one.
-            let Some((at, sub)) = subcommand(&args) else {
+            let sub = match name {
+                "yum" | "dnf" | "microdnf" | "tdnf" => rpm_subcommand(&args),
+                _ => subcommand(&args),
+            };
+            let Some((at, sub)) = sub else {
                 continue;
             };
             match effect(name, sub) {

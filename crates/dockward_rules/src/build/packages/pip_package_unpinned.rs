@@ -1,13 +1,13 @@
 use super::command_util::{
-    PIP, is_path_or_url, operands, parse_args, pip_args, runs, subcommand, tokens, unpinned_finding,
+    PIP, Spec, command_name, is_path_or_url, operands, parse_args, pip_args, runs, subcommand, tokens, unpinned_finding,
 };
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
 
 declare_rule! {
     /// ## What it does
-    /// Reports `pip install` (also `pip3`, `python -m pip`) of packages named without a
-    /// version specifier (`flask` rather than `flask==3.0.3`), and installs from version
+    /// Reports `pip install` (also `pip3`, `python -m pip`, and `pipx install`/`pipx inject`)
+    /// of packages named without a version specifier (`flask` rather than `flask==3.0.3`), and installs from version
     /// control without a revision (`git+https://…/requests` rather than
     /// `…/requests@v2.32.3`). Requirement files (`-r`), local paths, wheels, archives and URL
     /// requirements are not reported, nor are packages from variables with no known value,
@@ -52,6 +52,7 @@ declare_rule! {
 const FILES: [&str; 6] = [".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".egg"];
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
+    check_pipx(cx, out);
     for run in runs(cx) {
         for cmd in run.commands() {
             let Some(words) = pip_args(cmd.command) else { continue };
@@ -68,23 +69,7 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let ops: Vec<&str> = operands(&args).skip(1).map(|(s, _)| s).collect();
-            let mut unpinned: Vec<&str> = Vec::new();
-            for (i, s) in ops.iter().copied().enumerate() {
-                // `name @ https://…` spells a direct reference over three words.
-                let direct = s == "@" || ops.get(i + 1) == Some(&"@") || (i > 0 && ops[i - 1] == "@");
-                let lower = s.to_ascii_lowercase();
-                let constrained = s.contains(['=', '<', '>', '~', '!', '@', ';']);
-                if is_vcs_url(&lower) {
-                    if !vcs_ref_given(&lower) {
-                        unpinned.push(s);
-                    }
-                    continue;
-                }
-                let file = is_path_or_url(s) || lower.starts_with("file:") || FILES.iter().any(|f| lower.ends_with(f));
-                if !direct && !constrained && !file {
-                    unpinned.push(s);
-                }
-            }
+            let unpinned = unpinned_requirements(&ops);
             if !unpinned.is_empty() {
                 out.push(unpinned_finding(
                     cx,
@@ -98,6 +83,81 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// `pipx install PKG…` and `pipx inject VENV PKG…`: pip installs underneath, with the
+/// same requirement syntax (`black==24.1.0`); `--spec` (older pipx) gives the requirement
+/// of the one package named.
+fn check_pipx(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
+    const PIPX: Spec = Spec {
+        short_value: b"",
+        long_value: &[
+            "--python",
+            "--pip-args",
+            "--index-url",
+            "--suffix",
+            "--spec",
+            "--preinstall",
+            "--backend",
+        ],
+    };
+    for run in runs(cx) {
+        for cmd in run.commands() {
+            if command_name(cmd.command) != Some("pipx") {
+                continue;
+            }
+            let toks = tokens(cmd.command.args(), run.vars());
+            let args = parse_args(&toks, &PIPX);
+            let Some((sub_at, sub)) = subcommand(&args) else {
+                continue;
+            };
+            let skip = match sub {
+                "install" => 1,
+                "inject" => 2,
+                _ => continue,
+            };
+            let spec = args.iter().find(|a| a.is_long("--spec")).and_then(|a| a.value());
+            let ops: Vec<&str> = match spec {
+                Some(spec) => vec![spec],
+                None => operands(&args).skip(skip).map(|(s, _)| s).collect(),
+            };
+            let unpinned = unpinned_requirements(&ops);
+            if !unpinned.is_empty() {
+                out.push(unpinned_finding(
+                    cx,
+                    &META,
+                    &cmd,
+                    toks[args[sub_at].at()].word,
+                    &format!("pipx {sub}"),
+                    &unpinned,
+                    "pin each package as `name==version`",
+                ));
+            }
+        }
+    }
+}
+
+/// The requirements of a pip command line that name no version: not a specifier, direct
+/// reference, local file or VCS URL with a revision.
+fn unpinned_requirements<'s>(ops: &[&'s str]) -> Vec<&'s str> {
+    let mut unpinned = Vec::new();
+    for (i, s) in ops.iter().copied().enumerate() {
+        // `name @ https://…` spells a direct reference over three words.
+        let direct = s == "@" || ops.get(i + 1) == Some(&"@") || (i > 0 && ops[i - 1] == "@");
+        let lower = s.to_ascii_lowercase();
+        let constrained = s.contains(['=', '<', '>', '~', '!', '@', ';']);
+        if is_vcs_url(&lower) {
+            if !vcs_ref_given(&lower) {
+                unpinned.push(s);
+            }
+            continue;
+        }
+        let file = is_path_or_url(s) || lower.starts_with("file:") || FILES.iter().any(|f| lower.ends_with(f));
+        if !direct && !constrained && !file {
+            unpinned.push(s);
+        }
+    }
+    unpinned
 }
 
 /// `git+https://…`, `hg+…`, `svn+…`, `bzr+…`: an install from version control.

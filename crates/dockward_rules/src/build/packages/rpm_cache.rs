@@ -2,7 +2,8 @@
 //! holds its metadata and constants and calls [`check_cache_not_cleaned`].
 
 use super::command_util::{
-    Spec, command_name, final_image_stages, parse_args, removes, rpm_changes, runs, span_to, subcommand, tokens,
+    Spec, command_name, final_image_stages, parse_args, removes, rpm_changes, rpm_subcommand, runs, span_to,
+    subcommand, tokens,
 };
 use crate::BuildCx;
 use dockward_core::{Finding, RuleMeta};
@@ -48,7 +49,13 @@ pub(crate) fn check_cache_not_cleaned(cx: &BuildCx<'_>, out: &mut Vec<Finding>, 
             };
             let toks = tokens(c.args(), run.vars());
             let args = parse_args(&toks, rule.spec);
-            let Some((sub_at, sub)) = subcommand(&args) else {
+            // dnf's aliases (`up`, `rei`…); zypper's (`in`, `up`) are listed as they are.
+            let sub = if tool == "zypper" {
+                subcommand(&args)
+            } else {
+                rpm_subcommand(&args)
+            };
+            let Some((sub_at, sub)) = sub else {
                 continue;
             };
             if !rule.installs.contains(&sub) || !rpm_changes(&args, sub) {

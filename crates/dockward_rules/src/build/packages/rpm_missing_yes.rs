@@ -3,7 +3,7 @@
 
 use super::command_util::{
     RPM, RPM_PROMPTING, command_name, has_unknown, insert_after, operands, parse_args, rpm_answers_yes, rpm_changes,
-    runs, span_to, subcommand, tokens, writes_assume_yes,
+    rpm_subcommand, runs, span_to, tokens, writes_assume_yes,
 };
 use crate::BuildCx;
 use dockward_core::{Finding, Fix, RuleMeta};
@@ -31,7 +31,7 @@ pub(crate) fn check_missing_yes(cx: &BuildCx<'_>, out: &mut Vec<Finding>, meta: 
             }
             let toks = tokens(c.args(), run.vars());
             let args = parse_args(&toks, &RPM);
-            let Some((sub_at, sub)) = subcommand(&args) else {
+            let Some((sub_at, sub)) = rpm_subcommand(&args) else {
                 continue;
             };
             if !RPM_PROMPTING.contains(&sub) || has_unknown(&args) || rpm_answers_yes(&args) || !rpm_changes(&args, sub)

@@ -1,5 +1,6 @@
 use super::command_util::{
-    RPM, command_name, operands, parse_args, rpm_unpinned, runs, subcommand, tokens, unpinned_finding,
+    RPM, command_name, operands, parse_args, rpm_module_unpinned, rpm_subcommand, rpm_unpinned, runs, tokens,
+    unpinned_finding,
 };
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
@@ -7,8 +8,9 @@ use dockward_core::Finding;
 declare_rule! {
     /// ## What it does
     /// Reports `yum install` of packages named without a version (`httpd` rather than
-    /// `httpd-2.4.57`). Groups (`@core`), local or remote `.rpm` files and packages from
-    /// variables with no known value are not reported. Opt-in.
+    /// `httpd-2.4.57`), and `yum module install` of modules without a stream (`nodejs`
+    /// rather than `nodejs:20`). Groups (`@core`), local or remote `.rpm` files and packages
+    /// from variables with no known value are not reported. Opt-in.
     ///
     /// ## Why is this bad?
     /// Without a version the build installs whatever the repository serves that day, so
@@ -52,23 +54,37 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             }
             let toks = tokens(c.args(), run.vars());
             let args = parse_args(&toks, &RPM);
-            let Some((sub_at, "install")) = subcommand(&args) else {
+            // `in` is dnf's alias of `install`; modules are pinned by their stream.
+            let Some((sub_at, sub)) = rpm_subcommand(&args) else {
                 continue;
             };
-            let unpinned: Vec<&str> = operands(&args)
-                .skip(1)
-                .map(|(s, _)| s)
-                .filter(|s| rpm_unpinned(s))
-                .collect();
+            let module = sub == "module" && operands(&args).nth(1).is_some_and(|(a, _)| a == "install");
+            let unpinned: Vec<&str> = match sub {
+                "install" => operands(&args)
+                    .skip(1)
+                    .map(|(s, _)| s)
+                    .filter(|s| rpm_unpinned(s))
+                    .collect(),
+                _ if module => operands(&args)
+                    .skip(2)
+                    .map(|(s, _)| s)
+                    .filter(|s| rpm_module_unpinned(s))
+                    .collect(),
+                _ => continue,
+            };
             if !unpinned.is_empty() {
                 out.push(unpinned_finding(
                     cx,
                     &META,
                     &cmd,
                     toks[args[sub_at].at()].word,
-                    "yum install",
+                    if module { "yum module install" } else { "yum install" },
                     &unpinned,
-                    "name each package with its version: `name-version`",
+                    if module {
+                        "name each module with its stream: `name:stream`"
+                    } else {
+                        "name each package with its version: `name-version`"
+                    },
                 ));
             }
         }
