@@ -286,3 +286,215 @@ fn vulns_and_sbom_read_an_image_layout() {
         "the SBOM names the image"
     );
 }
+
+/// An image of four layers whose history says what made each: the base (os-release and a
+/// dpkg status), an apt-get install adding libssl3, an npm install, and an upgrade that
+/// rewrites the status without changing libssl3. Returns the layout and the diff ids.
+fn layered_image(dir: &Path) -> Vec<String> {
+    use dockward_image::testing::{Compress, LayerBuilder, TestImage, compress, oci_layout, write_dir};
+    let folder = dir.join("folder");
+    ubuntu_root(&folder);
+    let read = |rel: &str| std::fs::read(folder.join(rel)).unwrap();
+    let status = String::from_utf8(read("var/lib/dpkg/status")).unwrap();
+    let fixed_only = status[status.find("Package: libfixed").unwrap()..].to_string();
+    let mut base = LayerBuilder::new();
+    base.file("etc/os-release", 0o644, &read("etc/os-release"));
+    base.file("var/lib/dpkg/status", 0o644, fixed_only.as_bytes());
+    let mut install = LayerBuilder::new();
+    install.file("var/lib/dpkg/status", 0o644, status.as_bytes());
+    let mut npm = LayerBuilder::new();
+    npm.file(
+        "app/node_modules/semver/package.json",
+        0o644,
+        &read("app/node_modules/semver/package.json"),
+    );
+    let mut upgrade = LayerBuilder::new();
+    upgrade.file("var/lib/dpkg/status", 0o644, format!("{status}\n").as_bytes());
+    let image = TestImage {
+        name: Some("acme/layered:1".to_string()),
+        platform: None,
+        config: serde_json::json!({"architecture": "amd64", "os": "linux", "config": {},
+        "history": [
+            {"created_by": "/bin/sh -c #(nop) ADD file:0123 in / "},
+            {"created_by": "/bin/sh -c #(nop)  ENV LANG=C.UTF-8", "empty_layer": true},
+            {"created_by": "/bin/sh -c apt-get install -y\tlibssl3\u{1b}[31m"},
+            {"created_by": "RUN /bin/sh -c npm install semver@7.5.1 # buildkit"},
+            {"created_by": "/bin/sh -c apt-get upgrade -y"}
+        ]}),
+        layers: vec![
+            compress(&base.finish(), Compress::Gzip),
+            compress(&install.finish(), Compress::None),
+            compress(&npm.finish(), Compress::Zstd),
+            compress(&upgrade.finish(), Compress::Gzip),
+        ],
+    };
+    let files = oci_layout(&[image]);
+    let diff_ids = files
+        .iter()
+        .filter_map(|(_, bytes)| serde_json::from_slice::<Value>(bytes).ok())
+        .find_map(|v| {
+            v.pointer("/rootfs/diff_ids")
+                .and_then(Value::as_array)
+                .map(|ids| ids.iter().map(|d| d.as_str().unwrap().to_string()).collect::<Vec<_>>())
+        })
+        .unwrap();
+    write_dir(&dir.join("layout"), &files);
+    diff_ids
+}
+
+fn json_findings(output: &[u8]) -> Vec<Value> {
+    let json: Value = serde_json::from_slice(output).unwrap();
+    json["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn image_findings_name_the_layer_that_added_the_package() {
+    let Some(osv) = corpus_osv() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    import(&db, &osv);
+    let diff_ids = layered_image(tmp.path());
+    let layout = tmp.path().join("layout");
+
+    let out = dockward()
+        .args(["vulns", "--format", "json", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = json_findings(&out.stdout);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let by_package = |prefix: &str| {
+        found
+            .iter()
+            .find(|f| f["message"].as_str().unwrap().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no finding for {prefix}: {found:?}"))
+            .clone()
+    };
+    // libssl3 came with the second layer (the upgrade rewrote the database without
+    // changing it); semver with the third; the first layer's libfixed is not vulnerable.
+    let ssl = by_package("libssl3 ");
+    assert_eq!(ssl["layer"], diff_ids[1], "{ssl}");
+    assert_eq!(ssl["path"], "/var/lib/dpkg/status", "{ssl}");
+    let help = ssl["help"].as_str().unwrap();
+    assert!(
+        help.contains("added by the layer of `RUN apt-get install -y libssl3\\u{1b}[31m`"),
+        "{help}"
+    );
+    assert!(!help.contains('\u{1b}'), "no raw control character: {help}");
+    let semver = by_package("semver ");
+    assert_eq!(semver["layer"], diff_ids[2], "{semver}");
+    assert!(
+        semver["help"]
+            .as_str()
+            .unwrap()
+            .contains("`RUN npm install semver@7.5.1`"),
+        "{semver}"
+    );
+
+    // Text and SARIF name the layer too.
+    let out = dockward()
+        .args(["vulns", "--format", "full", "--no-color", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let short = &diff_ids[1][..19];
+    assert!(
+        text.contains(&format!("image acme/layered:1 layer {short} /var/lib/dpkg/status")),
+        "{text}"
+    );
+    let out = dockward()
+        .args(["vulns", "--format", "sarif", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    let sarif = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        sarif.contains(&format!("acme/layered:1@{}:/var/lib/dpkg/status", diff_ids[1])),
+        "{sarif}"
+    );
+
+    // The SBOM carries the layer as a property.
+    let out = dockward().args(["sbom"]).arg(&layout).output().unwrap();
+    let sbom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ssl = sbom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "libssl3")
+        .unwrap();
+    let props = ssl["properties"].to_string();
+    assert!(
+        props.contains(&diff_ids[1]) && props.contains("dockward:layer:created-by"),
+        "{props}"
+    );
+}
+
+#[test]
+fn image_vulns_reports_vulnerabilities_with_the_image_rules() {
+    let Some(osv) = corpus_osv() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    import(&db, &osv);
+    let diff_ids = layered_image(tmp.path());
+    let layout = tmp.path().join("layout");
+
+    // Without --vulns: image rules only.
+    let out = dockward()
+        .args(["image", "--format", "json"])
+        .arg(&layout)
+        .output()
+        .unwrap();
+    let plain = json_findings(&out.stdout);
+    assert!(
+        !plain.is_empty() && plain.iter().all(|f| f["code"] != "DW190"),
+        "{plain:?}"
+    );
+
+    let out = dockward()
+        .args(["image", "--vulns", "--ignore-unfixed", "--format", "json", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = json_findings(&out.stdout);
+    let vulns: Vec<&Value> = found.iter().filter(|f| f["code"] == "DW190").collect();
+    assert_eq!(vulns.len(), 2, "{found:?}");
+    assert_eq!(
+        found.len(),
+        plain.len() + 2,
+        "the image rules' findings are all still there"
+    );
+    let ssl = vulns
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().starts_with("libssl3 "))
+        .unwrap();
+    assert_eq!(ssl["layer"], diff_ids[1]);
+    assert_eq!(ssl["image"], "acme/layered:1", "{ssl}");
+
+    // No database: an error, unless allowed.
+    let missing = tmp.path().join("no-db");
+    let out = dockward()
+        .args(["image", "--vulns", "--db"])
+        .arg(&missing)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = dockward()
+        .args(["image", "--vulns", "--allow-no-db", "--format", "json", "--db"])
+        .arg(&missing)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert!(
+        json_findings(&out.stdout).iter().all(|f| f["code"] != "DW190"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

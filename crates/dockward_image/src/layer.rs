@@ -5,7 +5,7 @@
 
 use crate::store::{Capped, decoder};
 use crate::{Budgets, ImageError};
-use dockward_model::image::{FileKind, ImageFile, ImageFiles, keeps_inventory_content, wants_content};
+use dockward_model::image::{FileKind, ImageFile, ImageFiles, is_package_db, keeps_inventory_content, wants_content};
 use std::io::{BufReader, Read};
 use std::sync::Arc;
 
@@ -158,6 +158,7 @@ fn read_entries<R: Read>(
         let (dir, name) = split(&path);
         if let Some(hidden) = name.strip_prefix(".wh.") {
             if hidden == ".wh..opq" {
+                record_db_deletions(files, dir, place.index, true);
                 files.make_opaque(dir, place.index);
             } else if !hidden.starts_with(".wh.") {
                 // `.wh..wh.*` are AUFS bookkeeping, not whiteouts.
@@ -166,6 +167,7 @@ fn read_entries<R: Read>(
                 } else {
                     format!("{dir}/{hidden}")
                 };
+                record_db_deletions(files, &target, place.index, false);
                 files.remove(&target, place.index);
             }
             continue;
@@ -245,6 +247,10 @@ fn read_entries<R: Read>(
             } else {
                 None
             };
+        if file_kind == FileKind::Regular && is_package_db(&path) {
+            // Every layer's version, not only the last: which layer added a package.
+            files.db_versions.record(&path, place.index, content.clone(), false);
+        }
         files.insert(
             path,
             ImageFile {
@@ -259,6 +265,22 @@ fn read_entries<R: Read>(
         );
     }
     Ok(())
+}
+
+/// Records the package databases a whiteout deletes (at or under `target`; for an opaque
+/// folder, what lower layers put there) as deleted versions, for layer attribution.
+fn record_db_deletions(files: &mut ImageFiles, target: &str, layer: u32, opaque: bool) {
+    let mut doomed: Vec<String> = files
+        .under(target)
+        .filter(|(p, f)| is_package_db(p) && f.kind == FileKind::Regular && (!opaque || f.layer < layer))
+        .map(|(p, _)| p.to_string())
+        .collect();
+    if !opaque && is_package_db(target) && files.get(target).is_some() {
+        doomed.push(target.to_string());
+    }
+    for path in doomed {
+        files.db_versions.record(&path, layer, None, true);
+    }
 }
 
 #[cfg(test)]
