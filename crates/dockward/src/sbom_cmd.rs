@@ -67,6 +67,10 @@ pub struct VulnDbArgs {
     /// `.dockward-vulns.toml` in the current folder when it exists).
     #[arg(long, value_name = "FILE")]
     pub ignore_file: Option<PathBuf>,
+    /// OpenVEX documents: findings a `not_affected` or `fixed` statement covers are left
+    /// out (and counted); `affected` and `under_investigation` keep them. Repeatable.
+    #[arg(long, value_name = "FILE.json")]
+    pub vex: Vec<PathBuf>,
     /// Without a database, report the inventory's size and exit 0 instead of failing.
     #[arg(long)]
     pub allow_no_db: bool,
@@ -185,6 +189,7 @@ pub struct VulnScanner {
     db_dir: PathBuf,
     ignores: dockward_vuln::ignore::IgnoreFile,
     ignore_path: Option<PathBuf>,
+    vex: dockward_vuln::vex::Vex,
     options: ScanOptions,
     now: i64,
 }
@@ -203,6 +208,12 @@ impl VulnScanner {
             .map(dockward_vuln::ignore::load)
             .transpose()?
             .unwrap_or_default();
+        let mut vex = dockward_vuln::vex::Vex::default();
+        for path in &args.vex {
+            let mut warnings = Vec::new();
+            dockward_vuln::vex::load(path, &mut vex, &mut warnings)?;
+            notes.extend(warnings.into_iter().map(|w| warning(path, w)));
+        }
         let db_dir = crate::db_cmd::db_dir(args.db.as_deref());
         let db = match Database::open(&db_dir) {
             Ok(db) => Some(db),
@@ -248,6 +259,7 @@ impl VulnScanner {
             db_dir,
             ignores,
             ignore_path,
+            vex,
             options: ScanOptions {
                 ignore_unfixed: args.ignore_unfixed,
                 show_unimportant: args.show_unimportant,
@@ -275,11 +287,21 @@ impl VulnScanner {
         let result = scan(&inv, db, &self.options);
         let mut files: HashMap<String, Option<(dockward_core::FileId, String)>> = HashMap::new();
         let mut ignored = 0;
+        let mut by_vex: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
         if settings.is_enabled(&dockward_rules::VULNERABLE_PACKAGE) {
             for finding in &result.findings {
                 if self.ignores.matching(finding, self.now).is_some() {
                     ignored += 1;
                     continue;
+                }
+                if !self.vex.is_empty() {
+                    let purl = dockward_vuln::purl::purl(&finding.package, inv.os.as_ref());
+                    if let Some(statement) = self.vex.statement_for(finding, purl.as_deref(), tree.image_name())
+                        && statement.status.suppresses()
+                    {
+                        *by_vex.entry(statement.status.as_str()).or_default() += 1;
+                        continue;
+                    }
                 }
                 findings.push(to_finding(finding, shown, tree, sources, &mut files, settings));
             }
@@ -290,6 +312,17 @@ impl VulnScanner {
                 format!(
                     "{ignored} findings silenced by the ignore file {}",
                     self.ignore_path.as_deref().unwrap_or(Path::new("")).display()
+                ),
+            ));
+        }
+        if !by_vex.is_empty() {
+            let counts: Vec<String> = by_vex.iter().map(|(status, n)| format!("{n} {status}")).collect();
+            notes.push(warning(
+                shown,
+                format!(
+                    "{} findings suppressed by VEX statements ({})",
+                    by_vex.values().sum::<usize>(),
+                    counts.join(", ")
                 ),
             ));
         }

@@ -357,7 +357,7 @@ fn image_findings_name_the_layer_that_added_the_package() {
     let layout = tmp.path().join("layout");
 
     let out = dockward()
-        .args(["vulns", "--format", "json", "--db"])
+        .args(["vulns", "--format", "json", "--fail-on", "low", "--db"])
         .arg(&db)
         .arg(&layout)
         .output()
@@ -395,7 +395,7 @@ fn image_findings_name_the_layer_that_added_the_package() {
 
     // Text and SARIF name the layer too.
     let out = dockward()
-        .args(["vulns", "--format", "full", "--no-color", "--db"])
+        .args(["vulns", "--format", "full", "--color", "never", "--db"])
         .arg(&db)
         .arg(&layout)
         .output()
@@ -475,7 +475,7 @@ fn image_vulns_reports_vulnerabilities_with_the_image_rules() {
         .find(|f| f["message"].as_str().unwrap().starts_with("libssl3 "))
         .unwrap();
     assert_eq!(ssl["layer"], diff_ids[1]);
-    assert_eq!(ssl["image"], "acme/layered:1", "{ssl}");
+    assert_eq!(ssl["object"], "image acme/layered:1", "{ssl}");
 
     // No database: an error, unless allowed.
     let missing = tmp.path().join("no-db");
@@ -497,4 +497,82 @@ fn image_vulns_reports_vulnerabilities_with_the_image_rules() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn vex_statements_suppress_and_count_findings() {
+    let Some(osv) = corpus_osv() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, root) = (tmp.path().join("db"), tmp.path().join("root"));
+    ubuntu_root(&root);
+    import(&db, &osv);
+    let run = |extra: &[&Path]| {
+        let mut cmd = dockward();
+        cmd.args(["vulns", "--format", "json", "--db"]).arg(&db).arg(&root);
+        for vex in extra {
+            cmd.arg("--vex").arg(vex);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(&[]);
+    let found = findings(&out.stdout);
+    let ssl = &found.iter().find(|(_, m)| m.starts_with("libssl3 ")).unwrap().1;
+    // `… is affected by ID (CVE-…)`: the statement names the CVE alias when there is one.
+    let after = ssl.split(" is affected by ").nth(1).unwrap();
+    let id = after
+        .split_once('(')
+        .map_or_else(
+            || after.split([' ', ';']).next().unwrap(),
+            |(_, rest)| rest.split([',', ')']).next().unwrap(),
+        )
+        .trim()
+        .to_string();
+
+    let vex = tmp.path().join("vex.json");
+    std::fs::write(
+        &vex,
+        serde_json::json!({"@context": "https://openvex.dev/ns/v0.2.0", "statements": [
+            {"vulnerability": {"name": id}, "products": [{"@id": "pkg:deb/ubuntu/libssl3"}],
+             "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"},
+            {"vulnerability": {"name": "GHSA-none"}, "products": [{"@id": "pkg:npm/semver"}], "status": "fixed"},
+            {"vulnerability": 42, "products": "x", "status": "fixed"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let out = run(&[&vex]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left = findings(&out.stdout);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].1.starts_with("semver "), "{left:?}");
+    assert!(
+        text.contains("1 findings suppressed by VEX statements (1 not_affected)"),
+        "{text}"
+    );
+    assert!(text.contains("vex.json#3: VEX statement skipped"), "{text}");
+
+    // A later `affected` statement about the same product wins: the finding is back.
+    let affected = tmp.path().join("affected.json");
+    std::fs::write(
+        &affected,
+        serde_json::json!({"statements": [
+            {"vulnerability": {"name": id}, "products": ["pkg:deb/ubuntu/libssl3@3.0.2-0ubuntu1.13"], "status": "affected"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    assert_eq!(findings(&run(&[&vex, &affected]).stdout).len(), 2);
+
+    // Not a VEX document: the run stops with an error naming the file.
+    for (name, body) in [("bad.json", "{\"statements\": 5}"), ("notjson.json", "\u{0}\u{1}[[[")] {
+        let bad = tmp.path().join(name);
+        std::fs::write(&bad, body).unwrap();
+        let out = run(&[&bad]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(name));
+    }
 }
