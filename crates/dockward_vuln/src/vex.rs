@@ -266,9 +266,11 @@ mod tests {
     use serde_json::json;
 
     fn finding(id: &str, aliases: &[&str]) -> VulnFinding {
-        let mut vuln = crate::index::VulnData::default();
-        vuln.id = id.into();
-        vuln.aliases = aliases.iter().map(|a| a.to_string()).collect();
+        let vuln = crate::index::VulnData {
+            id: id.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            ..Default::default()
+        };
         VulnFinding {
             package: crate::inventory::Package {
                 kind: crate::inventory::PackageKind::Deb,

@@ -13,8 +13,14 @@ use super::{Inventory, Package, PackageKind, apk, dpkg, rpm};
 use crate::tree::FileTree;
 use std::collections::{HashMap, HashSet};
 
+/// The `(name, version)` pairs of one version of a database's packages.
+type Keys = HashSet<(String, String)>;
+
+/// A database's versions, oldest first: the layer, and its keys (`None`: deleted).
+type History = Vec<(u32, Option<Keys>)>;
+
 /// The `(name, version)` pairs of one version of a database.
-fn keys(path: &str, content: &[u8]) -> Option<HashSet<(String, String)>> {
+fn keys(path: &str, content: &[u8]) -> Option<Keys> {
     let text = || String::from_utf8_lossy(content);
     let packages: Vec<Package> = if path == "/var/lib/dpkg/status" {
         dpkg::parse_status(&text(), path, false)
@@ -33,7 +39,7 @@ fn keys(path: &str, content: &[u8]) -> Option<HashSet<(String, String)>> {
 /// Sets `layer` on every package of `inv` whose layer `tree` can tell for sure.
 pub fn attribute(tree: &dyn FileTree, inv: &mut Inventory) {
     // Per database file: each version's package keys, parsed once.
-    let mut histories: HashMap<String, Option<Vec<(u32, Option<HashSet<(String, String)>>)>>> = HashMap::new();
+    let mut histories: HashMap<String, Option<History>> = HashMap::new();
     for pkg in &mut inv.packages {
         let path = pkg.location.path.clone();
         let from_db = matches!(pkg.kind, PackageKind::Deb | PackageKind::Apk | PackageKind::Rpm);
@@ -58,7 +64,7 @@ pub fn attribute(tree: &dyn FileTree, inv: &mut Inventory) {
 }
 
 /// The layer from which on every version of the database holds the package.
-fn added_in(versions: &[(u32, Option<HashSet<(String, String)>>)], name: &str, version: &str) -> Option<u32> {
+fn added_in(versions: &[(u32, Option<Keys>)], name: &str, version: &str) -> Option<u32> {
     let key = (name.to_string(), version.to_string());
     let mut since = None;
     for (layer, keys) in versions {
