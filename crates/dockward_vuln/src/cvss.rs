@@ -180,6 +180,35 @@ mod tests {
         ] {
             assert_eq!(base_score(bad), None, "{bad}");
         }
+        // Random mixes of real and bogus metrics never panic, and a score is in range.
+        let tokens = [
+            "AV:N", "AV:P", "AC:L", "AC:H", "AT:N", "AT:P", "PR:N", "PR:H", "UI:N", "UI:A", "VC:H", "VC:N", "VI:L",
+            "VA:H", "SC:N", "SC:H", "SI:L", "SA:N", "E:U", "E:X", "CR:H", "MAV:L", "MSI:S", "MSA:S", "S:P", "U:Red",
+            "AV:", ":", "", "VC:Q", "RE:H",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut scored = 0;
+        for _ in 0..20_000 {
+            let mut parts = vec!["CVSS:4.0"];
+            if seed % 2 == 0 {
+                // A valid base, then extra (maybe repeated, maybe bogus) metrics.
+                parts.extend([
+                    "AV:N", "AC:L", "AT:N", "PR:N", "UI:N", "VC:H", "VI:H", "VA:H", "SC:N", "SI:N", "SA:N",
+                ]);
+            }
+            for _ in 0..(seed % 5) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                parts.push(tokens[(seed % tokens.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(1);
+            if let Some(score) = base_score(&parts.join("/")) {
+                assert!((0.0..=10.0).contains(&score));
+                scored += 1;
+            }
+        }
+        assert!(scored > 1_000, "{scored}");
         let long = format!(
             "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N{}",
             "/E:A".repeat(200)
