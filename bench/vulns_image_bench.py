@@ -61,6 +61,19 @@ def packages(cyclonedx):
     return out
 
 
+def layers(cyclonedx, prop):
+    """(purl type, name) -> the layer diff id the SBOM gives the package."""
+    out = {}
+    for c in cyclonedx.get("components", []) or []:
+        purl = c.get("purl")
+        if not purl or not purl.startswith("pkg:"):
+            continue
+        for p in c.get("properties", []) or []:
+            if p.get("name") == prop:
+                out[(purl[4:].split("/", 1)[0], c.get("name", ""))] = p.get("value")
+    return out
+
+
 def strip_epoch(v):
     head, sep, tail = v.partition(":")
     return tail if sep and head.isdigit() else v
@@ -117,8 +130,10 @@ def main():
     ratio = statistics.median(times["trivy image --format cyclonedx"]) / statistics.median(times["dockward sbom"])
     print(f"\ntrivy / dockward sbom (medians): {ratio:.1f}x")
 
-    ours = packages(json.load(open(outputs["dockward sbom"])))
-    theirs = packages(json.load(open(outputs["trivy image --format cyclonedx"])))
+    ours_doc = json.load(open(outputs["dockward sbom"]))
+    theirs_doc = json.load(open(outputs["trivy image --format cyclonedx"]))
+    ours = packages(ours_doc)
+    theirs = packages(theirs_doc)
     both = set(ours) & set(theirs)
     same = [k for k in both if ours[k] == theirs[k]]
     same_but_epoch = [k for k in both if ours[k] != theirs[k]
@@ -135,6 +150,14 @@ def main():
         print(f"{label}: {len(only)}")
         for k in sorted(only):
             print(f"  {k[0]}/{unquote(k[1])} {sorted(ours.get(k) or theirs.get(k))}")
+    our_layers = layers(ours_doc, "dockward:layer:diff-id")
+    their_layers = layers(theirs_doc, "aquasecurity:trivy:LayerDiffID")
+    common = set(our_layers) & set(their_layers)
+    agree = [k for k in common if our_layers[k] == their_layers[k]]
+    print(f"\nlayer attribution: both tools name a layer for {len(common)} packages, the same one for {len(agree)}")
+    print(f"  dockward names none for {len(set(ours) - set(our_layers))}, trivy for {len(set(theirs) - set(their_layers))}")
+    for k in sorted(set(common) - set(agree)):
+        print(f"  differs: {k[0]}/{k[1]}: dockward {our_layers[k][:19]} trivy {their_layers[k][:19]}")
 
 
 if __name__ == "__main__":
