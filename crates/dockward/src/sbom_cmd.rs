@@ -399,18 +399,18 @@ fn to_finding(
 ) -> Finding {
     let pkg: &Package = &v.package;
     let path = &pkg.location.path;
-    let mut help = Vec::new();
     // In an image: the image, the layer that added the package, and the database's path
     // (as the image rules' findings point), with the build step that made the layer.
+    let mut layer_note = None;
     let image_at = tree.image_name().map(|image| {
         let layer = pkg.layer.and_then(|l| tree.layer(l));
-        match layer {
+        layer_note = match layer {
             Some(layer) if !layer.created_by.is_empty() => {
-                help.push(format!("added by the layer of `{}`", layer.created_by));
+                Some(format!("added by the layer of `{}`", layer.created_by))
             }
-            Some(_) => {}
-            None => help.push("the layer that added it is not known".to_string()),
-        }
+            Some(_) => None,
+            None => Some("the layer that added it is not known".to_string()),
+        };
         Provenance::Image {
             image: image.to_string(),
             layer: layer.map(|l| l.digest.clone()),
@@ -457,7 +457,7 @@ fn to_finding(
         None => "; no fixed version yet".to_string(),
     };
     let message = format!("{} {}{source} is affected by {ids}{fix}", pkg.name, pkg.version);
-    let mut help_layer = std::mem::take(&mut help);
+    let mut help = Vec::new();
     if !v.vuln.summary.is_empty() {
         // One line: summaries run long (the index keeps 300 characters).
         let summary: String = v.vuln.summary.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -484,7 +484,7 @@ fn to_finding(
         "matched as {} {} {}",
         v.ecosystem, v.matched_name, v.matched_version
     ));
-    help.append(&mut help_layer);
+    help.extend(layer_note);
     if !v.vuln.url.is_empty() {
         help.push(v.vuln.url.clone());
     }

@@ -190,7 +190,7 @@ mod tests {
         let mut scored = 0;
         for _ in 0..20_000 {
             let mut parts = vec!["CVSS:4.0"];
-            if seed % 2 == 0 {
+            if seed.is_multiple_of(2) {
                 // A valid base, then extra (maybe repeated, maybe bogus) metrics.
                 parts.extend([
                     "AV:N", "AC:L", "AT:N", "PR:N", "UI:N", "VC:H", "VI:H", "VA:H", "SC:N", "SI:N", "SA:N",
