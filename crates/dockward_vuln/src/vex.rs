@@ -72,7 +72,10 @@ pub struct VexStatement {
 /// The statements of every `--vex` file, in the order given.
 #[derive(Clone, Debug, Default)]
 pub struct Vex {
-    pub statements: Vec<VexStatement>,
+    statements: Vec<VexStatement>,
+    /// Statement numbers by vulnerability name or alias: a finding looks only at the
+    /// statements about its own ids, not at all of them.
+    by_name: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// Reads one OpenVEX file. A file that is not a JSON object with a `statements` array is
@@ -99,7 +102,16 @@ pub fn parse(doc: &Value, shown: &str, vex: &mut Vex, warnings: &mut Vec<String>
         }
         let origin = format!("{shown}#{}", n + 1);
         match statement_of(statement, origin.clone()) {
-            Ok(s) => vex.statements.push(s),
+            Ok(s) => {
+                let at = vex.statements.len();
+                for name in &s.vulnerabilities {
+                    let list = vex.by_name.entry(name.clone()).or_default();
+                    if list.last() != Some(&at) {
+                        list.push(at);
+                    }
+                }
+                vex.statements.push(s);
+            }
             Err(why) => warnings.push(format!("{origin}: VEX statement skipped: {why}")),
         }
     }
@@ -235,6 +247,11 @@ impl Vex {
         self.statements.is_empty()
     }
 
+    /// How many usable statements were read.
+    pub fn len(&self) -> usize {
+        self.statements.len()
+    }
+
     /// The last statement about `finding`'s vulnerability and package, when any. `purl` is
     /// the package's purl; `image` the image's name when the tree is an image.
     pub fn statement_for(
@@ -243,12 +260,20 @@ impl Vex {
         purl: Option<&str>,
         image: Option<&str>,
     ) -> Option<&VexStatement> {
-        let names: Vec<&str> = std::iter::once(finding.vuln.id.as_str())
-            .chain(finding.vuln.aliases.iter().map(String::as_str))
+        let mut candidates: Vec<usize> = std::iter::once(&finding.vuln.id)
+            .chain(&finding.vuln.aliases)
+            .filter_map(|name| self.by_name.get(name))
+            .flatten()
+            .copied()
             .collect();
-        self.statements.iter().rev().find(|s| {
-            s.vulnerabilities.iter().any(|v| names.contains(&v.as_str()))
-                && s.products.iter().any(|p| {
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .rev()
+            .filter_map(|i| self.statements.get(i))
+            .find(|s| {
+                s.products.iter().any(|p| {
                     let package = |id: &str| purl.is_some_and(|purl| purl_matches(id, purl));
                     if image.is_some_and(|image| is_image(&p.id, image)) {
                         p.subcomponents.is_empty() || p.subcomponents.iter().any(|c| package(c))
@@ -256,7 +281,7 @@ impl Vex {
                         package(&p.id)
                     }
                 })
-        })
+            })
     }
 }
 
@@ -391,8 +416,13 @@ mod tests {
             .map(|i| json!({"vulnerability": format!("CVE-{i}"), "products": ["pkg:npm/a"], "status": "fixed"}))
             .collect();
         let (vex, warnings) = vex_of(json!({ "statements": many }));
-        assert_eq!(vex.statements.len(), MAX_STATEMENTS);
+        assert_eq!(vex.len(), MAX_STATEMENTS);
         assert_eq!(warnings.len(), 1);
+        // Looked up by name, not by walking every statement for every finding.
+        for _ in 0..10_000 {
+            let found = vex.statement_for(&finding("CVE-99999", &[]), Some("pkg:npm/a@1"), None);
+            assert_eq!(found.map(|s| s.origin.as_str()), Some("vex.json#100000"));
+        }
         // Deep nesting is refused by the JSON parser's recursion limit, not a crash.
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(serde_json::from_str::<Value>(&deep).is_err());
