@@ -576,3 +576,70 @@ fn vex_statements_suppress_and_count_findings() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(name));
     }
 }
+
+/// An image built by a private dockerd (busybox, then the release file and two versions of
+/// the dpkg status copied in): `image --vulns` reads the same findings, with the same
+/// layer, from the engine's export and from a `docker save` archive.
+#[test]
+fn image_vulns_on_an_engine_image_and_its_docker_save() {
+    use dockward_engine::testing::PrivateDockerd;
+    let Some(osv) = corpus_osv() else { return };
+    let Some(daemon) = PrivateDockerd::start() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    import(&db, &osv);
+    daemon.import_busybox("dwvulns/busybox:1");
+    let context = tmp.path().join("context");
+    ubuntu_root(&context);
+    let status = std::fs::read_to_string(context.join("var/lib/dpkg/status")).unwrap();
+    let fixed_only = &status[status.find("Package: libfixed").unwrap()..];
+    std::fs::write(context.join("status-base"), fixed_only).unwrap();
+    std::fs::write(
+        context.join("Dockerfile"),
+        "FROM dwvulns/busybox:1\nCOPY etc/os-release /etc/os-release\nCOPY status-base /var/lib/dpkg/status\nCOPY var/lib/dpkg/status /var/lib/dpkg/status\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(dockward_engine::testing::find_program("docker").unwrap())
+        .args([
+            "-H",
+            &daemon.host(),
+            "build",
+            "--network",
+            "none",
+            "-t",
+            "dwvulns/app:1",
+        ])
+        .arg(&context)
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "docker build: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let saved = tmp.path().join("app.tar");
+    daemon.docker(&["save", "-o", saved.to_str().unwrap(), "dwvulns/app:1"]);
+
+    let vulns_of = |target: &[&str]| {
+        let out = dockward()
+            .args(["image", "--vulns", "--select", "DW190", "--format", "json", "--db"])
+            .arg(&db)
+            .args(target)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        json_findings(&out.stdout)
+    };
+    let from_engine = vulns_of(&["--host", &daemon.host(), "dwvulns/app:1"]);
+    let from_file = vulns_of(&[saved.to_str().unwrap()]);
+    assert_eq!(from_engine, from_file, "the same image, read two ways");
+    assert_eq!(from_file.len(), 1, "{from_file:?}");
+    let ssl = &from_file[0];
+    assert!(ssl["message"].as_str().unwrap().starts_with("libssl3 "), "{ssl}");
+    assert!(ssl["layer"].as_str().unwrap().starts_with("sha256:"), "{ssl}");
+    // The last COPY of the status added libssl3 (the one before held libfixed only).
+    let help = ssl["help"].as_str().unwrap();
+    assert!(help.contains("added by the layer of `COPY file:"), "{help}");
+    assert!(help.contains("in /var/lib/dpkg/status`"), "{help}");
+}
