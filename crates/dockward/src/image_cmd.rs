@@ -50,6 +50,13 @@ pub struct ImageArgs {
     /// Docker context for engine images.
     #[arg(short = 'c', long, value_name = "NAME", conflicts_with = "host")]
     pub context: Option<String>,
+    /// Also match the packages of each image against the vulnerability database (rule
+    /// DW190, as `dockward vulns`), from the same read of its layers; each finding names
+    /// the layer that added the package. The database options below apply.
+    #[arg(long, conflicts_with = "config_only")]
+    pub vulns: bool,
+    #[command(flatten)]
+    pub vuln_db: crate::sbom_cmd::VulnDbArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
     pub format: OutputFormat,
@@ -98,6 +105,15 @@ pub fn run(args: &ImageArgs) -> ExitCode {
     let mut findings = Vec::new();
     let mut errors: Vec<RunError> = Vec::new();
     let mut images = 0;
+    let sources = SourceDb::new();
+    let mut vulns = match args
+        .vulns
+        .then(|| crate::sbom_cmd::VulnScanner::open(&args.vuln_db, &mut errors))
+        .transpose()
+    {
+        Ok(scanner) => scanner,
+        Err(e) => return crate::error_exit(&e),
+    };
     for target in &args.targets {
         let path = Path::new(target);
         let read = if path.exists() {
@@ -131,6 +147,22 @@ pub fn run(args: &ImageArgs) -> ExitCode {
                     }
                     findings.extend(dockward_driver::check_image(&spec, &settings));
                     errors.extend(image_errors.into_iter().map(|e| run_error(&e)));
+                    if let Some(scanner) = vulns.as_mut() {
+                        let shown = std::path::PathBuf::from(format!("image {}", spec.name));
+                        // The same read: the merged files move to the package inventory.
+                        match crate::input_tree::InputTree::from_image(spec) {
+                            Some(tree) => {
+                                let (found, _) = scanner.scan(&tree, &shown, &sources, &settings, &mut errors);
+                                findings.extend(found);
+                            }
+                            None => errors.push(RunError {
+                                path: shown,
+                                line: None,
+                                message: "the layers were not read: no vulnerabilities checked".into(),
+                                is_warning: true,
+                            }),
+                        }
+                    }
                 }
             }
             Err(e) => errors.push(run_error(&e)),
@@ -140,7 +172,6 @@ pub fn run(args: &ImageArgs) -> ExitCode {
         progress.clear();
     }
 
-    let sources = SourceDb::new();
     let color = args.common.color_enabled();
     let format = Format::from(args.format);
     let mut out = match args.common.open_output() {

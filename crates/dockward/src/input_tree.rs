@@ -4,15 +4,79 @@
 //! the files the package inventory reads (package databases, release files, Python and
 //! npm metadata); binaries and jars inside images are listed by the reader but not kept,
 //! so Go, Rust and Java packages of images are not inventoried.
+//!
+//! An image tree also answers which layer wrote a file and every layer's version of the
+//! package databases, so that the inventory can tell which layer added each package.
 
-use dockward_model::image::{FileKind, ImageFiles};
+use dockward_model::image::{FileKind, ImageFiles, ImageSpec};
 use dockward_vuln::tree::{DirTree, FileMeta, FileTree, Listing, TreeError};
 use std::path::Path;
 
 /// A folder or an image's merged file system.
 pub enum InputTree {
     Dir(DirTree),
-    Image { name: String, files: Box<ImageFiles> },
+    Image {
+        name: String,
+        files: Box<ImageFiles>,
+        layers: Vec<LayerLabel>,
+    },
+}
+
+/// How findings name a layer: its digest, and the build step that made it.
+#[derive(Clone, Debug, Default)]
+pub struct LayerLabel {
+    pub digest: String,
+    /// The history's `created_by`, shortened to one line (empty when unknown).
+    pub created_by: String,
+}
+
+/// A history `created_by` as a short line: the shell prefix Docker writes dropped (`/bin/sh
+/// -c #(nop) ` before instructions, `/bin/sh -c ` before RUN commands), BuildKit's `#
+/// buildkit` marker dropped, whitespace folded, control characters escaped, and cut at 100
+/// characters.
+pub fn short_created_by(created_by: &str) -> String {
+    let text = created_by.trim();
+    let text = text.strip_suffix("# buildkit").unwrap_or(text).trim_end();
+    let text = if let Some(rest) = text.strip_prefix("/bin/sh -c #(nop)") {
+        rest.trim_start().to_string()
+    } else if let Some(rest) = text.strip_prefix("/bin/sh -c ") {
+        format!("RUN {}", rest.trim_start())
+    } else if let Some(rest) = text.strip_prefix("RUN /bin/sh -c ") {
+        format!("RUN {}", rest.trim_start())
+    } else {
+        text.to_string()
+    };
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::new();
+    for (i, c) in folded.chars().enumerate() {
+        if i >= 100 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl LayerLabel {
+    /// The labels of an image's layers, bottom first.
+    pub fn of(spec: &ImageSpec) -> Vec<LayerLabel> {
+        spec.layers
+            .iter()
+            .map(|layer| LayerLabel {
+                digest: layer.digest.clone(),
+                created_by: layer
+                    .history
+                    .and_then(|h| spec.history.get(h))
+                    .map(|h| short_created_by(&h.created_by))
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
 }
 
 impl InputTree {
@@ -39,18 +103,28 @@ impl InputTree {
                 first.spec.name
             ));
         }
-        let name = first.spec.name.clone();
-        let files = first
-            .spec
-            .files
+        let tree = InputTree::from_image(first.spec)
             .ok_or_else(|| format!("{}: the image's layers were not read", path.display()))?;
-        Ok((
-            InputTree::Image {
-                name,
-                files: Box::new(files),
-            },
-            warnings,
-        ))
+        Ok((tree, warnings))
+    }
+
+    /// An image read by the image reader; `None` when its layers were not read.
+    pub fn from_image(mut spec: ImageSpec) -> Option<InputTree> {
+        let layers = LayerLabel::of(&spec);
+        let files = spec.files.take()?;
+        Some(InputTree::Image {
+            name: spec.name,
+            files: Box::new(files),
+            layers,
+        })
+    }
+
+    /// The layer `index` of an image.
+    pub fn layer(&self, index: u32) -> Option<&LayerLabel> {
+        match self {
+            InputTree::Image { layers, .. } => layers.get(index as usize),
+            InputTree::Dir(_) => None,
+        }
     }
 
     /// The SBOM's subject: the image's name, or the folder's.
@@ -80,6 +154,28 @@ impl FileTree for InputTree {
                 truncated: !files.complete,
                 errors: Vec::new(),
             },
+        }
+    }
+
+    fn db_versions(&self, path: &str) -> Option<Vec<(u32, Option<Vec<u8>>)>> {
+        match self {
+            // A layer that could not be read may have held a version: no attribution.
+            InputTree::Image { files, .. } if files.complete => Some(
+                files
+                    .db_versions
+                    .of(path)?
+                    .into_iter()
+                    .map(|v| (v.layer, v.content.as_ref().map(|c| c.to_vec())))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
+    fn layer_of(&self, path: &str) -> Option<u32> {
+        match self {
+            InputTree::Image { files, .. } => files.get(path).map(|f| f.layer),
+            InputTree::Dir(_) => None,
         }
     }
 

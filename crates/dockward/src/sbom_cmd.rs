@@ -38,8 +38,21 @@ pub struct SbomArgs {
 
 #[derive(Debug, Args)]
 pub struct VulnsArgs {
-    /// The folder to scan (a container's root file system).
+    /// The folder to scan (a container's root file system), or an image: a `docker save`
+    /// archive or an OCI layout.
     pub dir: PathBuf,
+    #[command(flatten)]
+    pub db: VulnDbArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The database options of `dockward vulns`, shared with `dockward image --vulns`.
+#[derive(Debug, Args, Clone)]
+pub struct VulnDbArgs {
     /// Vulnerability database folder (default: the user cache; fill it with `dockward db
     /// update` or `dockward db import`).
     #[arg(long, value_name = "DIR")]
@@ -54,17 +67,16 @@ pub struct VulnsArgs {
     /// `.dockward-vulns.toml` in the current folder when it exists).
     #[arg(long, value_name = "FILE")]
     pub ignore_file: Option<PathBuf>,
+    /// OpenVEX documents: findings a `not_affected` or `fixed` statement covers are left
+    /// out (and counted); `affected` and `under_investigation` keep them. Repeatable.
+    #[arg(long, value_name = "FILE.json")]
+    pub vex: Vec<PathBuf>,
     /// Without a database, report the inventory's size and exit 0 instead of failing.
     #[arg(long)]
     pub allow_no_db: bool,
     /// Warn when the database is older than this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 7)]
     pub max_db_age: u64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
-    pub format: OutputFormat,
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 fn subject_name(dir: &Path) -> String {
@@ -83,10 +95,16 @@ pub fn run_sbom(args: &SbomArgs) -> ExitCode {
     for warning in opened.iter().chain(&inv.warnings) {
         eprintln!("warning: {}", dockward_vuln_safe(warning));
     }
-    let subject = dockward_vuln::sbom::Subject::new(
+    let mut subject = dockward_vuln::sbom::Subject::new(
         tree.image_name()
             .map_or_else(|| subject_name(&args.dir), str::to_string),
     );
+    if let InputTree::Image { layers, .. } = &tree {
+        subject.layers = layers
+            .iter()
+            .map(|l| (l.digest.clone(), l.created_by.clone()))
+            .collect();
+    }
     let doc = match args.format {
         SbomFormat::Cyclonedx => dockward_vuln::sbom::cyclonedx(&inv, &subject),
         SbomFormat::Spdx => dockward_vuln::sbom::spdx(&inv, &subject),
@@ -136,71 +154,181 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
         Ok(opened) => opened,
         Err(e) => return crate::error_exit(&e),
     };
-    let ignore_path = args.ignore_file.clone().or_else(|| {
-        let default = PathBuf::from(".dockward-vulns.toml");
-        default.is_file().then_some(default)
-    });
-    let ignores = match ignore_path.as_deref().map(dockward_vuln::ignore::load).transpose() {
-        Ok(ignores) => ignores.unwrap_or_default(),
+    let mut notes: Vec<RunError> = opened.iter().map(|w| warning(&args.dir, w.clone())).collect();
+    let mut scanner = match VulnScanner::open(&args.db, &mut notes) {
+        Ok(scanner) => scanner,
         Err(e) => return crate::error_exit(&e),
     };
-    let db_dir = crate::db_cmd::db_dir(args.db.as_deref());
-    let inv = inventory(&tree);
-    let mut notes: Vec<RunError> = opened
-        .iter()
-        .chain(&inv.warnings)
-        .map(|w| warning(&args.dir, w.clone()))
-        .collect();
-
-    let mut db = match Database::open(&db_dir) {
-        Ok(db) => Some(db),
-        Err(e @ OpenError::Missing(_)) if args.allow_no_db => {
-            notes.push(warning(
-                &db_dir,
-                format!("{e}; no vulnerabilities were checked (--allow-no-db)"),
-            ));
-            None
-        }
-        Err(e) => return crate::error_exit(&e),
-    };
-    let options = ScanOptions {
-        ignore_unfixed: args.ignore_unfixed,
-        show_unimportant: args.show_unimportant,
-    };
-    let mut findings = Vec::new();
     let sources = SourceDb::new();
-    if let Some(db) = db.as_mut() {
-        let result = scan(&inv, db, &options);
-        let now = dockward_vuln::unix_seconds_of(&dockward_vuln::now_rfc3339()).unwrap_or(0);
-        for entry in ignores.expired(now) {
-            notes.push(warning(
-                ignore_path.as_deref().unwrap_or(Path::new(".")),
-                format!(
-                    "ignore entry for {} expired on {}: it no longer applies",
-                    entry.id, entry.expires
-                ),
-            ));
+    let (findings, packages) = scanner.scan(&tree, &args.dir, &sources, &settings, &mut notes);
+
+    let color = args.common.color_enabled();
+    let format = Format::from(args.format);
+    let mut out = match args.common.open_output() {
+        Ok(out) => out,
+        Err(message) => return crate::error_exit(&message),
+    };
+    let mut emitter = Emitter::new(&mut out, format, color)
+        .quiet(args.common.quiet)
+        .scanned_noun("package", "packages");
+    let summary = emitter
+        .findings(&findings, &sources)
+        .and_then(|()| emitter.finish(&notes, packages));
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) => return crate::output_failed(&e),
+    };
+    let _ = out.flush();
+    crate::audit_exit(&notes, &summary, &args.common, &settings)
+}
+
+/// The vulnerability database, the ignore file and the scan options, opened once and used
+/// for every tree of a run (`dockward vulns DIR`, each image of `dockward image --vulns`).
+pub struct VulnScanner {
+    db: Option<Database>,
+    db_dir: PathBuf,
+    ignores: dockward_vuln::ignore::IgnoreFile,
+    ignore_path: Option<PathBuf>,
+    vex: dockward_vuln::vex::Vex,
+    options: ScanOptions,
+    now: i64,
+}
+
+impl VulnScanner {
+    /// Opens the database and the ignore file. A missing database is an error (the
+    /// message) unless `--allow-no-db`, then a note; the database's age and expired ignore
+    /// entries are notes.
+    pub fn open(args: &VulnDbArgs, notes: &mut Vec<RunError>) -> Result<VulnScanner, String> {
+        let ignore_path = args.ignore_file.clone().or_else(|| {
+            let default = PathBuf::from(".dockward-vulns.toml");
+            default.is_file().then_some(default)
+        });
+        let ignores = ignore_path
+            .as_deref()
+            .map(dockward_vuln::ignore::load)
+            .transpose()?
+            .unwrap_or_default();
+        let mut vex = dockward_vuln::vex::Vex::default();
+        for path in &args.vex {
+            let mut warnings = Vec::new();
+            dockward_vuln::vex::load(path, &mut vex, &mut warnings)?;
+            notes.extend(warnings.into_iter().map(|w| warning(path, w)));
         }
+        let db_dir = crate::db_cmd::db_dir(args.db.as_deref());
+        let db = match Database::open(&db_dir) {
+            Ok(db) => Some(db),
+            Err(e @ OpenError::Missing(_)) if args.allow_no_db => {
+                notes.push(warning(
+                    &db_dir,
+                    format!("{e}; no vulnerabilities were checked (--allow-no-db)"),
+                ));
+                None
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let now = dockward_vuln::unix_seconds_of(&dockward_vuln::now_rfc3339()).unwrap_or(0);
+        if let Some(db) = &db {
+            for entry in ignores.expired(now) {
+                notes.push(warning(
+                    ignore_path.as_deref().unwrap_or(Path::new(".")),
+                    format!(
+                        "ignore entry for {} expired on {}: it no longer applies",
+                        entry.id, entry.expires
+                    ),
+                ));
+            }
+            let families: Vec<&str> = Vec::new();
+            if let Some(age) = db.age_seconds(&families)
+                && age
+                    > i64::try_from(args.max_db_age)
+                        .unwrap_or(i64::MAX)
+                        .saturating_mul(86_400)
+            {
+                notes.push(warning(
+                    &db_dir,
+                    format!(
+                        "the vulnerability database is {} old (over --max-db-age {} days): run `dockward db update`",
+                        crate::db_cmd::human_age(age),
+                        args.max_db_age
+                    ),
+                ));
+            }
+        }
+        Ok(VulnScanner {
+            db,
+            db_dir,
+            ignores,
+            ignore_path,
+            vex,
+            options: ScanOptions {
+                ignore_unfixed: args.ignore_unfixed,
+                show_unimportant: args.show_unimportant,
+            },
+            now,
+        })
+    }
+
+    /// Inventories `tree` and matches it: the DW190 findings, and how many packages were
+    /// read. `shown` names the tree in notes (the folder or archive path).
+    pub fn scan(
+        &mut self,
+        tree: &InputTree,
+        shown: &Path,
+        sources: &SourceDb,
+        settings: &dockward_core::Settings,
+        notes: &mut Vec<RunError>,
+    ) -> (Vec<Finding>, usize) {
+        let inv = inventory(tree);
+        notes.extend(inv.warnings.iter().map(|w| warning(shown, w.clone())));
+        let mut findings = Vec::new();
+        let Some(db) = self.db.as_mut() else {
+            return (findings, inv.packages.len());
+        };
+        let result = scan(&inv, db, &self.options);
         let mut files: HashMap<String, Option<(dockward_core::FileId, String)>> = HashMap::new();
         let mut ignored = 0;
+        let mut by_vex: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
         if settings.is_enabled(&dockward_rules::VULNERABLE_PACKAGE) {
             for finding in &result.findings {
-                if ignores.matching(finding, now).is_some() {
+                if self.ignores.matching(finding, self.now).is_some() {
                     ignored += 1;
                     continue;
                 }
-                findings.push(to_finding(finding, &args.dir, &tree, &sources, &mut files, &settings));
+                if !self.vex.is_empty() {
+                    let purl = dockward_vuln::purl::purl(&finding.package, inv.os.as_ref());
+                    if let Some(statement) = self.vex.statement_for(finding, purl.as_deref(), tree.image_name())
+                        && statement.status.suppresses()
+                    {
+                        *by_vex.entry(statement.status.as_str()).or_default() += 1;
+                        continue;
+                    }
+                }
+                findings.push(to_finding(finding, shown, tree, sources, &mut files, settings));
             }
         }
         if ignored > 0 {
             notes.push(warning(
-                &args.dir,
-                format!("{ignored} findings silenced by the ignore file"),
+                shown,
+                format!(
+                    "{ignored} findings silenced by the ignore file {}",
+                    self.ignore_path.as_deref().unwrap_or(Path::new("")).display()
+                ),
+            ));
+        }
+        if !by_vex.is_empty() {
+            let counts: Vec<String> = by_vex.iter().map(|(status, n)| format!("{n} {status}")).collect();
+            notes.push(warning(
+                shown,
+                format!(
+                    "{} findings suppressed by VEX statements ({})",
+                    by_vex.values().sum::<usize>(),
+                    counts.join(", ")
+                ),
             ));
         }
         for family in &result.missing_ecosystems {
             notes.push(warning(
-                &db_dir,
+                &self.db_dir,
                 format!(
                     "the database has no {family} data: {family} packages were not checked (`dockward db update --ecosystem {family}`)"
                 ),
@@ -208,7 +336,7 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
         }
         if result.unmatched > 0 {
             notes.push(warning(
-                &args.dir,
+                shown,
                 format!(
                     "{} OS packages were not checked: dockward does not know the OSV ecosystem of this OS ({})",
                     result.unmatched,
@@ -224,7 +352,7 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
                 .map(|(p, id)| format!("{} {} ({id})", p.name, p.version))
                 .collect();
             notes.push(warning(
-                &args.dir,
+                shown,
                 format!(
                     "{} package/vulnerability pairs could not be decided (version not comparable): {}",
                     result.undecided.len(),
@@ -234,48 +362,14 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
         }
         for error in &result.errors {
             notes.push(RunError {
-                path: db_dir.clone(),
+                path: self.db_dir.clone(),
                 line: None,
                 message: error.clone(),
                 is_warning: false,
             });
         }
-        let families: Vec<&str> = Vec::new();
-        if let Some(age) = db.age_seconds(&families)
-            && age
-                > i64::try_from(args.max_db_age)
-                    .unwrap_or(i64::MAX)
-                    .saturating_mul(86_400)
-        {
-            notes.push(warning(
-                &db_dir,
-                format!(
-                    "the vulnerability database is {} old (over --max-db-age {} days): run `dockward db update`",
-                    crate::db_cmd::human_age(age),
-                    args.max_db_age
-                ),
-            ));
-        }
+        (findings, inv.packages.len())
     }
-
-    let color = args.common.color_enabled();
-    let format = Format::from(args.format);
-    let mut out = match args.common.open_output() {
-        Ok(out) => out,
-        Err(message) => return crate::error_exit(&message),
-    };
-    let mut emitter = Emitter::new(&mut out, format, color)
-        .quiet(args.common.quiet)
-        .scanned_noun("package", "packages");
-    let summary = emitter
-        .findings(&findings, &sources)
-        .and_then(|()| emitter.finish(&notes, inv.packages.len()));
-    let summary = match summary {
-        Ok(summary) => summary,
-        Err(e) => return crate::output_failed(&e),
-    };
-    let _ = out.flush();
-    crate::audit_exit(&notes, &summary, &args.common, &settings)
 }
 
 /// The line of a package record that holds its version (`Version:` / `V:`), else the
@@ -298,14 +392,32 @@ fn version_line(text: &str, range: (u32, u32)) -> TextRange {
 fn to_finding(
     v: &VulnFinding,
     dir: &Path,
-    tree: &dyn FileTree,
+    tree: &InputTree,
     sources: &SourceDb,
     files: &mut HashMap<String, Option<(dockward_core::FileId, String)>>,
     settings: &dockward_core::Settings,
 ) -> Finding {
     let pkg: &Package = &v.package;
     let path = &pkg.location.path;
-    let text_file = pkg.location.range.and_then(|range| {
+    // In an image: the image, the layer that added the package, and the database's path
+    // (as the image rules' findings point), with the build step that made the layer.
+    let mut layer_note = None;
+    let image_at = tree.image_name().map(|image| {
+        let layer = pkg.layer.and_then(|l| tree.layer(l));
+        layer_note = match layer {
+            Some(layer) if !layer.created_by.is_empty() => {
+                Some(format!("added by the layer of `{}`", layer.created_by))
+            }
+            Some(_) => None,
+            None => Some("the layer that added it is not known".to_string()),
+        };
+        Provenance::Image {
+            image: image.to_string(),
+            layer: layer.map(|l| l.digest.clone()),
+            path: path.clone(),
+        }
+    });
+    let text_file = pkg.location.range.filter(|_| image_at.is_none()).and_then(|range| {
         let slot = files.entry(path.clone()).or_insert_with(|| {
             let bytes = tree.read(path, dockward_vuln::inventory::MAX_DB_BYTES).ok()?;
             let text = String::from_utf8(bytes).ok()?;
@@ -315,9 +427,10 @@ fn to_finding(
         });
         slot.as_ref().map(|(id, text)| (*id, version_line(text, range)))
     });
-    let at = match text_file {
-        Some((file, range)) => Provenance::text(file, range),
-        None => Provenance::Image {
+    let at = match (image_at, text_file) {
+        (Some(at), _) => at,
+        (None, Some((file, range))) => Provenance::text(file, range),
+        (None, None) => Provenance::Image {
             image: dir.display().to_string(),
             layer: None,
             path: path.clone(),
@@ -371,6 +484,7 @@ fn to_finding(
         "matched as {} {} {}",
         v.ecosystem, v.matched_name, v.matched_version
     ));
+    help.extend(layer_note);
     if !v.vuln.url.is_empty() {
         help.push(v.vuln.url.clone());
     }

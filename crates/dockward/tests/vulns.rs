@@ -286,3 +286,360 @@ fn vulns_and_sbom_read_an_image_layout() {
         "the SBOM names the image"
     );
 }
+
+/// An image of four layers whose history says what made each: the base (os-release and a
+/// dpkg status), an apt-get install adding libssl3, an npm install, and an upgrade that
+/// rewrites the status without changing libssl3. Returns the layout and the diff ids.
+fn layered_image(dir: &Path) -> Vec<String> {
+    use dockward_image::testing::{Compress, LayerBuilder, TestImage, compress, oci_layout, write_dir};
+    let folder = dir.join("folder");
+    ubuntu_root(&folder);
+    let read = |rel: &str| std::fs::read(folder.join(rel)).unwrap();
+    let status = String::from_utf8(read("var/lib/dpkg/status")).unwrap();
+    let fixed_only = status[status.find("Package: libfixed").unwrap()..].to_string();
+    let mut base = LayerBuilder::new();
+    base.file("etc/os-release", 0o644, &read("etc/os-release"));
+    base.file("var/lib/dpkg/status", 0o644, fixed_only.as_bytes());
+    let mut install = LayerBuilder::new();
+    install.file("var/lib/dpkg/status", 0o644, status.as_bytes());
+    let mut npm = LayerBuilder::new();
+    npm.file(
+        "app/node_modules/semver/package.json",
+        0o644,
+        &read("app/node_modules/semver/package.json"),
+    );
+    let mut upgrade = LayerBuilder::new();
+    upgrade.file("var/lib/dpkg/status", 0o644, format!("{status}\n").as_bytes());
+    let image = TestImage {
+        name: Some("acme/layered:1".to_string()),
+        platform: None,
+        config: serde_json::json!({"architecture": "amd64", "os": "linux", "config": {},
+        "history": [
+            {"created_by": "/bin/sh -c #(nop) ADD file:0123 in / "},
+            {"created_by": "/bin/sh -c #(nop)  ENV LANG=C.UTF-8", "empty_layer": true},
+            {"created_by": "/bin/sh -c apt-get install -y\tlibssl3\u{1b}[31m"},
+            {"created_by": "RUN /bin/sh -c npm install semver@7.5.1 # buildkit"},
+            {"created_by": "/bin/sh -c apt-get upgrade -y"}
+        ]}),
+        layers: vec![
+            compress(&base.finish(), Compress::Gzip),
+            compress(&install.finish(), Compress::None),
+            compress(&npm.finish(), Compress::Zstd),
+            compress(&upgrade.finish(), Compress::Gzip),
+        ],
+    };
+    let files = oci_layout(&[image]);
+    let diff_ids = files
+        .iter()
+        .filter_map(|(_, bytes)| serde_json::from_slice::<Value>(bytes).ok())
+        .find_map(|v| {
+            v.pointer("/rootfs/diff_ids")
+                .and_then(Value::as_array)
+                .map(|ids| ids.iter().map(|d| d.as_str().unwrap().to_string()).collect::<Vec<_>>())
+        })
+        .unwrap();
+    write_dir(&dir.join("layout"), &files);
+    diff_ids
+}
+
+fn json_findings(output: &[u8]) -> Vec<Value> {
+    let json: Value = serde_json::from_slice(output).unwrap();
+    json["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn image_findings_name_the_layer_that_added_the_package() {
+    let Some(osv) = corpus_osv() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    import(&db, &osv);
+    let diff_ids = layered_image(tmp.path());
+    let layout = tmp.path().join("layout");
+
+    let out = dockward()
+        .args(["vulns", "--format", "json", "--fail-on", "low", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = json_findings(&out.stdout);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let by_package = |prefix: &str| {
+        found
+            .iter()
+            .find(|f| f["message"].as_str().unwrap().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no finding for {prefix}: {found:?}"))
+            .clone()
+    };
+    // libssl3 came with the second layer (the upgrade rewrote the database without
+    // changing it); semver with the third; the first layer's libfixed is not vulnerable.
+    let ssl = by_package("libssl3 ");
+    assert_eq!(ssl["layer"], diff_ids[1], "{ssl}");
+    assert_eq!(ssl["path"], "/var/lib/dpkg/status", "{ssl}");
+    let help = ssl["help"].as_str().unwrap();
+    assert!(
+        help.contains("added by the layer of `RUN apt-get install -y libssl3\\u{1b}[31m`"),
+        "{help}"
+    );
+    assert!(!help.contains('\u{1b}'), "no raw control character: {help}");
+    let semver = by_package("semver ");
+    assert_eq!(semver["layer"], diff_ids[2], "{semver}");
+    assert!(
+        semver["help"]
+            .as_str()
+            .unwrap()
+            .contains("`RUN npm install semver@7.5.1`"),
+        "{semver}"
+    );
+
+    // Text and SARIF name the layer too.
+    let out = dockward()
+        .args(["vulns", "--format", "full", "--color", "never", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let short = &diff_ids[1][..19];
+    assert!(
+        text.contains(&format!("image acme/layered:1 layer {short} /var/lib/dpkg/status")),
+        "{text}"
+    );
+    let out = dockward()
+        .args(["vulns", "--format", "sarif", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    let sarif = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        sarif.contains(&format!("acme/layered:1@{}:/var/lib/dpkg/status", diff_ids[1])),
+        "{sarif}"
+    );
+
+    // The SBOM carries the layer as a property.
+    let out = dockward().args(["sbom"]).arg(&layout).output().unwrap();
+    let sbom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ssl = sbom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "libssl3")
+        .unwrap();
+    let props = ssl["properties"].to_string();
+    assert!(
+        props.contains(&diff_ids[1]) && props.contains("dockward:layer:created-by"),
+        "{props}"
+    );
+}
+
+#[test]
+fn image_vulns_reports_vulnerabilities_with_the_image_rules() {
+    let Some(osv) = corpus_osv() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    import(&db, &osv);
+    let diff_ids = layered_image(tmp.path());
+    let layout = tmp.path().join("layout");
+
+    // Without --vulns: image rules only.
+    let out = dockward()
+        .args(["image", "--format", "json"])
+        .arg(&layout)
+        .output()
+        .unwrap();
+    let plain = json_findings(&out.stdout);
+    assert!(
+        !plain.is_empty() && plain.iter().all(|f| f["code"] != "DW190"),
+        "{plain:?}"
+    );
+
+    let out = dockward()
+        .args(["image", "--vulns", "--ignore-unfixed", "--format", "json", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = json_findings(&out.stdout);
+    let vulns: Vec<&Value> = found.iter().filter(|f| f["code"] == "DW190").collect();
+    assert_eq!(vulns.len(), 2, "{found:?}");
+    assert_eq!(
+        found.len(),
+        plain.len() + 2,
+        "the image rules' findings are all still there"
+    );
+    let ssl = vulns
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().starts_with("libssl3 "))
+        .unwrap();
+    assert_eq!(ssl["layer"], diff_ids[1]);
+    assert_eq!(ssl["object"], "image acme/layered:1", "{ssl}");
+
+    // No database: an error, unless allowed.
+    let missing = tmp.path().join("no-db");
+    let out = dockward()
+        .args(["image", "--vulns", "--db"])
+        .arg(&missing)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = dockward()
+        .args(["image", "--vulns", "--allow-no-db", "--format", "json", "--db"])
+        .arg(&missing)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert!(
+        json_findings(&out.stdout).iter().all(|f| f["code"] != "DW190"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn vex_statements_suppress_and_count_findings() {
+    let Some(osv) = corpus_osv() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, root) = (tmp.path().join("db"), tmp.path().join("root"));
+    ubuntu_root(&root);
+    import(&db, &osv);
+    let run = |extra: &[&Path]| {
+        let mut cmd = dockward();
+        cmd.args(["vulns", "--format", "json", "--db"]).arg(&db).arg(&root);
+        for vex in extra {
+            cmd.arg("--vex").arg(vex);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(&[]);
+    let found = findings(&out.stdout);
+    let ssl = &found.iter().find(|(_, m)| m.starts_with("libssl3 ")).unwrap().1;
+    // `… is affected by ID (CVE-…)`: the statement names the CVE alias when there is one.
+    let after = ssl.split(" is affected by ").nth(1).unwrap();
+    let id = after
+        .split_once('(')
+        .map_or_else(
+            || after.split([' ', ';']).next().unwrap(),
+            |(_, rest)| rest.split([',', ')']).next().unwrap(),
+        )
+        .trim()
+        .to_string();
+
+    let vex = tmp.path().join("vex.json");
+    std::fs::write(
+        &vex,
+        serde_json::json!({"@context": "https://openvex.dev/ns/v0.2.0", "statements": [
+            {"vulnerability": {"name": id}, "products": [{"@id": "pkg:deb/ubuntu/libssl3"}],
+             "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"},
+            {"vulnerability": {"name": "GHSA-none"}, "products": [{"@id": "pkg:npm/semver"}], "status": "fixed"},
+            {"vulnerability": 42, "products": "x", "status": "fixed"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let out = run(&[&vex]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left = findings(&out.stdout);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].1.starts_with("semver "), "{left:?}");
+    assert!(
+        text.contains("1 findings suppressed by VEX statements (1 not_affected)"),
+        "{text}"
+    );
+    assert!(text.contains("vex.json#3: VEX statement skipped"), "{text}");
+
+    // A later `affected` statement about the same product wins: the finding is back.
+    let affected = tmp.path().join("affected.json");
+    std::fs::write(
+        &affected,
+        serde_json::json!({"statements": [
+            {"vulnerability": {"name": id}, "products": ["pkg:deb/ubuntu/libssl3@3.0.2-0ubuntu1.13"], "status": "affected"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    assert_eq!(findings(&run(&[&vex, &affected]).stdout).len(), 2);
+
+    // Not a VEX document: the run stops with an error naming the file.
+    for (name, body) in [("bad.json", "{\"statements\": 5}"), ("notjson.json", "\u{0}\u{1}[[[")] {
+        let bad = tmp.path().join(name);
+        std::fs::write(&bad, body).unwrap();
+        let out = run(&[&bad]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(name));
+    }
+}
+
+/// An image built by a private dockerd (busybox, then the release file and two versions of
+/// the dpkg status copied in): `image --vulns` reads the same findings, with the same
+/// layer, from the engine's export and from a `docker save` archive.
+#[test]
+fn image_vulns_on_an_engine_image_and_its_docker_save() {
+    use dockward_engine::testing::PrivateDockerd;
+    let Some(osv) = corpus_osv() else { return };
+    let Some(daemon) = PrivateDockerd::start() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    import(&db, &osv);
+    daemon.import_busybox("dwvulns/busybox:1");
+    let context = tmp.path().join("context");
+    ubuntu_root(&context);
+    let status = std::fs::read_to_string(context.join("var/lib/dpkg/status")).unwrap();
+    let fixed_only = &status[status.find("Package: libfixed").unwrap()..];
+    std::fs::write(context.join("status-base"), fixed_only).unwrap();
+    std::fs::write(
+        context.join("Dockerfile"),
+        "FROM dwvulns/busybox:1\nCOPY etc/os-release /etc/os-release\nCOPY status-base /var/lib/dpkg/status\nCOPY var/lib/dpkg/status /var/lib/dpkg/status\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(dockward_engine::testing::find_program("docker").unwrap())
+        .args([
+            "-H",
+            &daemon.host(),
+            "build",
+            "--network",
+            "none",
+            "-t",
+            "dwvulns/app:1",
+        ])
+        .arg(&context)
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "docker build: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let saved = tmp.path().join("app.tar");
+    daemon.docker(&["save", "-o", saved.to_str().unwrap(), "dwvulns/app:1"]);
+
+    let vulns_of = |target: &[&str]| {
+        let out = dockward()
+            .args(["image", "--vulns", "--select", "DW190", "--format", "json", "--db"])
+            .arg(&db)
+            .args(target)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        json_findings(&out.stdout)
+    };
+    let from_engine = vulns_of(&["--host", &daemon.host(), "dwvulns/app:1"]);
+    let from_file = vulns_of(&[saved.to_str().unwrap()]);
+    assert_eq!(from_engine, from_file, "the same image, read two ways");
+    assert_eq!(from_file.len(), 1, "{from_file:?}");
+    let ssl = &from_file[0];
+    assert!(ssl["message"].as_str().unwrap().starts_with("libssl3 "), "{ssl}");
+    assert!(ssl["layer"].as_str().unwrap().starts_with("sha256:"), "{ssl}");
+    // The last COPY of the status added libssl3 (the one before held libfixed only).
+    let help = ssl["help"].as_str().unwrap();
+    assert!(help.contains("added by the layer of `COPY file:"), "{help}");
+    assert!(help.contains("in /var/lib/dpkg/status`"), "{help}");
+}

@@ -164,6 +164,11 @@ pub fn vuln(data: &[u8]) {
     let mut sqlite = b"SQLite format 3\0\x10\x00".to_vec();
     sqlite.extend_from_slice(data);
     let _ = dockward_vuln::inventory::sqlite::table_rows(&sqlite, "Packages");
+    // A CVSS vector (v4 through the cvss crate) and an OpenVEX document.
+    let _ = dockward_vuln::cvss::base_score(&format!("CVSS:4.0/{text}"));
+    if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(data) {
+        let _ = dockward_vuln::vex::parse(&doc, "fuzz", &mut Default::default(), &mut Vec::new());
+    }
     let mut index = b"DWOSVIX1".to_vec();
     index.extend_from_slice(data);
     if let Ok(index) = dockward_vuln::index::Index::from_bytes(index) {

@@ -7,7 +7,7 @@ use crate::digest::{Hashing, sha256_hex};
 use crate::store::{Capped, decoder};
 use crate::{Budgets, ImageError};
 use dockward_model::image::{
-    ContentProbe, FileKind, ImageFile, ImageFiles, PROBE_CAP, keeps_inventory_content, wants_content,
+    ContentProbe, FileKind, ImageFile, ImageFiles, PROBE_CAP, is_package_db, keeps_inventory_content, wants_content,
 };
 use std::io::{self, BufReader, Read};
 use std::sync::Arc;
@@ -221,6 +221,7 @@ fn read_entries<R: Read>(
         let (dir, name) = split(&path);
         if let Some(hidden) = name.strip_prefix(".wh.") {
             if hidden == ".wh..opq" {
+                record_db_deletions(files, dir, place.index, true);
                 files.make_opaque(dir, place.index);
             } else if !hidden.starts_with(".wh.") {
                 // `.wh..wh.*` are AUFS bookkeeping, not whiteouts.
@@ -229,6 +230,7 @@ fn read_entries<R: Read>(
                 } else {
                     format!("{dir}/{hidden}")
                 };
+                record_db_deletions(files, &target, place.index, false);
                 files.remove(&target, place.index);
             }
             continue;
@@ -325,6 +327,10 @@ fn read_entries<R: Read>(
             }
             None
         };
+        if regular && is_package_db(&path) {
+            // Every layer's version, not only the last: which layer added a package.
+            files.db_versions.record(&path, place.index, content.clone(), false);
+        }
         files.insert(
             path,
             ImageFile {
@@ -347,6 +353,22 @@ const TEXT_SNIFF: u64 = 8000;
 /// No NUL byte in the first [`TEXT_SNIFF`] bytes.
 fn is_text(content: &[u8]) -> bool {
     !content[..content.len().min(TEXT_SNIFF as usize)].contains(&0)
+}
+
+/// Records the package databases a whiteout deletes (at or under `target`; for an opaque
+/// folder, what lower layers put there) as deleted versions, for layer attribution.
+fn record_db_deletions(files: &mut ImageFiles, target: &str, layer: u32, opaque: bool) {
+    let mut doomed: Vec<String> = files
+        .under(target)
+        .filter(|(p, f)| is_package_db(p) && f.kind == FileKind::Regular && (!opaque || f.layer < layer))
+        .map(|(p, _)| p.to_string())
+        .collect();
+    if !opaque && is_package_db(target) && files.get(target).is_some() {
+        doomed.push(target.to_string());
+    }
+    for path in doomed {
+        files.db_versions.record(&path, layer, None, true);
+    }
 }
 
 #[cfg(test)]

@@ -491,6 +491,87 @@ pub struct ImageFiles {
     pub content_hits: Vec<LayerFileHits>,
     /// False when a layer could not be read to its end: absence proves nothing then.
     pub complete: bool,
+    /// Every version of each package database, in layer order, for layer attribution.
+    pub db_versions: DbVersions,
+}
+
+/// One layer's version of a package database ([`is_package_db`]): what that layer wrote,
+/// or `None` when its whiteout deleted the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DbVersion {
+    pub path: String,
+    pub layer: u32,
+    pub content: Option<Arc<[u8]>>,
+}
+
+/// Total bytes of package-database versions kept across layers (the current versions
+/// included, though they share their bytes with the merged index).
+pub const DB_VERSIONS_BUDGET: u64 = 256 * 1024 * 1024;
+
+/// The versions of the package databases, layer after layer, within a byte budget. A path
+/// with a version that could not be kept (over the budget, or a database over
+/// [`INVENTORY_DB_CAP`]) is in `unknown`: its history has a hole, and whoever attributes
+/// packages to layers must say "unknown" for it rather than guess.
+#[derive(Clone, Debug)]
+pub struct DbVersions {
+    pub versions: Vec<DbVersion>,
+    pub unknown: Vec<String>,
+    pub bytes: u64,
+    pub budget: u64,
+}
+
+impl Default for DbVersions {
+    fn default() -> Self {
+        Self {
+            versions: Vec::new(),
+            unknown: Vec::new(),
+            bytes: 0,
+            budget: DB_VERSIONS_BUDGET,
+        }
+    }
+}
+
+impl DbVersions {
+    /// Records what layer `layer` did to database `path`: wrote `Some(content)` (`None`
+    /// content: a version the reader did not keep) or deleted it (`deleted`).
+    pub fn record(&mut self, path: &str, layer: u32, content: Option<Arc<[u8]>>, deleted: bool) {
+        if self.unknown.iter().any(|p| p == path) {
+            return;
+        }
+        let size = content.as_ref().map_or(0, |c| c.len() as u64);
+        if (content.is_none() && !deleted) || self.bytes.saturating_add(size) > self.budget {
+            self.versions.retain(|v| v.path != path);
+            self.unknown.push(path.to_string());
+            return;
+        }
+        self.bytes += size;
+        self.versions.push(DbVersion {
+            path: path.to_string(),
+            layer,
+            content,
+        });
+    }
+
+    /// The versions of `path`, oldest first; `None` when its history is incomplete.
+    pub fn of(&self, path: &str) -> Option<Vec<&DbVersion>> {
+        if self.unknown.iter().any(|p| p == path) {
+            return None;
+        }
+        Some(self.versions.iter().filter(|v| v.path == path).collect())
+    }
+}
+
+/// Whether `path` is a package database whose versions [`DbVersions`] tracks: the dpkg
+/// status file and distroless `status.d` entries, apk's `installed`, `rpmdb.sqlite`.
+pub fn is_package_db(path: &str) -> bool {
+    matches!(
+        path,
+        "/var/lib/dpkg/status"
+            | "/lib/apk/db/installed"
+            | "/usr/lib/apk/db/installed"
+            | "/var/lib/rpm/rpmdb.sqlite"
+            | "/usr/lib/sysimage/rpm/rpmdb.sqlite"
+    ) || path.starts_with("/var/lib/dpkg/status.d/")
 }
 
 /// `/a/b/../c/./d` → `/a/c/d`, `..` clamped at the root.
@@ -801,5 +882,36 @@ mod tests {
         let passwd = b"root:x:0:0::/root:/bin/sh\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\n";
         assert!(user_is_root("", None) && user_is_root("0:0", None) && user_is_root("toor", Some(passwd)));
         assert!(!user_is_root("app", Some(passwd)) && !user_is_root("1000", None));
+    }
+
+    #[test]
+    fn db_versions_keep_layer_order_and_give_up_on_a_hole() {
+        let mut v = DbVersions {
+            budget: 10,
+            ..DbVersions::default()
+        };
+        let bytes = |s: &str| Some(Arc::<[u8]>::from(s.as_bytes()));
+        v.record("/var/lib/dpkg/status", 0, bytes("a"), false);
+        v.record("/lib/apk/db/installed", 0, bytes("b"), false);
+        v.record("/var/lib/dpkg/status", 2, None, true);
+        v.record("/var/lib/dpkg/status", 3, bytes("abc"), false);
+        let layers: Vec<u32> = v.of("/var/lib/dpkg/status").unwrap().iter().map(|d| d.layer).collect();
+        assert_eq!(layers, [0, 2, 3]);
+        // Over the budget: that database's history is unknown, the other one's is not.
+        v.record("/var/lib/dpkg/status", 4, bytes("0123456789"), false);
+        assert!(v.of("/var/lib/dpkg/status").is_none());
+        assert_eq!(v.of("/lib/apk/db/installed").unwrap().len(), 1);
+        // A version that was not kept (over the per-file cap) is a hole too.
+        v.record("/lib/apk/db/installed", 1, None, false);
+        assert!(v.of("/lib/apk/db/installed").is_none());
+        // Every tracked database is a file whose content the inventory keeps.
+        for path in [
+            "/var/lib/dpkg/status",
+            "/var/lib/dpkg/status.d/base",
+            "/usr/lib/sysimage/rpm/rpmdb.sqlite",
+        ] {
+            assert!(is_package_db(path) && keeps_inventory_content(path, 1), "{path}");
+        }
+        assert!(!is_package_db("/var/lib/dpkg/available"));
     }
 }

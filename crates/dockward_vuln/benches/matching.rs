@@ -168,6 +168,7 @@ fn build(dir: &Path) -> Meta {
 
 fn package(kind: PackageKind, name: String, version: String, source: Option<String>) -> Package {
     Package {
+        layer: None,
         kind,
         name,
         version,

@@ -1,13 +1,26 @@
 //! CVSS base scores from vector strings (OSV gives vectors, not numbers).
 //!
 //! CVSS v3.0/v3.1 and v2 base scores follow the FIRST specifications' formulas. CVSS v4
-//! vectors need the specification's macro-vector tables; they are kept as vectors and not
-//! scored here (the record's other severity data is used instead).
+//! scores come from the specification's macro-vector lookup and interpolation, computed by
+//! RustSec's `cvss` crate (`unsafe`-free; checked in the tests against scores FIRST's
+//! calculator gives).
 
-/// The base score of a `CVSS:3.x/…` or v2 (`AV:N/AC:L/Au:N/…`) vector; `None` when the
-/// vector is malformed or a v4 vector.
+/// The base score of a `CVSS:4.0/…`, `CVSS:3.x/…` or v2 (`AV:N/AC:L/Au:N/…`) vector;
+/// `None` when the vector is malformed. A v4 vector that carries threat or environmental
+/// metrics scores with them (CVSS-BT/BE), as the specification defines.
 pub fn base_score(vector: &str) -> Option<f64> {
     let vector = vector.trim();
+    if vector.starts_with("CVSS:4.0/") {
+        // Bounded: vectors are short, and a longer string is not a vector.
+        if vector.len() > 512 {
+            return None;
+        }
+        return vector
+            .parse::<::cvss::v4::Vector>()
+            .ok()
+            .map(|v| v.score().value())
+            .filter(|s| (0.0..=10.0).contains(s));
+    }
     if let Some(rest) = vector
         .strip_prefix("CVSS:3.1/")
         .or_else(|| vector.strip_prefix("CVSS:3.0/"))
@@ -140,6 +153,69 @@ fn v2(vector: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn cvss_v4_base_scores() {
+        // Scores as FIRST's v4.0 calculator gives them.
+        for (vector, score) in [
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3),
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10.0),
+            ("CVSS:4.0/AV:N/AC:L/AT:P/PR:H/UI:N/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N", 2.1),
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N", 6.9),
+            ("CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 8.5),
+            ("CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N", 1.0),
+            ("CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:P/VC:N/VI:N/VA:N/SC:L/SI:L/SA:N", 5.1),
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0.0),
+            ("CVSS:4.0/AV:N/AC:H/AT:N/PR:N/UI:N/VC:H/VI:H/VA:N/SC:N/SI:N/SA:N", 9.1),
+            ("CVSS:4.0/AV:L/AC:L/AT:N/PR:N/UI:P/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 9.3),
+        ] {
+            assert_eq!(base_score(vector), Some(score), "{vector}");
+        }
+        // Malformed: a missing metric, an unknown value, a repeated metric, garbage.
+        for bad in [
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N",
+            "CVSS:4.0/AV:X/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            "CVSS:4.0/AV:N/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            "CVSS:4.0/",
+            "CVSS:4.0/::::////",
+        ] {
+            assert_eq!(base_score(bad), None, "{bad}");
+        }
+        // Random mixes of real and bogus metrics never panic, and a score is in range.
+        let tokens = [
+            "AV:N", "AV:P", "AC:L", "AC:H", "AT:N", "AT:P", "PR:N", "PR:H", "UI:N", "UI:A", "VC:H", "VC:N", "VI:L",
+            "VA:H", "SC:N", "SC:H", "SI:L", "SA:N", "E:U", "E:X", "CR:H", "MAV:L", "MSI:S", "MSA:S", "S:P", "U:Red",
+            "AV:", ":", "", "VC:Q", "RE:H",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut scored = 0;
+        for _ in 0..20_000 {
+            let mut parts = vec!["CVSS:4.0"];
+            if seed.is_multiple_of(2) {
+                // A valid base, then extra (maybe repeated, maybe bogus) metrics.
+                parts.extend([
+                    "AV:N", "AC:L", "AT:N", "PR:N", "UI:N", "VC:H", "VI:H", "VA:H", "SC:N", "SI:N", "SA:N",
+                ]);
+            }
+            for _ in 0..(seed % 5) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                parts.push(tokens[(seed % tokens.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(1);
+            if let Some(score) = base_score(&parts.join("/")) {
+                assert!((0.0..=10.0).contains(&score));
+                scored += 1;
+            }
+        }
+        assert!(scored > 1_000, "{scored}");
+        let long = format!(
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N{}",
+            "/E:A".repeat(200)
+        );
+        assert_eq!(base_score(&long), None);
+    }
+
     /// Scores as NVD and the FIRST calculator give them for these vectors.
     #[test]
     fn known_scores() {
@@ -157,9 +233,10 @@ mod tests {
         for (vector, want) in cases {
             assert_eq!(base_score(vector), Some(want), "{vector}");
         }
+        // v4 vectors are scored too (see `cvss_v4_base_scores`).
         assert_eq!(
             base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
-            None
+            Some(9.3)
         );
         assert_eq!(base_score("CVSS:3.1/AV:X"), None);
         assert_eq!(base_score(""), None);

@@ -6,7 +6,7 @@
 //! - [`db`]: the local vulnerability database built from osv.dev's OSV dumps
 //!   (`import`, `update`, `status`), per-ecosystem [`index`] files;
 //! - [`matching`]: OSV's range evaluation; [`scan`]: packages × database → findings;
-//! - [`sbom`]: CycloneDX 1.6 and SPDX 2.3 JSON.
+//! - [`sbom`]: CycloneDX 1.6 and SPDX 2.3 JSON; [`vex`]: OpenVEX statements.
 //!
 //! Nothing here touches the network except [`db::update`], which only the user's
 //! `dockward db update` calls.
@@ -25,5 +25,6 @@ pub mod scan;
 mod time;
 pub mod tree;
 pub mod version;
+pub mod vex;
 
 pub use time::{now_rfc3339, unix_seconds_of};

@@ -41,6 +41,19 @@ pub trait FileTree {
     /// file is an error, not a truncation). Symbolic links along the path are resolved
     /// inside the tree, never outside it.
     fn read(&self, path: &str, max_bytes: u64) -> Result<Vec<u8>, TreeError>;
+
+    /// For a tree made of image layers: every version of the package database at `path`
+    /// that a layer wrote, oldest first — `(layer, Some(content))`, or `(layer, None)`
+    /// where a layer deleted it. `None` when the tree has no layers, or when a version
+    /// could not be kept (then no package of that database is attributed to a layer).
+    fn db_versions(&self, _path: &str) -> Option<Vec<(u32, Option<Vec<u8>>)>> {
+        None
+    }
+
+    /// For a tree made of image layers: the layer that last wrote the file at `path`.
+    fn layer_of(&self, _path: &str) -> Option<u32> {
+        None
+    }
 }
 
 /// What [`FileTree::list`] found.

@@ -58,6 +58,9 @@ fn severity_of(entries: &[SeverityEntry]) -> SeverityData {
         data.score = crate::cvss::base_score(&s.score).map(|v| v as f32);
         data.vector = s.score.clone();
     } else if let Some(s) = find("CVSS_V4") {
+        // Only a v4 vector: its score gives the severity (v3 stays preferred when both are
+        // given, as the bands of most advisories were set on v3).
+        data.score = crate::cvss::base_score(&s.score).map(|v| v as f32);
         data.vector = s.score.clone();
     }
     if let Some(s) = find("Ubuntu") {
@@ -332,4 +335,30 @@ pub(crate) fn sha256_file(path: &Path) -> std::io::Result<String> {
         ctx.update(&buf[..n]);
     }
     Ok(ctx.finish().as_ref().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(kind: &str, score: &str) -> SeverityEntry {
+        SeverityEntry {
+            kind: kind.into(),
+            score: score.into(),
+        }
+    }
+
+    #[test]
+    fn a_v4_vector_alone_gives_the_score_and_v3_wins_when_both_are_given() {
+        let v4 = entry(
+            "CVSS_V4",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N",
+        );
+        let data = severity_of(std::slice::from_ref(&v4));
+        assert_eq!(data.score, Some(6.9));
+        let v3 = entry("CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
+        let data = severity_of(&[v4, v3]);
+        assert_eq!(data.score, Some(9.8));
+        assert!(data.vector.starts_with("CVSS:3.1/"));
+    }
 }

@@ -44,6 +44,7 @@ pub fn parse_installed(text: &str, path: &str) -> Vec<Package> {
         let (pkg, _) = current.get_or_insert_with(|| {
             (
                 Package {
+                    layer: None,
                     kind: PackageKind::Apk,
                     name: String::new(),
                     version: String::new(),

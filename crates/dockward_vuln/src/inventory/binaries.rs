@@ -33,6 +33,7 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
         if let Some(section) = go {
             match parse_go_buildinfo(section) {
                 Some(packages) => inv.packages.extend(packages.into_iter().map(|(name, version)| Package {
+                    layer: None,
                     kind: PackageKind::Go,
                     name,
                     version,
@@ -51,6 +52,7 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
         if let Some(section) = elf.as_ref().and_then(|e| e.section(&bytes, ".dep-v0")) {
             match parse_cargo_auditable(section) {
                 Ok(packages) => inv.packages.extend(packages.into_iter().map(|(name, version)| Package {
+                    layer: None,
                     kind: PackageKind::Cargo,
                     name,
                     version,

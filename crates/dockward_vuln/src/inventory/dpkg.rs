@@ -46,6 +46,7 @@ pub fn parse_status(text: &str, path: &str, status_optional: bool) -> Vec<Packag
             None => (None, None),
         };
         out.push(Package {
+            layer: None,
             kind: PackageKind::Deb,
             name: name.to_string(),
             version: version.to_string(),

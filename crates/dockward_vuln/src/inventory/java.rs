@@ -56,6 +56,7 @@ fn read_archive(bytes: &[u8], path: &str, depth: u8, inv: &mut Inventory) -> Res
             if let (Some(group), Some(artifact), Some(version)) = (prop("groupId"), prop("artifactId"), prop("version"))
             {
                 inv.packages.push(Package {
+                    layer: None,
                     kind: PackageKind::Maven,
                     name: format!("{group}:{artifact}"),
                     version,

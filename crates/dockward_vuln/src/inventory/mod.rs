@@ -9,6 +9,7 @@ pub mod apk;
 pub mod binaries;
 pub mod dpkg;
 pub mod java;
+pub mod layers;
 pub mod npm;
 pub mod os;
 pub mod python;
@@ -75,6 +76,9 @@ pub struct Package {
     pub arch: Option<String>,
     pub license: Option<String>,
     pub location: Location,
+    /// The image layer that added the package (index, bottom first), when the tree is an
+    /// image and the layer is known for sure ([`layers::attribute`]).
+    pub layer: Option<u32>,
 }
 
 /// A tree's inventory.
@@ -109,6 +113,7 @@ pub fn inventory(tree: &dyn FileTree) -> Inventory {
     inv.packages
         .sort_by(|a, b| (a.kind, &a.name, &a.version, &a.location).cmp(&(b.kind, &b.name, &b.version, &b.location)));
     inv.packages.dedup();
+    layers::attribute(tree, &mut inv);
     inv
 }
 

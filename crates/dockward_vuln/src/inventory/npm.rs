@@ -45,6 +45,7 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
                 .map(str::to_string)
         });
         inv.packages.push(Package {
+            layer: None,
             kind: PackageKind::Npm,
             name: name.to_string(),
             version: version.to_string(),

@@ -31,6 +31,7 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
             .or_else(|| field(&fields, "License").filter(|l| !l.contains('\n') && l.len() < 100 && *l != "UNKNOWN"))
             .map(str::to_string);
         inv.packages.push(Package {
+            layer: None,
             kind: PackageKind::Python,
             name: name.to_string(),
             version: version.to_string(),

@@ -17,6 +17,31 @@ const OLD_BACKENDS: [&str; 4] = [
     "/usr/lib/sysimage/rpm/Packages.db",
 ];
 
+/// The packages of an `rpmdb.sqlite` (gpg-pubkey entries left out), and how many headers
+/// could not be read.
+pub fn parse_sqlite(bytes: &[u8], path: &str) -> Result<(Vec<Package>, usize), String> {
+    let rows = super::sqlite::table_rows(bytes, "Packages").map_err(|e| e.to_string())?;
+    let mut packages = Vec::new();
+    let mut unreadable = 0;
+    for row in rows {
+        let Some(super::sqlite::Value::Blob(blob)) = row.get(1) else {
+            continue;
+        };
+        match parse_header(blob) {
+            Some(pkg) if pkg.name != "gpg-pubkey" => packages.push(Package {
+                location: Location {
+                    path: path.to_string(),
+                    range: None,
+                },
+                ..pkg
+            }),
+            Some(_) => {}
+            None => unreadable += 1,
+        }
+    }
+    Ok((packages, unreadable))
+}
+
 pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
     let mut read_one = false;
     for file in files.iter().filter(|f| SQLITE_PATHS.contains(&f.path.as_str())) {
@@ -27,26 +52,13 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
                 continue;
             }
         };
-        match super::sqlite::table_rows(&bytes, "Packages") {
-            Ok(rows) => {
+        match parse_sqlite(&bytes, &file.path) {
+            Ok((packages, unreadable)) => {
                 read_one = true;
-                for row in rows {
-                    let Some(super::sqlite::Value::Blob(blob)) = row.get(1) else {
-                        continue;
-                    };
-                    match parse_header(blob) {
-                        Some(pkg) if pkg.name != "gpg-pubkey" => inv.packages.push(Package {
-                            location: Location {
-                                path: file.path.clone(),
-                                range: None,
-                            },
-                            ..pkg
-                        }),
-                        Some(_) => {}
-                        None => inv
-                            .warnings
-                            .push(format!("{}: an unreadable package header", file.path)),
-                    }
+                inv.packages.extend(packages);
+                if unreadable > 0 {
+                    inv.warnings
+                        .push(format!("{}: {unreadable} unreadable package headers", file.path));
                 }
             }
             Err(e) => inv.warnings.push(format!("{}: {e}", file.path)),
@@ -111,6 +123,7 @@ pub fn parse_header(blob: &[u8]) -> Option<Package> {
         evr.push_str(&release);
     }
     Some(Package {
+        layer: None,
         kind: PackageKind::Rpm,
         source_name: source.as_deref().and_then(source_name),
         name,

@@ -50,6 +50,13 @@ pub fn cyclonedx(inventory: &Inventory, subject: &Subject) -> Value {
         if let Some(source) = &pkg.source_version {
             properties.push(json!({ "name": "dockward:package:source-version", "value": source }));
         }
+        if let Some((digest, created_by)) = pkg.layer.and_then(|l| subject.layers.get(l as usize)) {
+            // The layer that added the package (trivy names it `LayerDiffID`).
+            properties.push(json!({ "name": "dockward:layer:diff-id", "value": digest }));
+            if !created_by.is_empty() {
+                properties.push(json!({ "name": "dockward:layer:created-by", "value": created_by }));
+            }
+        }
         c["properties"] = Value::Array(properties);
         components.push(c);
         refs.push(json!(bom_ref));

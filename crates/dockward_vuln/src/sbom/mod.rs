@@ -18,6 +18,9 @@ pub struct Subject {
     pub timestamp: String,
     /// A random UUID (CycloneDX serial number, SPDX document namespace).
     pub uuid: String,
+    /// For an image: each layer's `(digest, created_by)`, bottom first, so that a
+    /// package's layer ([`Package::layer`](crate::inventory::Package)) can be named.
+    pub layers: Vec<(String, String)>,
 }
 
 impl Subject {
@@ -27,6 +30,7 @@ impl Subject {
             name: name.into(),
             timestamp: crate::now_rfc3339(),
             uuid: random_uuid(),
+            layers: Vec::new(),
         }
     }
 }

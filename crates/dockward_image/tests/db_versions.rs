@@ -1,0 +1,85 @@
+//! Every layer's version of the package databases is kept for layer attribution:
+//! rewrites, whiteouts and opaque folders recorded in layer order; a database over the
+//! per-file cap leaves its history unknown.
+
+use dockward_image::testing::{Compress, LayerBuilder, TestImage, compress, oci_layout, write_dir};
+use dockward_image::{ReadOptions, read_path};
+use dockward_model::image::INVENTORY_DB_CAP;
+use serde_json::json;
+use std::path::PathBuf;
+
+fn read(name: &str, layers: Vec<Vec<u8>>) -> dockward_model::image::ImageFiles {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("dbv-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let image = TestImage {
+        name: Some("acme/db:1".to_string()),
+        platform: None,
+        config: json!({"architecture": "amd64", "os": "linux", "config": {}}),
+        layers: layers.iter().map(|l| compress(l, Compress::Gzip)).collect(),
+    };
+    write_dir(&dir, &oci_layout(&[image]));
+    let mut reads = read_path(&dir, &ReadOptions::default()).expect("the layout opens");
+    let files = reads.remove(0).spec.files.expect("layers read");
+    let _ = std::fs::remove_dir_all(&dir);
+    files
+}
+
+fn history(files: &dockward_model::image::ImageFiles, path: &str) -> Option<Vec<(u32, Option<String>)>> {
+    files.db_versions.of(path).map(|versions| {
+        versions
+            .iter()
+            .map(|v| {
+                (
+                    v.layer,
+                    v.content.as_ref().map(|c| String::from_utf8_lossy(c).into_owned()),
+                )
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn rewrites_whiteouts_and_opaque_folders_are_versions() {
+    let mut l0 = LayerBuilder::new();
+    l0.file("var/lib/dpkg/status", 0o644, b"v0")
+        .file("var/lib/dpkg/status.d/base", 0o644, b"base")
+        .file("lib/apk/db/installed", 0o644, b"apk0")
+        .file("etc/hostname", 0o644, b"not a database");
+    let mut l1 = LayerBuilder::new();
+    l1.file("var/lib/dpkg/status", 0o644, b"v1").whiteout("lib/apk");
+    let mut l2 = LayerBuilder::new();
+    l2.opaque("var/lib/dpkg/status.d")
+        .file("var/lib/dpkg/status.d/new", 0o644, b"new");
+    let files = read("rewrites", vec![l0.finish(), l1.finish(), l2.finish()]);
+    assert_eq!(
+        history(&files, "/var/lib/dpkg/status"),
+        Some(vec![(0, Some("v0".into())), (1, Some("v1".into()))])
+    );
+    assert_eq!(
+        history(&files, "/lib/apk/db/installed"),
+        Some(vec![(0, Some("apk0".into())), (1, None)]),
+        "a whiteout of a parent folder deletes the database"
+    );
+    assert_eq!(
+        history(&files, "/var/lib/dpkg/status.d/base"),
+        Some(vec![(0, Some("base".into())), (2, None)]),
+        "an opaque folder deletes what lower layers put there"
+    );
+    assert_eq!(
+        history(&files, "/var/lib/dpkg/status.d/new"),
+        Some(vec![(2, Some("new".into()))])
+    );
+    assert_eq!(history(&files, "/etc/hostname"), Some(vec![]), "not a database");
+    // The current version shares its bytes with the merged index.
+    assert_eq!(files.content("/var/lib/dpkg/status", 4), Some(&b"v1"[..]));
+}
+
+#[test]
+fn a_database_over_the_cap_makes_its_history_unknown() {
+    let mut l0 = LayerBuilder::new();
+    l0.file("var/lib/dpkg/status", 0o644, b"small");
+    let mut l1 = LayerBuilder::new();
+    l1.file("var/lib/dpkg/status", 0o644, &vec![b'x'; INVENTORY_DB_CAP as usize + 1]);
+    let files = read("cap", vec![l0.finish(), l1.finish()]);
+    assert_eq!(history(&files, "/var/lib/dpkg/status"), None);
+}
