@@ -1,6 +1,6 @@
 use crate::container::{ContainerCx, is_root_user};
 use crate::declare_rule;
-use dockward_core::{Finding, Severity};
+use dockward_core::{Confidence, Finding, Severity};
 use dockward_model::Known;
 
 declare_rule! {
@@ -57,6 +57,20 @@ pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
             out.push(cx.finding(&META, &spec.user.at, message));
         }
         Known::Unset => match facts {
+            // The Dockerfile sets no USER and nothing is known of its base image.
+            Some(f) if f.user_is_root && f.user.is_none() && f.unknown_base.is_some() => out.push(
+                cx.finding(
+                    &META,
+                    &spec.origin,
+                    format!(
+                        "{} sets no user and its Dockerfile sets no USER: it runs as root unless the base image `{}` sets one",
+                        cx.subject(),
+                        f.unknown_base.as_deref().unwrap_or_default()
+                    ),
+                )
+                .with_confidence(Confidence::Low)
+                .with_help("add a non-root `USER` to the Dockerfile, or set a user for the container; `--base-images engine` reads the base image's user from the local engine"),
+            ),
             Some(f) if f.user_is_root => out.push(
                 cx.finding(
                     &META,
