@@ -1226,18 +1226,26 @@ mod tests {
 
     #[test]
     fn dockerfile_facts_follow_the_target_and_base_stages() {
+        let settings = dockward_core::Settings::default();
+        let at = |r| Provenance::text(FileId(7), r);
         let text =
             "FROM alpine AS base\nHEALTHCHECK CMD true\nUSER app\nFROM base AS prod\nFROM alpine AS debug\nUSER root\n";
-        let facts = image_facts(FileId(7), text, Some("prod"), |r| Provenance::text(FileId(7), r)).unwrap();
+        let facts = image_facts(FileId(7), text, Some("prod"), &settings, at).unwrap();
         assert_eq!(facts.user.as_deref(), Some("app"));
         assert!(!facts.user_is_root && facts.has_healthcheck);
-        let facts = image_facts(FileId(7), text, None, |r| Provenance::text(FileId(7), r)).unwrap();
+        let facts = image_facts(FileId(7), text, None, &settings, at).unwrap();
         assert!(facts.user_is_root && !facts.has_healthcheck);
-        let facts = image_facts(FileId(7), "FROM alpine\nHEALTHCHECK NONE\n", None, |r| {
-            Provenance::text(FileId(7), r)
-        })
-        .unwrap();
+        let facts = image_facts(FileId(7), "FROM alpine\nHEALTHCHECK NONE\n", None, &settings, at).unwrap();
         assert!(facts.user.is_none() && facts.user_is_root && !facts.has_healthcheck);
+        // `alpine` is known to set no USER; an unknown base is said to be unknown.
+        assert_eq!(facts.unknown_base, None);
+        let facts = image_facts(FileId(7), "FROM acme/base:1 AS b\nFROM b\n", None, &settings, at).unwrap();
+        assert!(facts.user_is_root && facts.user.is_none());
+        assert_eq!(facts.unknown_base.as_deref(), Some("acme/base:1"));
+        // A base known to run as a non-root user decides when the Dockerfile sets none.
+        let facts = image_facts(FileId(7), "FROM gcr.io/distroless/static:nonroot\n", None, &settings, at).unwrap();
+        assert!(!facts.user_is_root && facts.unknown_base.is_none());
+        assert_eq!(facts.user.as_deref(), Some("65532"));
     }
 
     #[test]
