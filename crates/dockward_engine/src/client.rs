@@ -675,10 +675,27 @@ mod tests {
 
     #[test]
     fn only_plain_references_reach_a_request_path() {
-        for ok in ["busybox", "acme/web:1.2", "localhost:5000/a/b@sha256:0123abcd", "docker.io/library/python:3.12-slim"] {
+        for ok in [
+            "busybox",
+            "acme/web:1.2",
+            "localhost:5000/a/b@sha256:0123abcd",
+            "docker.io/library/python:3.12-slim",
+        ] {
             assert!(is_plain_reference(ok), "{ok}");
         }
-        for bad in ["", "../containers/json", "a/../b", "a//b", "/a", "a?all=1", "a#b", "a%2Fb", "a b", "a\nb", "a/."] {
+        for bad in [
+            "",
+            "../containers/json",
+            "a/../b",
+            "a//b",
+            "/a",
+            "a?all=1",
+            "a#b",
+            "a%2Fb",
+            "a b",
+            "a\nb",
+            "a/.",
+        ] {
             assert!(!is_plain_reference(bad), "{bad}");
         }
     }

@@ -8,8 +8,8 @@
 //! engine's answer: `image NAME` + `/history/{i}/CreatedBy`, `i` counted as the engine
 //! counts (newest first, as `docker history` prints them).
 
-use dockward_model::image::{HistoryEntry, image_object};
 use dockward_core::Provenance;
+use dockward_model::image::{HistoryEntry, image_object};
 use serde_json::Value;
 
 /// At most this many steps are kept (an image has a few dozen; the engine caps layers at

@@ -53,7 +53,9 @@ pub fn well_known(base: &ImageRef) -> Option<BaseImage> {
         Some("cgr.dev") if !tag.contains("-dev") && tag != "dev" => {
             fact(Some("65532"), "Chainguard images run as uid 65532")
         }
-        None | Some("docker.io" | "index.docker.io") => {
+        // mirror.gcr.io serves cached copies of Docker Hub's images under the same names
+        // (https://cloud.google.com/artifact-registry/docs/pull-cached-dockerhub-images).
+        None | Some("docker.io" | "index.docker.io" | "mirror.gcr.io") => {
             let path = base.path.strip_prefix("library/").unwrap_or(&base.path);
             match path {
                 // Its README documents that it runs as the non-root uid 101
@@ -66,8 +68,8 @@ pub fn well_known(base: &ImageRef) -> Option<BaseImage> {
                 // entrypoint drops privileges (postgres, redis, mysql…) are left out: their
                 // configuration says root, but the service does not run as root.
                 "alpine" | "busybox" | "debian" | "ubuntu" | "fedora" | "centos" | "rockylinux" | "almalinux"
-                | "amazonlinux" | "python" | "node" | "golang" | "rust" | "ruby" | "php" | "perl" | "openjdk"
-                | "eclipse-temurin" | "nginx" | "httpd" => {
+                | "amazonlinux" | "oraclelinux" | "buildpack-deps" | "python" | "node" | "golang" | "rust" | "ruby"
+                | "php" | "perl" | "openjdk" | "eclipse-temurin" | "nginx" | "httpd" => {
                     fact(None, "a Docker Official Image, whose Dockerfile sets no USER")
                 }
                 _ => None,
@@ -95,6 +97,7 @@ mod tests {
         assert_eq!(known("nginxinc/nginx-unprivileged:1.27"), Some(false));
         assert_eq!(known("python:3.12-slim"), Some(true));
         assert_eq!(known("docker.io/library/node:22"), Some(true));
+        assert_eq!(known("mirror.gcr.io/library/busybox:1.36"), Some(true));
         assert_eq!(known("scratch"), Some(true));
         assert_eq!(known("postgres:16"), None);
         assert_eq!(known("acme/base:1"), None);

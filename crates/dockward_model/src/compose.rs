@@ -208,7 +208,11 @@ fn image_facts(
         Some(u) if u.value.unknown => (None, false, u.range),
         Some(u) => (Some(u.value.text.clone()), u.is_root(), u.range),
         None => match &base {
-            Some(b) => (b.user.clone().filter(|_| !b.runs_as_root()), b.runs_as_root(), stage.from.range),
+            Some(b) => (
+                b.user.clone().filter(|_| !b.runs_as_root()),
+                b.runs_as_root(),
+                stage.from.range,
+            ),
             None => (None, true, stage.from.range),
         },
     };
@@ -1243,7 +1247,14 @@ mod tests {
         assert!(facts.user_is_root && facts.user.is_none());
         assert_eq!(facts.unknown_base.as_deref(), Some("acme/base:1"));
         // A base known to run as a non-root user decides when the Dockerfile sets none.
-        let facts = image_facts(FileId(7), "FROM gcr.io/distroless/static:nonroot\n", None, &settings, at).unwrap();
+        let facts = image_facts(
+            FileId(7),
+            "FROM gcr.io/distroless/static:nonroot\n",
+            None,
+            &settings,
+            at,
+        )
+        .unwrap();
         assert!(!facts.user_is_root && facts.unknown_base.is_none());
         assert_eq!(facts.user.as_deref(), Some("65532"));
     }

@@ -59,7 +59,11 @@ pub(crate) fn base_image_of<'s>(
         dockward_model::base_image::known_base_image(cx.settings, &root.base)
     };
     Some(BaseOf {
-        reference: if root.base_unknown { &root.base_raw } else { &root.base.raw },
+        reference: if root.base_unknown {
+            &root.base_raw
+        } else {
+            &root.base.raw
+        },
         known,
     })
 }

@@ -7,10 +7,12 @@ declare_rule! {
     /// ## What it does
     /// Reports a container that runs as root: its user is set to `root` or `0`, or it sets
     /// no user and its image runs as root. When the image is built from a Dockerfile the
-    /// scan can see, its final `USER` decides; an image that sets a non-root `USER` is not
-    /// reported unless the container overrides it with root. When the image is not known,
-    /// a container without a user is reported at lower severity: it runs as whatever the
-    /// image says, which is root for most images.
+    /// scan can see, its final `USER` decides, else (it sets none) its base image's user
+    /// when known (`[image] base-images`, `--base-images engine`, documented defaults); an
+    /// image that sets a non-root `USER` is not reported unless the container overrides it
+    /// with root. When the image, or the Dockerfile's base image, is not known, a container
+    /// without a user is reported at low confidence (and, for an image not built here, lower
+    /// severity): it runs as whatever the image says, which is root for most images.
     ///
     /// ## Why is this bad?
     /// Root in a container is root on the host's kernel. Any writable host mount, leaked
@@ -90,6 +92,8 @@ pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
                     ),
                 )
                 .with_severity(Severity::Medium)
+                // Whether it is root depends on an image the scan did not see.
+                .with_confidence(Confidence::Low)
                 .with_help(format!(
                     "run as an unprivileged user ({}) if the image does not already",
                     cx.spell("`--user 10001:10001`", "`user: \"10001:10001\"`")
