@@ -767,6 +767,19 @@ mod tests {
     }
 
     #[test]
+    fn confidence_and_base_image_source_are_configured_and_checked() {
+        let s = parse("").unwrap();
+        assert!(s.keeps_confidence(Confidence::Low) && !s.resolve_base_in_engine);
+        let s = parse("min-confidence = \"high\"\n[image]\nresolve-base = \"engine\"\n").unwrap();
+        assert!(!s.keeps_confidence(Confidence::Low) && s.keeps_confidence(Confidence::High));
+        assert!(s.resolve_base_in_engine);
+        let e = parse("min-confidence = \"sure\"\n").unwrap_err();
+        assert!(e.message.contains("unknown confidence `sure`") && e.range.is_some(), "{e:?}");
+        let e = parse("[image]\nresolve-base = \"registry\"\n").unwrap_err();
+        assert!(e.message.contains("`registry`") && e.range.is_some(), "{e:?}");
+    }
+
+    #[test]
     fn select_ignore_severity_and_paths() {
         let s = parse(
             "fail-on = \"medium\"\n[rules]\nextend-select = [\"DW120\"]\nignore = [\"DL3002\"]\n[rules.severity]\nDW120 = \"critical\"\n[per-path-ignores]\n\"tests/**\" = [\"DW1\"]\n",
