@@ -774,7 +774,10 @@ mod tests {
         assert!(!s.keeps_confidence(Confidence::Low) && s.keeps_confidence(Confidence::High));
         assert!(s.resolve_base_in_engine);
         let e = parse("min-confidence = \"sure\"\n").unwrap_err();
-        assert!(e.message.contains("unknown confidence `sure`") && e.range.is_some(), "{e:?}");
+        assert!(
+            e.message.contains("unknown confidence `sure`") && e.range.is_some(),
+            "{e:?}"
+        );
         let e = parse("[image]\nresolve-base = \"registry\"\n").unwrap_err();
         assert!(e.message.contains("`registry`") && e.range.is_some(), "{e:?}");
     }
