@@ -112,6 +112,11 @@ pub struct ScanArgs {
     /// Do not run ShellCheck, whatever the configuration says.
     #[arg(long, overrides_with = "shellcheck")]
     pub no_shellcheck: bool,
+    /// Where the user and health check of Dockerfiles' base images are looked up besides
+    /// `[image] base-images`: `engine` inspects them in the local engine (never pulls);
+    /// `none` (the default, or `[image] resolve-base`) keeps the scan offline.
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    pub base_images: Option<BaseImagesArg>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -159,6 +164,11 @@ pub struct CommonArgs {
     /// Record every finding in the --baseline file, replacing what it held.
     #[arg(long, requires = "baseline")]
     pub write_baseline: bool,
+    /// Leave out findings less sure than this (`low`: everything, the default; `high`:
+    /// leave out findings that depend on what the scan could not see, such as a base
+    /// image's user).
+    #[arg(long, value_enum, value_name = "CONFIDENCE")]
+    pub min_confidence: Option<ConfidenceArg>,
 }
 
 impl CommonArgs {
@@ -261,6 +271,18 @@ pub enum SeverityArg {
     Medium,
     High,
     Critical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BaseImagesArg {
+    Engine,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ConfidenceArg {
+    Low,
+    High,
 }
 
 #[derive(Debug, Default, Clone, Copy, ValueEnum)]

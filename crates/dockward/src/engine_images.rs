@@ -1,8 +1,10 @@
 //! `dockward engine`'s image audit: every local image's configuration, as
-//! `GET /images/{id}/json` reports it, lowered to a configuration-only `ImageSpec` and
-//! judged by the image rules (runs as root, no healthcheck, secrets in `Env`, sensitive
-//! exposed ports). Files and history are `dockward image`'s: reading layers means exporting
-//! the image, which is not a quick read-only audit.
+//! `GET /images/{id}/json` reports it, and its build history, as `GET /images/{id}/history`
+//! reports it, lowered to an `ImageSpec` without files and judged by the image rules (runs
+//! as root, no healthcheck, secrets in `Env` and in recorded build arguments, sensitive
+//! exposed ports, ADD of URLs, downloaded scripts run unverified). Files are
+//! `dockward image`'s: reading layers means exporting the image, which is not a quick
+//! read-only audit.
 
 use dockward_core::{Finding, Settings};
 use dockward_engine::{EngineClient, EngineError};
@@ -63,7 +65,14 @@ pub fn audit_images(
     for (name, id) in &images {
         match client.get_json(&format!("/images/{id}/json")) {
             Ok(inspect) => {
-                let spec = dockward_model::image::lower_engine_image(&inspect, name);
+                let mut spec = dockward_model::image::lower_engine_image(&inspect, name);
+                // The history is a second small read (no export): the history rules then
+                // judge the build steps too.
+                match client.get_json(&format!("/images/{id}/history")) {
+                    Ok(history) => spec.history = dockward_engine::image_history::lower_image_history(&history, name),
+                    Err(EngineError::Status { status: 404, .. }) => {}
+                    Err(e) => errors.push(warn(format!("image {name}"), format!("history not audited: {e}"))),
+                }
                 findings.extend(dockward_driver::check_image(&spec, settings));
                 audited += 1;
             }

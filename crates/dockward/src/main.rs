@@ -1,6 +1,7 @@
 //! dockward: the command-line glue. Parsing lives in the parser crates, meaning in the
 //! rules crate, formatting in the report crate; this binary wires them together.
 
+mod base_lookup;
 mod cli;
 mod db_cmd;
 mod distribution;
@@ -72,6 +73,7 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         }
     };
     image_cmd::load_base_images(&mut settings, args.common.quiet);
+    base_lookup::install(&mut settings, args.base_images, args.common.quiet);
     // Shared with the folder walker's threads (for `exclude`).
     let settings = std::sync::Arc::new(settings);
     let forced = args.input_type.map(cli::InputTypeArg::as_str);
@@ -339,6 +341,12 @@ pub(crate) fn load_settings(common: &cli::CommonArgs, start: &std::path::Path) -
         .map_err(command_line_error)?;
     if let Some(fail_on) = common.fail_on {
         settings.fail_on = severity_of(fail_on);
+    }
+    if let Some(min) = common.min_confidence {
+        settings.min_confidence = match min {
+            cli::ConfidenceArg::Low => dockward_core::Confidence::Low,
+            cli::ConfidenceArg::High => dockward_core::Confidence::High,
+        };
     }
     Ok(settings)
 }

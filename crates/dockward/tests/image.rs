@@ -549,10 +549,10 @@ fn a_named_base_image_decides_user_and_healthcheck_for_dockerfiles() {
     assert_eq!(
         found,
         [
-            "b/Dockerfile DW101 the final stage never sets USER, and its base image runs as root (ROOTED sets no unprivileged User)"
+            "b/Dockerfile DW101 the final stage never sets USER and its base image `acme/rooted:1` sets none either (ROOTED), so the container runs as root"
                 .replace("ROOTED", &rooted),
             "b/Dockerfile DW104 the image exposes a service but defines no HEALTHCHECK".to_string(),
-            "c/Dockerfile DW101 the final stage never sets USER, so the container runs as root".to_string(),
+            "c/Dockerfile DW101 the final stage never sets USER; the container runs as root unless the base image `acme/missing:1` sets one".to_string(),
             "c/Dockerfile DW104 the image exposes a service but defines no HEALTHCHECK".to_string(),
         ],
         "{stderr}"

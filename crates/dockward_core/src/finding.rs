@@ -1,6 +1,6 @@
 //! A finding: one rule broken at one place.
 
-use crate::{Fix, Provenance, RuleMeta, Severity};
+use crate::{Confidence, Fix, Provenance, RuleMeta, Severity};
 
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -15,6 +15,8 @@ pub struct Finding {
     /// Other places the finding concerns: for drift, the Compose service a live container
     /// was started from. Emitters show them after the main location.
     pub related: Vec<Provenance>,
+    /// How sure the rule is (`Low`: it depends on something the scan could not see).
+    pub confidence: Confidence,
 }
 
 impl Finding {
@@ -27,6 +29,7 @@ impl Finding {
             fix: None,
             help: None,
             related: Vec::new(),
+            confidence: Confidence::High,
         }
     }
 
@@ -45,6 +48,12 @@ impl Finding {
     #[must_use]
     pub fn with_related(mut self, at: Provenance) -> Self {
         self.related.push(at);
+        self
+    }
+
+    #[must_use]
+    pub fn with_confidence(mut self, confidence: Confidence) -> Self {
+        self.confidence = confidence;
         self
     }
 

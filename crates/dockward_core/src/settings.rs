@@ -41,7 +41,7 @@
 //! the configuration file.
 
 use crate::ids::{self, Resolution};
-use crate::{RuleMeta, Severity, TextRange};
+use crate::{Confidence, RuleMeta, Severity, TextRange};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use serde_spanned::Spanned;
@@ -63,6 +63,7 @@ pub struct ConfigError {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     fail_on: Option<Spanned<String>>,
+    min_confidence: Option<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
@@ -150,6 +151,8 @@ struct RawImage {
     /// `label-schema`).
     #[serde(default)]
     label_schema: BTreeMap<String, Spanned<String>>,
+    /// `"engine"`: look base images up in the local engine (`--base-images engine`).
+    resolve_base: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -329,6 +332,14 @@ pub struct Settings {
     /// `[image] label-schema`: label keys (as written in the configuration) and the form
     /// their values must have.
     pub label_schema: BTreeMap<String, LabelType>,
+    /// `[image] resolve-base = "engine"` (or `--base-images engine`): base images not named
+    /// in `base_images` are looked up in the local engine.
+    pub resolve_base_in_engine: bool,
+    /// Looks up base images that `base_images` does not name (the local engine's, when
+    /// `resolve_base_in_engine`); set by the command line, consulted by [`Settings::base_image`].
+    pub base_lookup: Option<std::sync::Arc<dyn BaseImageLookup>>,
+    /// Findings less sure than this are left out (`min-confidence`, `--min-confidence`).
+    pub min_confidence: Confidence,
 }
 
 /// The form a label's value must have, as `[image] label-schema` names it (the names are
@@ -355,6 +366,13 @@ impl std::str::FromStr for LabelType {
     }
 }
 
+/// Finds what a base image's configuration says, by the reference a Dockerfile's `FROM`
+/// writes (variables substituted). Implementations cache and never pull: an image that is
+/// not at hand is `None`.
+pub trait BaseImageLookup: Send + Sync + std::fmt::Debug {
+    fn lookup(&self, reference: &str) -> Option<BaseImage>;
+}
+
 /// What a base image's configuration says, for the Dockerfile rules that would otherwise
 /// have to assume Docker's defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -365,6 +383,22 @@ pub struct BaseImage {
     pub healthcheck: bool,
     /// Where the facts came from, for messages: `vendor/nginx.tar`.
     pub source: String,
+}
+
+impl Settings {
+    /// What is known of the base image `reference` (as `FROM` writes it, variables
+    /// substituted): `[image] base-images` first, then the lookup (the local engine).
+    pub fn base_image(&self, reference: &str) -> Option<BaseImage> {
+        if let Some(known) = self.base_images.get(reference) {
+            return Some(known.clone());
+        }
+        self.base_lookup.as_ref().and_then(|l| l.lookup(reference))
+    }
+
+    /// Whether a finding of this confidence is reported.
+    pub fn keeps_confidence(&self, confidence: Confidence) -> bool {
+        confidence >= self.min_confidence
+    }
 }
 
 impl BaseImage {
@@ -395,6 +429,9 @@ impl Default for Settings {
             base_images: std::collections::BTreeMap::new(),
             shellcheck: ShellcheckSettings::default(),
             label_schema: BTreeMap::new(),
+            resolve_base_in_engine: false,
+            base_lookup: None,
+            min_confidence: Confidence::Low,
         }
     }
 }
@@ -433,6 +470,21 @@ impl Settings {
         };
         if let Some(fail_on) = &raw.fail_on {
             settings.fail_on = parse_severity(fail_on)?;
+        }
+        if let Some(min) = &raw.min_confidence {
+            settings.min_confidence = min.get_ref().parse::<Confidence>().map_err(|m| err(span(min), m))?;
+        }
+        if let Some(resolve) = &raw.image.resolve_base {
+            settings.resolve_base_in_engine = match resolve.get_ref().as_str() {
+                "engine" => true,
+                "none" => false,
+                other => {
+                    return Err(err(
+                        span(resolve),
+                        format!("unknown base image source `{other}` (expected \"engine\" or \"none\")"),
+                    ));
+                }
+            };
         }
         settings.select = raw.rules.select.as_deref().map(selectors).transpose()?;
         settings.extend_select = selectors(&raw.rules.extend_select)?;
@@ -712,6 +764,22 @@ mod tests {
         let s = parse("").unwrap();
         assert!(s.is_enabled(&A) && !s.is_enabled(&B));
         assert_eq!(s.fail_on, Severity::High);
+    }
+
+    #[test]
+    fn confidence_and_base_image_source_are_configured_and_checked() {
+        let s = parse("").unwrap();
+        assert!(s.keeps_confidence(Confidence::Low) && !s.resolve_base_in_engine);
+        let s = parse("min-confidence = \"high\"\n[image]\nresolve-base = \"engine\"\n").unwrap();
+        assert!(!s.keeps_confidence(Confidence::Low) && s.keeps_confidence(Confidence::High));
+        assert!(s.resolve_base_in_engine);
+        let e = parse("min-confidence = \"sure\"\n").unwrap_err();
+        assert!(
+            e.message.contains("unknown confidence `sure`") && e.range.is_some(),
+            "{e:?}"
+        );
+        let e = parse("[image]\nresolve-base = \"registry\"\n").unwrap_err();
+        assert!(e.message.contains("`registry`") && e.range.is_some(), "{e:?}");
     }
 
     #[test]

@@ -103,3 +103,40 @@ mod tests {
         assert!("severe".parse::<Severity>().unwrap_err().contains("critical"));
     }
 }
+
+/// How sure a rule is that what it reports is true of what will run. Most findings are
+/// certain (`High`): the file says it. A finding that depends on something the scan could
+/// not see (the user a base image sets, when the base image is not at hand) is `Low`, so
+/// that `--min-confidence high` can leave it out. Ordered so `>=` means "at least as sure".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    #[default]
+    High,
+}
+
+impl Confidence {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Confidence {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Confidence::Low, Confidence::High]
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown confidence `{s}` (expected low or high)"))
+    }
+}

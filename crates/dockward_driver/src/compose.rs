@@ -15,7 +15,7 @@
 
 use crate::finish::finish;
 use dockward_core::{FileId, Finding, Provenance, Settings, TextRange};
-use dockward_inputs::compose::{is_own_line, lower_project, yaml_statements};
+use dockward_inputs::compose::{is_own_line, lower_project_with_bases, yaml_statements};
 use dockward_model::compose::{ComposeErrorKind, ComposeProject, SourceFile, SourceKind};
 use dockward_rules::{SYNTAX_ERROR, UNUSED_SUPPRESSION, check_container, check_topology};
 use std::path::Path;
@@ -41,7 +41,7 @@ pub struct ComposeInput<'a> {
 pub fn check_compose(input: &ComposeInput<'_>) -> Vec<Finding> {
     let project = input.project;
     let file_id = |file: u32| input.file_ids.get(file as usize).copied().unwrap_or(FileId(file));
-    let (specs, topology) = lower_project(project, input.file_ids, input.read_dockerfile);
+    let (specs, topology) = lower_project_with_bases(project, input.file_ids, input.read_dockerfile, input.settings);
 
     let mut findings = Vec::new();
     for error in &project.errors {
@@ -81,7 +81,7 @@ pub fn check_compose(input: &ComposeInput<'_>) -> Vec<Finding> {
     out.extend(
         findings
             .into_iter()
-            .filter(|f| input.settings.is_enabled(f.rule))
+            .filter(|f| input.settings.is_enabled(f.rule) && input.settings.keeps_confidence(f.confidence))
             .map(|mut f| {
                 f.severity = input.settings.severity_override(f.rule).unwrap_or(f.severity);
                 f

@@ -56,7 +56,7 @@ pub fn check_engine_daemon(spec: &DaemonSpec, settings: &Settings) -> Vec<Findin
 fn configure(findings: Vec<Finding>, settings: &Settings) -> Vec<Finding> {
     let mut out: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| settings.is_enabled(f.rule))
+        .filter(|f| settings.is_enabled(f.rule) && settings.keeps_confidence(f.confidence))
         .map(|mut f| {
             f.severity = settings.severity_override(f.rule).unwrap_or(f.severity);
             f

@@ -5,7 +5,7 @@ use dockward_rules::{INVALID_SUPPRESSION, UNUSED_SUPPRESSION};
 use std::path::Path;
 
 /// The steps every file kind shares once its rules have run: drop findings of disabled or
-/// per-path-ignored rules, apply severity overrides, honour suppressions, and report
+/// per-path-ignored rules (and those below `min-confidence`), apply severity overrides, honour suppressions, and report
 /// unused and malformed dockward pragmas.
 pub fn finish(
     file: FileId,
@@ -24,6 +24,9 @@ pub fn finish(
             let range = f.at.as_text().map_or(TextRange::default(), |(_, r)| r);
             !suppressions.suppresses(f.rule, range)
         })
+        // After the suppressions: a pragma covering a finding left out for its confidence is
+        // still in use.
+        .filter(|f| settings.keeps_confidence(f.confidence))
         .map(|mut f| {
             f.severity = settings.severity_override(f.rule).unwrap_or(f.severity);
             f

@@ -27,7 +27,9 @@ pub fn check_host(spec: &HostSpec, settings: &Settings, sources: &SourceDb) -> V
             // Patterns are read relative to the configuration's folder: put the host's `/`
             // there.
             let as_configured = settings.root.join(path_of(f).strip_prefix("/").unwrap_or(&path_of(f)));
-            settings.is_enabled(f.rule) && !settings.is_ignored_for(f.rule, &as_configured)
+            settings.is_enabled(f.rule)
+                && settings.keeps_confidence(f.confidence)
+                && !settings.is_ignored_for(f.rule, &as_configured)
         })
         .map(|mut f| {
             f.severity = settings.severity_override(f.rule).unwrap_or(f.severity);

@@ -24,6 +24,7 @@ pub fn check_image(spec: &ImageSpec, settings: &Settings) -> Vec<Finding> {
         .into_iter()
         .filter(|f| {
             settings.is_enabled(f.rule)
+                && settings.keeps_confidence(f.confidence)
                 && path_of(f).is_none_or(|p| !settings.is_ignored_for(f.rule, &settings.root.join(p)))
         })
         .map(|mut f| {

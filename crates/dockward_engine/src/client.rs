@@ -410,6 +410,21 @@ impl EngineClient {
         Ok(response)
     }
 
+    /// `GET /images/{name}/json` for an image reference read from a file (a Dockerfile's
+    /// `FROM`): a name that is not a plain reference (path segments `.`/`..`, query or
+    /// escape characters) is refused rather than sent, so it cannot reach another endpoint.
+    /// Inspecting never pulls: an image that is not local is the daemon's 404.
+    pub fn inspect_image(&self, name: &str) -> Result<serde_json::Value, EngineError> {
+        if !is_plain_reference(name) {
+            return Err(EngineError::Status {
+                path: "/images/json".to_string(),
+                status: 400,
+                message: "not an image reference".to_string(),
+            });
+        }
+        self.get_json(&format!("/images/{name}/json"))
+    }
+
     /// `GET /v{api}{path}` as JSON.
     pub fn get_json(&self, path: &str) -> Result<serde_json::Value, EngineError> {
         self.get_typed(path)
@@ -506,6 +521,17 @@ impl EngineClient {
 }
 
 /// A query value with everything but unreserved characters percent-encoded.
+/// An image reference made only of the characters references use, without empty, `.`
+/// or `..` path segments: safe to put in a request path as it is.
+fn is_plain_reference(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 512
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._/:@".contains(&b))
+        && name.split('/').all(|segment| !matches!(segment, "" | "." | ".."))
+}
+
 fn percent_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
@@ -646,6 +672,33 @@ fn read_pem(path: &Path) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_references_reach_a_request_path() {
+        for ok in [
+            "busybox",
+            "acme/web:1.2",
+            "localhost:5000/a/b@sha256:0123abcd",
+            "docker.io/library/python:3.12-slim",
+        ] {
+            assert!(is_plain_reference(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "../containers/json",
+            "a/../b",
+            "a//b",
+            "/a",
+            "a?all=1",
+            "a#b",
+            "a%2Fb",
+            "a b",
+            "a\nb",
+            "a/.",
+        ] {
+            assert!(!is_plain_reference(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn api_versions_parse_and_order() {

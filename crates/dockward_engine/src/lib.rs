@@ -14,6 +14,7 @@ pub mod client;
 pub mod compose_labels;
 pub mod daemon;
 pub mod host;
+pub mod image_history;
 pub mod local_daemon;
 pub mod lower;
 pub mod ssh;

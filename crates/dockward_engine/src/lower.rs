@@ -388,6 +388,8 @@ impl<'a> Doc<'a> {
                 object: image_object.clone(),
                 pointer: "/Config".to_string(),
             },
+            // The engine's configuration is the image's own: nothing is left to a base.
+            unknown_base: None,
         };
         match self.get("/Config/User").and_then(Value::as_str) {
             Some("") => (Sourced::unset(at), Some(facts(None))),

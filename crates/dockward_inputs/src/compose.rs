@@ -41,6 +41,19 @@ pub fn lower_project(
     (specs, topology)
 }
 
+/// [`lower_project`], with what `settings` knows of the base images those Dockerfiles
+/// start from (`[image] base-images`, `--base-images engine`, documented defaults).
+pub fn lower_project_with_bases(
+    project: &ComposeProject,
+    file_ids: &[FileId],
+    read_dockerfile: &dyn Fn(&Path) -> Option<(FileId, String)>,
+    settings: &dockward_core::Settings,
+) -> (Vec<ContainerSpec>, Topology) {
+    let (mut specs, topology) = lower_compose(project, file_ids);
+    dockward_model::compose::link_dockerfiles_with_bases(project, file_ids, &mut specs, read_dockerfile, settings);
+    (specs, topology)
+}
+
 /// Whether a comment stands alone on its line (it then covers the entry that follows).
 pub fn is_own_line(text: &str, comment: TextRange) -> bool {
     let start = (comment.start as usize).min(text.len());

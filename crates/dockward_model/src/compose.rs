@@ -87,6 +87,20 @@ pub fn link_dockerfiles(
     specs: &mut [ContainerSpec],
     read: &dyn Fn(&Path) -> Option<(FileId, String)>,
 ) {
+    link_dockerfiles_with_bases(project, file_ids, specs, read, &dockward_core::Settings::default());
+}
+
+/// [`link_dockerfiles`], with what `settings` knows of base images (`[image] base-images`,
+/// the engine lookup): a Dockerfile that sets no USER or HEALTHCHECK takes its base
+/// image's when known ([`crate::base_image::known_base_image`]), and says which base is
+/// unknown otherwise ([`ImageFacts::unknown_base`]).
+pub fn link_dockerfiles_with_bases(
+    project: &ComposeProject,
+    file_ids: &[FileId],
+    specs: &mut [ContainerSpec],
+    read: &dyn Fn(&Path) -> Option<(FileId, String)>,
+    settings: &dockward_core::Settings,
+) {
     let cx = Cx { file_ids };
     // Services often share a Dockerfile: read each one once.
     let mut read_once: rustc_hash::FxHashMap<PathBuf, Option<(FileId, String)>> = Default::default();
@@ -101,10 +115,10 @@ pub fn link_dockerfiles(
                 .entry(path)
                 .or_insert_with_key(|p| read(p))
                 .as_ref()
-                .and_then(|(file, text)| image_facts(*file, text, target, |r| Provenance::text(*file, r))),
+                .and_then(|(file, text)| image_facts(*file, text, target, settings, |r| Provenance::text(*file, r))),
             DockerfileSource::Inline(node) => node.as_str().and_then(|text| {
                 let at = cx.at(node);
-                image_facts(FileId(u32::MAX), text, target, |_| at.clone())
+                image_facts(FileId(u32::MAX), text, target, settings, |_| at.clone())
             }),
         };
     }
@@ -156,22 +170,20 @@ fn is_remote_context(context: &str) -> bool {
         || lower.ends_with(".git")
 }
 
-/// Parses and lowers a Dockerfile and reads what the container inherits from it.
+/// Parses and lowers a Dockerfile and reads what the container inherits from it: its own
+/// USER and HEALTHCHECK, else its base image's when known.
 fn image_facts(
     file: FileId,
     text: &str,
     target: Option<&str>,
+    settings: &dockward_core::Settings,
     at: impl Fn(TextRange) -> Provenance,
 ) -> Option<ImageFacts> {
     let dockerfile = dockward_dockerfile::parse(text);
     let build = lower_build(file, &dockerfile, target);
     let stage = build.final_stage()?;
-    let (user, user_is_root, at_range) = match &stage.user {
-        Some(u) if u.value.unknown => (None, false, u.range),
-        Some(u) => (Some(u.value.text.clone()), u.is_root(), u.range),
-        None => (None, true, stage.from.range),
-    };
-    // The last HEALTHCHECK along the chain of stages the final one is built on.
+    // The chain of stages the final one is built on, final first; its last one starts
+    // from an image (or an unresolved variable).
     let mut chain = vec![stage.index];
     let mut current = stage;
     while let Some(base) = current.base_stage.and_then(|i| build.stages.get(i)) {
@@ -181,7 +193,31 @@ fn image_facts(
         chain.push(base.index);
         current = base;
     }
-    let mut has_healthcheck = false;
+    let root = current;
+    let base = (!root.implicit && root.base_stage.is_none() && !root.base_unknown)
+        .then(|| crate::base_image::known_base_image(settings, &root.base))
+        .flatten();
+    let unknown_base = (base.is_none() && !root.implicit && root.base_stage.is_none()).then(|| {
+        if root.base_unknown {
+            root.base_raw.clone()
+        } else {
+            root.base.raw.clone()
+        }
+    });
+    let (user, user_is_root, at_range) = match &stage.user {
+        Some(u) if u.value.unknown => (None, false, u.range),
+        Some(u) => (Some(u.value.text.clone()), u.is_root(), u.range),
+        None => match &base {
+            Some(b) => (
+                b.user.clone().filter(|_| !b.runs_as_root()),
+                b.runs_as_root(),
+                stage.from.range,
+            ),
+            None => (None, true, stage.from.range),
+        },
+    };
+    // The last HEALTHCHECK along the chain, else the base image's.
+    let mut has_healthcheck = base.as_ref().is_some_and(|b| b.healthcheck);
     'stages: for index in &chain {
         for si in build.stages[*index].instructions.iter().rev() {
             if si.instruction.keyword == Keyword::Healthcheck {
@@ -198,6 +234,7 @@ fn image_facts(
         user_is_root,
         has_healthcheck,
         dockerfile: at(at_range),
+        unknown_base,
     })
 }
 
@@ -1193,18 +1230,33 @@ mod tests {
 
     #[test]
     fn dockerfile_facts_follow_the_target_and_base_stages() {
+        let settings = dockward_core::Settings::default();
+        let at = |r| Provenance::text(FileId(7), r);
         let text =
             "FROM alpine AS base\nHEALTHCHECK CMD true\nUSER app\nFROM base AS prod\nFROM alpine AS debug\nUSER root\n";
-        let facts = image_facts(FileId(7), text, Some("prod"), |r| Provenance::text(FileId(7), r)).unwrap();
+        let facts = image_facts(FileId(7), text, Some("prod"), &settings, at).unwrap();
         assert_eq!(facts.user.as_deref(), Some("app"));
         assert!(!facts.user_is_root && facts.has_healthcheck);
-        let facts = image_facts(FileId(7), text, None, |r| Provenance::text(FileId(7), r)).unwrap();
+        let facts = image_facts(FileId(7), text, None, &settings, at).unwrap();
         assert!(facts.user_is_root && !facts.has_healthcheck);
-        let facts = image_facts(FileId(7), "FROM alpine\nHEALTHCHECK NONE\n", None, |r| {
-            Provenance::text(FileId(7), r)
-        })
-        .unwrap();
+        let facts = image_facts(FileId(7), "FROM alpine\nHEALTHCHECK NONE\n", None, &settings, at).unwrap();
         assert!(facts.user.is_none() && facts.user_is_root && !facts.has_healthcheck);
+        // `alpine` is known to set no USER; an unknown base is said to be unknown.
+        assert_eq!(facts.unknown_base, None);
+        let facts = image_facts(FileId(7), "FROM acme/base:1 AS b\nFROM b\n", None, &settings, at).unwrap();
+        assert!(facts.user_is_root && facts.user.is_none());
+        assert_eq!(facts.unknown_base.as_deref(), Some("acme/base:1"));
+        // A base known to run as a non-root user decides when the Dockerfile sets none.
+        let facts = image_facts(
+            FileId(7),
+            "FROM gcr.io/distroless/static:nonroot\n",
+            None,
+            &settings,
+            at,
+        )
+        .unwrap();
+        assert!(!facts.user_is_root && facts.unknown_base.is_none());
+        assert_eq!(facts.user.as_deref(), Some("65532"));
     }
 
     #[test]

@@ -106,6 +106,10 @@ pub struct ImageFacts {
     pub user_is_root: bool,
     pub has_healthcheck: bool,
     pub dockerfile: Provenance,
+    /// The base image the Dockerfile starts from when nothing is known of it (see
+    /// `base_image::known_base_image`): a missing USER or HEALTHCHECK is then only as
+    /// root / as unchecked as that image, which the rules say at low confidence.
+    pub unknown_base: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -2,6 +2,7 @@
 //! Adapters lower syntax (Dockerfile, Compose, `docker run` argv) into these; every field
 //! carries its provenance so a finding points at the bytes that caused it.
 
+pub mod base_image;
 pub mod build;
 pub mod compose;
 pub mod compose_writer;

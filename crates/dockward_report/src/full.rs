@@ -74,7 +74,16 @@ fn level_of(severity: Severity) -> Level {
 
 fn write_finding(out: &mut dyn Write, finding: &Finding, sources: &SourceDb, renderer: &Renderer) -> io::Result<()> {
     let level = level_of(finding.severity);
-    let title = format!("{} [{}]", safe::one_line(&finding.message), finding.severity);
+    // A low-confidence finding says so where its severity is read.
+    let confidence = match finding.confidence {
+        dockward_core::Confidence::Low => ", low confidence",
+        dockward_core::Confidence::High => "",
+    };
+    let title = format!(
+        "{} [{}{confidence}]",
+        safe::one_line(&finding.message),
+        finding.severity
+    );
     let fix_note = finding.fix.as_ref().map(|fix| {
         format!(
             "fix available ({}): {}",

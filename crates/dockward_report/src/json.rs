@@ -2,7 +2,8 @@
 //!
 //! ```json
 //! { "version": "0.1.0",
-//!   "findings": [ { "code": "DW101", "name": "…", "severity": "high", "category": "image",
+//!   "findings": [ { "code": "DW101", "name": "…", "severity": "high", "confidence": "high",
+//!                   "category": "image",
 //!                   "message": "…", "path": "Dockerfile", "line": 9, "column": 1,
 //!                   "end_line": 9, "end_column": 10, "help": null,
 //!                   "fix": { "description": "…", "applicability": "safe", "edits": […] } } ],
@@ -35,6 +36,8 @@ struct JsonFinding<'a> {
     code: &'static str,
     name: &'static str,
     severity: &'static str,
+    /// `high`, or `low` when the finding depends on something the scan could not see.
+    confidence: &'static str,
     category: &'static str,
     message: &'a str,
     // A finding in a file has a path and a range; one on an engine object (a container)
@@ -152,6 +155,7 @@ pub(crate) fn findings(out: &mut dyn Write, findings: &[Finding], sources: &Sour
             code: f.rule.code,
             name: f.rule.name,
             severity: f.severity.as_str(),
+            confidence: f.confidence.as_str(),
             category: f.rule.category.as_str(),
             message: &f.message,
             path: match &f.at {

@@ -140,7 +140,7 @@ fn result(item: &Item<'_>, rule_index: usize, sources: &SourceDb) -> Value {
         "message": { "text": message },
         "locations": [ primary ],
         "partialFingerprints": { FINGERPRINT_KEY: item.fingerprint },
-        "properties": { "severity": f.severity.as_str() },
+        "properties": { "severity": f.severity.as_str(), "confidence": f.confidence.as_str() },
     });
     if !related.is_empty() {
         result["relatedLocations"] = Value::Array(related);

@@ -1,5 +1,5 @@
 use crate::{BuildCx, declare_rule};
-use dockward_core::{Finding, Severity};
+use dockward_core::{Confidence, Finding, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -7,6 +7,14 @@ declare_rule! {
     /// inherit one from a stage it is built from), or its last `USER` is `root` or `0`.
     ///
     /// In a built image (`dockward image`): the image's `User` is empty, `root`, `0`, or a name its `/etc/passwd` gives uid 0.
+    ///
+    /// A Dockerfile that sets no USER runs as its base image's user. When that image's
+    /// configuration is at hand (an archive named in `[image] base-images`, or the local
+    /// engine with `--base-images engine`) or its default user is documented (distroless
+    /// `nonroot` tags, Chainguard images, `nginxinc/nginx-unprivileged`, Docker Official
+    /// Images such as `python` or `debian`), it decides. Otherwise the finding says the
+    /// container runs as root unless the base image sets a user, at low confidence
+    /// (`--min-confidence high` leaves it out).
     ///
     /// ## Why is this bad?
     /// A process that runs as root in the container is root on the host's kernel. Any
@@ -59,24 +67,17 @@ declare_rule! {
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
     let Some(stage) = cx.build.final_stage() else { return };
-    // `FROM scratch` images hold only what was copied in, usually a static binary; they
-    // still run as root unless USER is set, so they are judged like any other.
-    let base = super::known_base_image(cx, stage);
+    const HELP: &str =
+        "create an unprivileged user (or use the base image's, e.g. `node`, `nobody`) and add `USER <name>` before CMD";
+    // What the base image says decides when the Dockerfile sets no USER: its configuration
+    // when at hand (`[image] base-images`, `--base-images engine`), a documented default
+    // (distroless `nonroot`, Docker Official Images), or nothing. `FROM scratch` images
+    // hold only what was copied in and run as root unless USER is set.
+    let base = super::base_image_of(cx, stage);
+    let known = base.as_ref().and_then(|b| b.known.as_ref());
+    let reference = base.as_ref().map_or("", |b| b.reference);
     match &stage.user {
-        None if runs_as_non_root_by_default(stage) => {}
-        // The base image's configuration is at hand (`[image] base-images`): it decides.
-        None if base.is_some_and(|b| !b.runs_as_root()) => {}
-        None if base.is_some() => out.push(
-            cx.finding(
-                &META,
-                stage.from.range,
-                format!(
-                    "the final stage never sets USER, and its base image runs as root ({} sets no unprivileged User)",
-                    base.map_or("", |b| b.source.as_str())
-                ),
-            )
-            .with_help("create an unprivileged user (or use the base image's, e.g. `node`, `nobody`) and add `USER <name>` before CMD"),
-        ),
+        None if known.is_some_and(|b| !b.runs_as_root()) => {}
         None if installs_privilege_drop_tool(cx) => out.push(
             cx.finding(
                 &META,
@@ -85,10 +86,32 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
             )
             .with_severity(Severity::Low),
         ),
-        None => out.push(
-            cx.finding(&META, stage.from.range, "the final stage never sets USER, so the container runs as root")
-                .with_help("create an unprivileged user (or use the base image's, e.g. `node`, `nobody`) and add `USER <name>` before CMD"),
-        ),
+        None => match known {
+            Some(b) => out.push(
+                cx.finding(
+                    &META,
+                    stage.from.range,
+                    format!(
+                        "the final stage never sets USER and its base image `{reference}` sets none either ({}), so the container runs as root",
+                        b.source
+                    ),
+                )
+                .with_help(HELP),
+            ),
+            // Nothing is known of the base image: most set no USER, but some do
+            // (`grafana/k6`, vendor images); say so, at low confidence.
+            None => out.push(
+                cx.finding(
+                    &META,
+                    stage.from.range,
+                    format!("the final stage never sets USER; the container runs as root unless the base image `{reference}` sets one"),
+                )
+                .with_confidence(Confidence::Low)
+                .with_help(format!(
+                    "{HELP}; or let dockward read the base image's user: `--base-images engine` (the local engine) or `[image] base-images` (an archive)"
+                )),
+            ),
+        },
         Some(user) if user.is_root() && !user.inherited => {
             out.push(cx.finding(&META, user.range, "the final stage's last USER is root"));
         }
@@ -99,22 +122,6 @@ pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
         )),
         Some(_) => {}
     }
-}
-
-/// Base images whose default user is not root: distroless `:nonroot` / `:*-nonroot` tags
-/// (uid 65532) and Chainguard images (uid 65532 unless a `-dev` variant). A stage built on
-/// another stage was already judged through the inherited USER.
-fn runs_as_non_root_by_default(stage: &dockward_model::build::Stage<'_>) -> bool {
-    if stage.base_stage.is_some() || stage.base_unknown {
-        return false;
-    }
-    let base = &stage.base;
-    let tag = base.tag.as_deref().unwrap_or("");
-    let distroless_nonroot = base.registry.as_deref() == Some("gcr.io")
-        && base.path.starts_with("distroless/")
-        && (tag == "nonroot" || tag.ends_with("-nonroot"));
-    let chainguard = base.registry.as_deref() == Some("cgr.dev") && !tag.contains("-dev") && tag != "dev";
-    distroless_nonroot || chainguard
 }
 
 /// Whether the final image gets `gosu`, `su-exec` or `setpriv`: the official images' way of

@@ -34,12 +34,15 @@ pub fn rules() -> impl Iterator<Item = &'static BuildRule> {
     RULES.iter().chain(packages::RULES).chain(instructions::RULES)
 }
 
-/// What `[image] base-images` says of the image that `stage`'s chain of stages starts from
-/// (its `FROM` when it is built on no other stage).
-pub(crate) fn known_base_image<'s>(
+/// The image that `stage`'s chain of stages starts from (its `FROM` when it is built on no
+/// other stage): its reference as resolved, and what is known of it
+/// ([`dockward_model::base_image::known_base_image`]: `[image] base-images`, the local
+/// engine with `--base-images engine`, documented defaults). `None` for a stage dockward
+/// made up (no FROM) or a chain it cannot follow.
+pub(crate) fn base_image_of<'s>(
     cx: &'s crate::BuildCx<'_>,
-    stage: &dockward_model::build::Stage<'_>,
-) -> Option<&'s dockward_core::BaseImage> {
+    stage: &'s dockward_model::build::Stage<'_>,
+) -> Option<BaseOf<'s>> {
     let mut root = stage;
     for _ in 0..=cx.build.stages.len() {
         match root.base_stage.and_then(|i| cx.build.stages.get(i)) {
@@ -47,8 +50,35 @@ pub(crate) fn known_base_image<'s>(
             _ => break,
         }
     }
-    if root.base_unknown {
+    if root.implicit || root.base_stage.is_some() {
         return None;
     }
-    cx.settings.base_images.get(root.base.raw.as_str())
+    let known = if root.base_unknown {
+        None
+    } else {
+        dockward_model::base_image::known_base_image(cx.settings, &root.base)
+    };
+    Some(BaseOf {
+        reference: if root.base_unknown {
+            &root.base_raw
+        } else {
+            &root.base.raw
+        },
+        known,
+    })
+}
+
+/// A build's base image: [`base_image_of`].
+pub(crate) struct BaseOf<'s> {
+    /// As resolved (`python:3.12`), or as written when a variable is unresolved.
+    pub reference: &'s str,
+    pub known: Option<dockward_core::BaseImage>,
+}
+
+/// What is known of the image that `stage`'s chain of stages starts from.
+pub(crate) fn known_base_image(
+    cx: &crate::BuildCx<'_>,
+    stage: &dockward_model::build::Stage<'_>,
+) -> Option<dockward_core::BaseImage> {
+    base_image_of(cx, stage).and_then(|b| b.known)
 }

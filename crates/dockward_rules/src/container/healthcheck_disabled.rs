@@ -53,11 +53,25 @@ pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
             format!("{} disables the healthcheck", cx.subject()),
         )),
         Known::Unset if spec.image_facts.as_ref().is_some_and(|f| !f.has_healthcheck) => {
-            out.push(cx.finding(
-                &META,
-                &spec.origin,
-                format!("neither {} nor its image defines a healthcheck", cx.subject()),
-            ));
+            // Its Dockerfile defines none, but nothing may be known of the base image's.
+            match spec.image_facts.as_ref().and_then(|f| f.unknown_base.as_deref()) {
+                Some(base) => out.push(
+                    cx.finding(
+                        &META,
+                        &spec.origin,
+                        format!(
+                            "neither {} nor its Dockerfile defines a healthcheck (unless the base image `{base}` does)",
+                            cx.subject()
+                        ),
+                    )
+                    .with_confidence(dockward_core::Confidence::Low),
+                ),
+                None => out.push(cx.finding(
+                    &META,
+                    &spec.origin,
+                    format!("neither {} nor its image defines a healthcheck", cx.subject()),
+                )),
+            }
         }
         _ => {}
     }

@@ -1,16 +1,18 @@
 use crate::container::{ContainerCx, is_root_user};
 use crate::declare_rule;
-use dockward_core::{Finding, Severity};
+use dockward_core::{Confidence, Finding, Severity};
 use dockward_model::Known;
 
 declare_rule! {
     /// ## What it does
     /// Reports a container that runs as root: its user is set to `root` or `0`, or it sets
     /// no user and its image runs as root. When the image is built from a Dockerfile the
-    /// scan can see, its final `USER` decides; an image that sets a non-root `USER` is not
-    /// reported unless the container overrides it with root. When the image is not known,
-    /// a container without a user is reported at lower severity: it runs as whatever the
-    /// image says, which is root for most images.
+    /// scan can see, its final `USER` decides, else (it sets none) its base image's user
+    /// when known (`[image] base-images`, `--base-images engine`, documented defaults); an
+    /// image that sets a non-root `USER` is not reported unless the container overrides it
+    /// with root. When the image, or the Dockerfile's base image, is not known, a container
+    /// without a user is reported at low confidence (and, for an image not built here, lower
+    /// severity): it runs as whatever the image says, which is root for most images.
     ///
     /// ## Why is this bad?
     /// Root in a container is root on the host's kernel. Any writable host mount, leaked
@@ -57,6 +59,20 @@ pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
             out.push(cx.finding(&META, &spec.user.at, message));
         }
         Known::Unset => match facts {
+            // The Dockerfile sets no USER and nothing is known of its base image.
+            Some(f) if f.user_is_root && f.user.is_none() && f.unknown_base.is_some() => out.push(
+                cx.finding(
+                    &META,
+                    &spec.origin,
+                    format!(
+                        "{} sets no user and its Dockerfile sets no USER: it runs as root unless the base image `{}` sets one",
+                        cx.subject(),
+                        f.unknown_base.as_deref().unwrap_or_default()
+                    ),
+                )
+                .with_confidence(Confidence::Low)
+                .with_help("add a non-root `USER` to the Dockerfile, or set a user for the container; `--base-images engine` reads the base image's user from the local engine"),
+            ),
             Some(f) if f.user_is_root => out.push(
                 cx.finding(
                     &META,
@@ -76,6 +92,8 @@ pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
                     ),
                 )
                 .with_severity(Severity::Medium)
+                // Whether it is root depends on an image the scan did not see.
+                .with_confidence(Confidence::Low)
                 .with_help(format!(
                     "run as an unprivileged user ({}) if the image does not already",
                     cx.spell("`--user 10001:10001`", "`user: \"10001:10001\"`")
