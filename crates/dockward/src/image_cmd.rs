@@ -11,7 +11,7 @@ use clap::Args;
 use dockward_core::SourceDb;
 use dockward_engine::{ClientOptions, EngineClient, Environment, HostOptions};
 use dockward_image::{Budgets, ImageError, ImageRead, Platform, Progress, ProgressFn, ReadOptions};
-use dockward_report::{Emitter, Format, RunError};
+use dockward_report::{Format, RunError};
 use dockward_rules::image::SecretProbe;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -172,23 +172,16 @@ pub fn run(args: &ImageArgs) -> ExitCode {
         progress.clear();
     }
 
-    let color = args.common.color_enabled();
-    let format = Format::from(args.format);
-    let mut out = match args.common.open_output() {
-        Ok(out) => out,
-        Err(message) => return crate::error_exit(&message),
-    };
-    let mut emitter = Emitter::new(&mut out, format, color)
-        .quiet(args.common.quiet)
-        .scanned_noun("image", "images");
-    let summary = emitter
-        .findings(&findings, &sources)
-        .and_then(|()| emitter.finish(&errors, images));
-    let summary = match summary {
-        Ok(summary) => summary,
-        Err(e) => return crate::output_failed(&e),
-    };
-    crate::audit_exit(&errors, &summary, &args.common, &settings)
+    crate::report_audit(
+        &args.common,
+        Format::from(args.format),
+        ("image", "images"),
+        &findings,
+        &sources,
+        &errors,
+        images,
+        &settings,
+    )
 }
 
 /// "reading acme/web:1.2: layer 3/12 (45 of 120 MiB)…" on stderr, redrawn in place at most

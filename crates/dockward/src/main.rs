@@ -423,6 +423,37 @@ pub fn output_failed(e: &std::io::Error) -> ExitCode {
     }
 }
 
+/// Writes an audit's findings (`image`, `vulns`) in the chosen format to the chosen output
+/// and returns its exit code; `noun` names what was scanned in the summary.
+#[allow(clippy::too_many_arguments)]
+pub fn report_audit(
+    common: &cli::CommonArgs,
+    format: Format,
+    noun: (&'static str, &'static str),
+    findings: &[dockward_core::Finding],
+    sources: &dockward_core::SourceDb,
+    notes: &[RunError],
+    scanned: usize,
+    settings: &Settings,
+) -> ExitCode {
+    let mut out = match common.open_output() {
+        Ok(out) => out,
+        Err(message) => return error_exit(&message),
+    };
+    let mut emitter = Emitter::new(&mut out, format, common.color_enabled())
+        .quiet(common.quiet)
+        .scanned_noun(noun.0, noun.1);
+    let summary = emitter
+        .findings(findings, sources)
+        .and_then(|()| emitter.finish(notes, scanned));
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) => return output_failed(&e),
+    };
+    let _ = out.flush();
+    audit_exit(notes, &summary, common, settings)
+}
+
 /// The exit code of an audit (`engine`, `image`, `vulns`): 2 when something could not be
 /// read, 1 when a finding is at or above `--fail-on` (unless `--exit-zero`), else 0.
 pub fn audit_exit(

@@ -7,7 +7,7 @@ use crate::input_tree::InputTree;
 use crate::{EXIT_ERROR, print_config_error};
 use clap::{Args, ValueEnum};
 use dockward_core::{Finding, Provenance, SourceDb, SourceFile, TextRange};
-use dockward_report::{Emitter, Format, RunError};
+use dockward_report::{Format, RunError};
 use dockward_vuln::db::{Database, OpenError};
 use dockward_vuln::inventory::{Inventory, Package, inventory};
 use dockward_vuln::scan::{ScanOptions, VulnFinding, scan};
@@ -162,24 +162,16 @@ pub fn run_vulns(args: &VulnsArgs) -> ExitCode {
     let sources = SourceDb::new();
     let (findings, packages) = scanner.scan(&tree, &args.dir, &sources, &settings, &mut notes);
 
-    let color = args.common.color_enabled();
-    let format = Format::from(args.format);
-    let mut out = match args.common.open_output() {
-        Ok(out) => out,
-        Err(message) => return crate::error_exit(&message),
-    };
-    let mut emitter = Emitter::new(&mut out, format, color)
-        .quiet(args.common.quiet)
-        .scanned_noun("package", "packages");
-    let summary = emitter
-        .findings(&findings, &sources)
-        .and_then(|()| emitter.finish(&notes, packages));
-    let summary = match summary {
-        Ok(summary) => summary,
-        Err(e) => return crate::output_failed(&e),
-    };
-    let _ = out.flush();
-    crate::audit_exit(&notes, &summary, &args.common, &settings)
+    crate::report_audit(
+        &args.common,
+        Format::from(args.format),
+        ("package", "packages"),
+        &findings,
+        &sources,
+        &notes,
+        packages,
+        &settings,
+    )
 }
 
 /// The vulnerability database, the ignore file and the scan options, opened once and used

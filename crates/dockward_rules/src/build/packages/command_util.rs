@@ -1216,6 +1216,60 @@ pub(crate) fn apt_simulates(args: &[Arg<'_>]) -> bool {
     })
 }
 
+/// The findings of the rpm-family pinning rules (yum, dnf, microdnf): `TOOL install` of
+/// packages named without a version, and `TOOL module install` of modules named without a
+/// stream. Sub-command aliases (`dnf in`) are read as what they stand for.
+pub(super) fn rpm_pin_findings(
+    cx: &BuildCx<'_>,
+    meta: &'static dockward_core::RuleMeta,
+    tools: &[&str],
+    out: &mut Vec<dockward_core::Finding>,
+) {
+    for run in runs(cx) {
+        for cmd in run.commands() {
+            let c = cmd.command;
+            let Some(tool) = command_name(c).filter(|name| tools.contains(name)) else {
+                continue;
+            };
+            let toks = tokens(c.args(), run.vars());
+            let args = parse_args(&toks, &RPM);
+            let Some((sub_at, sub)) = rpm_subcommand(&args) else {
+                continue;
+            };
+            let module = sub == "module" && operands(&args).nth(1).is_some_and(|(a, _)| a == "install");
+            let unpinned: Vec<&str> = match sub {
+                "install" => operands(&args)
+                    .skip(1)
+                    .map(|(s, _)| s)
+                    .filter(|s| rpm_unpinned(s))
+                    .collect(),
+                // Modules are pinned by their stream.
+                _ if module => operands(&args)
+                    .skip(2)
+                    .map(|(s, _)| s)
+                    .filter(|s| rpm_module_unpinned(s))
+                    .collect(),
+                _ => continue,
+            };
+            if !unpinned.is_empty() {
+                out.push(unpinned_finding(
+                    cx,
+                    meta,
+                    &cmd,
+                    toks[args[sub_at].at()].word,
+                    &format!("{tool} {}install", if module { "module " } else { "" }),
+                    &unpinned,
+                    if module {
+                        "name each module with its stream: `name:stream`"
+                    } else {
+                        "name each package with its version: `name-version`"
+                    },
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

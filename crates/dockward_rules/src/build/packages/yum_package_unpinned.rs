@@ -1,7 +1,4 @@
-use super::command_util::{
-    RPM, command_name, operands, parse_args, rpm_module_unpinned, rpm_subcommand, rpm_unpinned, runs, tokens,
-    unpinned_finding,
-};
+use super::command_util::rpm_pin_findings;
 use crate::{BuildCx, declare_rule};
 use dockward_core::Finding;
 
@@ -46,47 +43,5 @@ declare_rule! {
 }
 
 pub fn check(cx: &BuildCx<'_>, out: &mut Vec<Finding>) {
-    for run in runs(cx) {
-        for cmd in run.commands() {
-            let c = cmd.command;
-            if command_name(c) != Some("yum") {
-                continue;
-            }
-            let toks = tokens(c.args(), run.vars());
-            let args = parse_args(&toks, &RPM);
-            // `in` is dnf's alias of `install`; modules are pinned by their stream.
-            let Some((sub_at, sub)) = rpm_subcommand(&args) else {
-                continue;
-            };
-            let module = sub == "module" && operands(&args).nth(1).is_some_and(|(a, _)| a == "install");
-            let unpinned: Vec<&str> = match sub {
-                "install" => operands(&args)
-                    .skip(1)
-                    .map(|(s, _)| s)
-                    .filter(|s| rpm_unpinned(s))
-                    .collect(),
-                _ if module => operands(&args)
-                    .skip(2)
-                    .map(|(s, _)| s)
-                    .filter(|s| rpm_module_unpinned(s))
-                    .collect(),
-                _ => continue,
-            };
-            if !unpinned.is_empty() {
-                out.push(unpinned_finding(
-                    cx,
-                    &META,
-                    &cmd,
-                    toks[args[sub_at].at()].word,
-                    if module { "yum module install" } else { "yum install" },
-                    &unpinned,
-                    if module {
-                        "name each module with its stream: `name:stream`"
-                    } else {
-                        "name each package with its version: `name-version`"
-                    },
-                ));
-            }
-        }
-    }
+    rpm_pin_findings(cx, &META, &["yum"], out);
 }
