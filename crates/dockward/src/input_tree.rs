@@ -47,19 +47,7 @@ pub fn short_created_by(created_by: &str) -> String {
         text.to_string()
     };
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::new();
-    for (i, c) in folded.chars().enumerate() {
-        if i >= 100 {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    dockward_core::text::printable(&folded, 100)
 }
 
 impl LayerLabel {

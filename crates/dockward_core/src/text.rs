@@ -162,6 +162,24 @@ impl LineIndex {
     }
 }
 
+/// `s` as a message may show it: control characters escaped (`\u{1b}`), and cut with `…`
+/// after `max_chars` characters. For names and commands taken from untrusted input.
+pub fn printable(s: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i >= max_chars {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +213,12 @@ mod tests {
         assert!(a.contains(4) && !a.contains(5));
         assert!(a.cover(b).contains_range(b));
         assert_eq!(TextRange::new(5, 2), TextRange::empty(5));
+    }
+
+    #[test]
+    fn printable_escapes_control_characters_and_cuts() {
+        assert_eq!(printable("a\x1b[31mb", 100), "a\\u{1b}[31mb");
+        assert_eq!(printable("abcdef", 3), "abc…");
+        assert_eq!(printable("abc", 3), "abc");
     }
 }

@@ -91,19 +91,7 @@ pub struct ImageRead {
 
 /// A name safe to put in a message: control characters escaped, long names cut.
 pub(crate) fn safe_name(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i >= 200 {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    dockward_core::text::printable(s, 200)
 }
 
 /// Reads every image of an archive file or layout folder (for an index, the images for

@@ -249,22 +249,7 @@ fn find_run_lines(file: FileId, text: &str, kind: ScriptKind) -> Found {
                 .cover(words.last().map_or(TextRange::default(), |w| w.raw));
             found.statements.push(map(whole));
             if let Some((code, offset)) = shell_c_argument(&words) {
-                let script = parse_shell(&code.value);
-                let inner = |r: TextRange| match offset {
-                    Some(o) => map(r.shifted(o)),
-                    None => map(code.raw),
-                };
-                for command in &script.commands {
-                    scan_command(
-                        &command.words,
-                        command.range,
-                        &inner,
-                        file,
-                        snippet.writable,
-                        &mut found,
-                        &mut built,
-                    );
-                }
+                scan_code(code, offset, &map, file, snippet.writable, &mut found, &mut built);
             } else {
                 scan_command(&words, whole, &map, file, snippet.writable, &mut found, &mut built);
             }
@@ -286,22 +271,7 @@ fn find_run_lines(file: FileId, text: &str, kind: ScriptKind) -> Found {
             // run lines: inside a Dockerfile RUN it would not be the image's own container.
             match ssh_remote_command(&command.words) {
                 Some(Remote::Code(code, offset)) => {
-                    let remote = parse_shell(&code.value);
-                    let inner = |r: TextRange| match offset {
-                        Some(o) => map(r.shifted(o)),
-                        None => map(code.raw),
-                    };
-                    for command in &remote.commands {
-                        scan_command(
-                            &command.words,
-                            command.range,
-                            &inner,
-                            file,
-                            false,
-                            &mut found,
-                            &mut built,
-                        );
-                    }
+                    scan_code(code, offset, &map, file, false, &mut found, &mut built);
                 }
                 Some(Remote::Argv(words)) => {
                     let whole = words[0].raw.cover(words[words.len() - 1].raw);
@@ -324,6 +294,28 @@ fn find_run_lines(file: FileId, text: &str, kind: ScriptKind) -> Found {
     found.statements.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     found.statements.dedup();
     found
+}
+
+/// Scans the commands of a shell string another command runs (`sh -c "…"`, `ssh host
+/// "…"`). Their ranges map into the file through `offset`, the place of the string's value
+/// in the text; without one (the value is not the text as written), onto the whole word.
+fn scan_code(
+    code: &Word,
+    offset: Option<u32>,
+    map: &dyn Fn(TextRange) -> TextRange,
+    file: FileId,
+    writable: bool,
+    found: &mut Found,
+    built: &mut Vec<(ImageRef, Provenance)>,
+) {
+    let script = parse_shell(&code.value);
+    let inner = |r: TextRange| match offset {
+        Some(o) => map(r.shifted(o)),
+        None => map(code.raw),
+    };
+    for command in &script.commands {
+        scan_command(&command.words, command.range, &inner, file, writable, found, built);
+    }
 }
 
 /// Lowers one command if it is a docker run line; records the images it builds.
