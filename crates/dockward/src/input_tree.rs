@@ -128,11 +128,14 @@ impl FileTree for InputTree {
     fn list(&self, prefix: &str) -> Listing {
         match self {
             InputTree::Dir(dir) => dir.list(prefix),
-            // Only files whose content the reader kept: the others could not be read.
+            // Only files whose content the reader kept, or executables it found Go build
+            // information in: the others could not be read.
             InputTree::Image { files, .. } => Listing {
                 files: files
                     .under(prefix)
-                    .filter(|(_, f)| f.kind == FileKind::Regular && f.content.is_some())
+                    .filter(|(path, f)| {
+                        f.kind == FileKind::Regular && (f.content.is_some() || files.build_info_of(path).is_some())
+                    })
                     .map(|(path, f)| FileMeta {
                         path: path.to_string(),
                         size: f.size,
@@ -157,6 +160,13 @@ impl FileTree for InputTree {
                     .collect(),
             ),
             _ => None,
+        }
+    }
+
+    fn go_build_info(&self, path: &str) -> Option<Vec<u8>> {
+        match self {
+            InputTree::Image { files, .. } => files.build_info_of(path).map(<[u8]>::to_vec),
+            InputTree::Dir(_) => None,
         }
     }
 

@@ -287,6 +287,99 @@ fn vulns_and_sbom_read_an_image_layout() {
     );
 }
 
+/// A Go executable of an image, as the linker writes it: build information at a 16-byte
+/// aligned offset past the ELF header, the module lines between 16-byte sentinels.
+fn go_executable(modules: &[(&str, &str)]) -> Vec<u8> {
+    fn varint(out: &mut Vec<u8>, mut n: usize) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    let mut modinfo = String::from("path\texample.com/app\nmod\texample.com/app\t(devel)\t\n");
+    for (path, version) in modules {
+        modinfo.push_str(&format!("dep\t{path}\t{version}\th1:x=\n"));
+    }
+    let mut binary = b"\x7fELF\x02\x01\x01".to_vec();
+    binary.resize(70_000, 0x90);
+    binary.resize(70_000 / 16 * 16 + 16, 0);
+    binary.extend_from_slice(b"\xff Go buildinf:\x08\x02");
+    binary.resize(binary.len() + 16, 0);
+    varint(&mut binary, "go1.22.3".len());
+    binary.extend_from_slice(b"go1.22.3");
+    let wrapped = format!("0123456789abcdef{modinfo}0123456789abcdef");
+    varint(&mut binary, wrapped.len());
+    binary.extend_from_slice(wrapped.as_bytes());
+    binary.resize(binary.len() + 5_000, 0xcc);
+    binary
+}
+
+/// Executables are not kept by the image reader, but the Go build information found in
+/// them while the layer streams is: an image's Go modules are inventoried, with the layer
+/// of their executable; a replaced or non-executable file's modules are not.
+#[test]
+fn go_modules_of_an_image_executable_are_inventoried() {
+    use dockward_image::testing::{Compress, LayerBuilder, TestImage, compress, oci_layout, write_dir};
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = tmp.path().join("layout");
+    let mut base = LayerBuilder::new();
+    base.file("etc/os-release", 0o644, b"ID=alpine\nVERSION_ID=3.20.1\n");
+    base.file(
+        "usr/local/bin/app",
+        0o755,
+        &go_executable(&[("golang.org/x/net", "v0.17.0")]),
+    );
+    base.file(
+        "usr/local/bin/old",
+        0o755,
+        &go_executable(&[("example.com/replaced", "v1.0.0")]),
+    );
+    base.file(
+        "opt/data.bin",
+        0o644,
+        &go_executable(&[("example.com/not-executable", "v1.0.0")]),
+    );
+    let mut top = LayerBuilder::new();
+    top.file("usr/local/bin/old", 0o755, &[b'#'; 2048]);
+    let image = TestImage {
+        name: Some("acme/go-app:1".to_string()),
+        platform: None,
+        config: serde_json::json!({"architecture": "amd64", "os": "linux", "config": {}}),
+        layers: vec![
+            compress(&base.finish(), Compress::Gzip),
+            compress(&top.finish(), Compress::None),
+        ],
+    };
+    write_dir(&layout, &oci_layout(&[image]));
+    let out = dockward()
+        .args(["sbom", "--format", "cyclonedx"])
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sbom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let components = sbom["components"].as_array().unwrap();
+    let purls: Vec<&str> = components.iter().filter_map(|c| c["purl"].as_str()).collect();
+    assert!(purls.contains(&"pkg:golang/golang.org/x/net@v0.17.0"), "{purls:?}");
+    assert!(purls.iter().any(|p| p.starts_with("pkg:golang/stdlib@")), "{purls:?}");
+    let text = sbom.to_string();
+    assert!(
+        !text.contains("example.com/replaced"),
+        "a later layer replaced that executable"
+    );
+    assert!(!text.contains("not-executable"), "only executables are read");
+    let net = components.iter().find(|c| c["name"] == "golang.org/x/net").unwrap();
+    assert!(
+        net.to_string().contains("dockward:layer:diff-id"),
+        "the module is attributed to its executable's layer: {net}"
+    );
+}
+
 /// An image of four layers whose history says what made each: the base (os-release and a
 /// dpkg status), an apt-get install adding libssl3, an npm install, and an upgrade that
 /// rewrites the status without changing libssl3. Returns the layout and the diff ids.

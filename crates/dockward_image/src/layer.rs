@@ -7,7 +7,8 @@ use crate::digest::{Hashing, sha256_hex};
 use crate::store::{Capped, decoder};
 use crate::{Budgets, ImageError};
 use dockward_model::image::{
-    ContentProbe, FileKind, ImageFile, ImageFiles, PROBE_CAP, is_package_db, keeps_inventory_content, wants_content,
+    BUILD_INFO_MAX_FILE, BuildInfo, ContentProbe, FileKind, ImageFile, ImageFiles, PROBE_CAP, is_package_db,
+    keeps_inventory_content, wants_content,
 };
 use std::io::{self, BufReader, Read};
 use std::sync::Arc;
@@ -313,6 +314,8 @@ fn read_entries<R: Read>(
             }
             Some(Arc::<[u8]>::from(body))
         } else {
+            // The bytes of this file already read into `scratch`.
+            let mut sniffed = 0;
             if let Some(probe) = probe {
                 // The first block decides: a binary is not read further.
                 scratch.clear();
@@ -320,9 +323,29 @@ fn read_entries<R: Read>(
                     .take(TEXT_SNIFF)
                     .read_to_end(&mut scratch)
                     .map_err(reading)?;
+                sniffed = scratch.len();
                 if is_text(&scratch) {
                     (&mut entry).take(size).read_to_end(&mut scratch).map_err(reading)?;
+                    sniffed = scratch.len();
                     files.add_hits(&path, place.index, probe.probe(&path, &scratch));
+                }
+            }
+            // An executable may be a Go program: its build information lists the modules
+            // linked in, for the package inventory.
+            if regular && mode & 0o111 != 0 && (1024..=BUILD_INFO_MAX_FILE).contains(&size) {
+                let rest = (&scratch[..sniffed]).chain(&mut entry).take(size);
+                match crate::go_build_info::find(rest).map_err(reading)? {
+                    Some(bytes) => {
+                        let info = BuildInfo {
+                            layer: place.index,
+                            size,
+                            bytes: bytes.into(),
+                        };
+                        files.go_build_info.insert(path.clone(), info);
+                    }
+                    None => {
+                        files.go_build_info.remove(&path);
+                    }
                 }
             }
             None

@@ -12,6 +12,7 @@
 mod budget;
 mod digest;
 mod error;
+mod go_build_info;
 mod layer;
 mod manifest;
 mod store;

@@ -348,7 +348,8 @@ pub const INVENTORY_DB_CAP: u64 = 64 * 1024 * 1024;
 /// Whether the image model keeps a file's content for the package inventory (what
 /// `dockward vulns` and `dockward sbom` read): the OS release files, dpkg, apk and rpm
 /// databases, Python package metadata and npm package manifests. Binaries and archives are
-/// not kept: Go build information and jars in images are not inventoried.
+/// not kept (Go build information is, in [`ImageFiles::go_build_info`]): cargo-auditable
+/// data and jars in images are not inventoried.
 pub fn keeps_inventory_content(path: &str, size: u64) -> bool {
     let db = matches!(
         path,
@@ -493,7 +494,26 @@ pub struct ImageFiles {
     pub complete: bool,
     /// Every version of each package database, in layer order, for layer attribution.
     pub db_versions: DbVersions,
+    /// Go build information found in executables (the blob from its magic on, at most
+    /// [`BUILD_INFO_CAP`] bytes), by path, with the layer and size of the file it was read
+    /// from: an entry counts only while that file is the one at the path.
+    pub go_build_info: BTreeMap<String, BuildInfo>,
 }
+
+/// Go build information read out of an executable ([`ImageFiles::go_build_info`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildInfo {
+    pub layer: u32,
+    pub size: u64,
+    pub bytes: Arc<[u8]>,
+}
+
+/// The most bytes of Go build information kept per executable: module lists are a few
+/// kilobytes, large ones tens.
+pub const BUILD_INFO_CAP: usize = 1024 * 1024;
+
+/// The largest executable searched for Go build information.
+pub const BUILD_INFO_MAX_FILE: u64 = 256 * 1024 * 1024;
 
 /// One layer's version of a package database ([`is_package_db`]): what that layer wrote,
 /// or `None` when its whiteout deleted the file.
@@ -607,6 +627,13 @@ impl ImageFiles {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// The Go build information of the executable now at `path`, if it has some.
+    pub fn build_info_of(&self, path: &str) -> Option<&[u8]> {
+        let info = self.go_build_info.get(path)?;
+        let file = self.entries.get(path)?;
+        (file.kind == FileKind::Regular && file.layer == info.layer && file.size == info.size).then_some(&*info.bytes)
     }
 
     pub fn is_empty(&self) -> bool {

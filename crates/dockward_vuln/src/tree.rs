@@ -54,6 +54,13 @@ pub trait FileTree {
     fn layer_of(&self, _path: &str) -> Option<u32> {
         None
     }
+
+    /// For a tree whose executables are not kept whole (an image): the Go build
+    /// information the reader found in the executable at `path` (from its magic on).
+    /// `None` means "read the file", not "no build information".
+    fn go_build_info(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// What [`FileTree::list`] found.

@@ -15,6 +15,11 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
         if file.mode & 0o111 == 0 || file.size < 1024 || file.size > MAX_BINARY_BYTES {
             continue;
         }
+        // An image's executables are not kept; what its reader found in them is.
+        if let Some(section) = tree.go_build_info(&file.path) {
+            go_packages(&section, &file.path, inv);
+            continue;
+        }
         let Ok(bytes) = tree.read(&file.path, MAX_BINARY_BYTES) else {
             continue;
         };
@@ -31,23 +36,7 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
             .and_then(|e| e.section(&bytes, ".go.buildinfo"))
             .or_else(|| find_go_magic(&bytes));
         if let Some(section) = go {
-            match parse_go_buildinfo(section) {
-                Some(packages) => inv.packages.extend(packages.into_iter().map(|(name, version)| Package {
-                    layer: None,
-                    kind: PackageKind::Go,
-                    name,
-                    version,
-                    source_name: None,
-                    source_version: None,
-                    arch: None,
-                    license: None,
-                    location: location.clone(),
-                })),
-                None => inv.warnings.push(format!(
-                    "{}: Go build information in a form not read (Go before 1.18?)",
-                    file.path
-                )),
-            }
+            go_packages(section, &file.path, inv);
         }
         if let Some(section) = elf.as_ref().and_then(|e| e.section(&bytes, ".dep-v0")) {
             match parse_cargo_auditable(section) {
@@ -65,6 +54,30 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
                 Err(e) => inv.warnings.push(format!("{}: cargo-auditable data: {e}", file.path)),
             }
         }
+    }
+}
+
+/// The Go modules of one executable's build information, located at the executable.
+fn go_packages(section: &[u8], path: &str, inv: &mut Inventory) {
+    let location = Location {
+        path: path.to_string(),
+        range: None,
+    };
+    match parse_go_buildinfo(section) {
+        Some(packages) => inv.packages.extend(packages.into_iter().map(|(name, version)| Package {
+            layer: None,
+            kind: PackageKind::Go,
+            name,
+            version,
+            source_name: None,
+            source_version: None,
+            arch: None,
+            license: None,
+            location: location.clone(),
+        })),
+        None => inv.warnings.push(format!(
+            "{path}: Go build information in a form not read (Go before 1.18?)"
+        )),
     }
 }
 
