@@ -482,3 +482,47 @@ fn compose_fixes_keep_the_layout_and_converge() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A HEALTHCHECK is inherited through `FROM <stage>` chains, as the built image inherits
+/// it; without one anywhere in the chain, the exposed service is reported.
+#[test]
+fn healthcheck_is_inherited_through_stage_chains() {
+    let body = |healthcheck: &str| {
+        format!(
+            "FROM alpine:3.20 AS base\n{healthcheck}FROM base AS mid\nRUN true\nFROM mid AS app\nEXPOSE 8080\nUSER 1000\nCMD [\"app\"]\n"
+        )
+    };
+    let with = tempfile::tempdir().unwrap();
+    write(
+        with.path(),
+        "Dockerfile",
+        &body("HEALTHCHECK CMD wget -q -O- localhost || exit 1\n"),
+    );
+    let (_, report) = scan_json(with.path(), &["--select", "DW104"]);
+    assert_eq!(codes(&report), Vec::<String>::new(), "inherited from `base`");
+    let without = tempfile::tempdir().unwrap();
+    write(without.path(), "Dockerfile", &body(""));
+    let (_, report) = scan_json(without.path(), &["--select", "DW104"]);
+    assert_eq!(codes(&report), ["DW104"], "no stage of the chain has one");
+}
+
+/// ENV set in one stage holds in the stages built `FROM` it, not in an unrelated stage.
+#[test]
+fn variables_do_not_leak_into_unrelated_stages() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM python:3.12 AS one\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask==3.0.0\n\
+         FROM one AS child\nRUN pip install requests==2.32.3\n\
+         FROM python:3.12 AS other\nRUN pip install click==8.1.7\n",
+    );
+    let (_, report) = scan_json(dir.path(), &["--select", "DW216"]);
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [7], "only the stage that never set PIP_NO_CACHE_DIR: {report}");
+}
