@@ -152,26 +152,40 @@ impl Cx<'_> {
         batch: &[Target],
         errors: &mut Vec<RunError>,
     ) -> Vec<Option<Prepared>> {
-        let texts: Vec<Option<(bool, String)>> = batch
+        use dockward_driver::ShellInput;
+        use dockward_inputs::ScriptKind;
+        /// What ShellCheck reads of a file: RUN bodies, the whole script, or CI steps.
+        #[derive(Clone, Copy)]
+        enum Offer {
+            Dockerfile,
+            Script,
+            Ci(ScriptKind),
+        }
+        let texts: Vec<Option<(Offer, String)>> = batch
             .par_iter()
             .map(|t| {
-                let dockerfile = match t.kind {
-                    InputKind::Dockerfile => true,
-                    InputKind::Script(dockward_inputs::ScriptKind::Shell) => false,
+                let offer = match t.kind {
+                    InputKind::Dockerfile => Offer::Dockerfile,
+                    InputKind::Script(ScriptKind::Shell) => Offer::Script,
+                    InputKind::Script(
+                        kind @ (ScriptKind::GithubWorkflow
+                        | ScriptKind::GitlabCi
+                        | ScriptKind::CircleCi
+                        | ScriptKind::BitbucketPipelines
+                        | ScriptKind::AzurePipelines),
+                    ) => Offer::Ci(kind),
                     _ => return None,
                 };
-                self.read(&t.path).ok().map(|text| (dockerfile, text))
+                self.read(&t.path).ok().map(|text| (offer, text))
             })
             .collect();
-        let inputs: Vec<dockward_driver::ShellInput<'_>> = texts
+        let inputs: Vec<ShellInput<'_>> = texts
             .iter()
             .flatten()
-            .map(|(dockerfile, text)| {
-                if *dockerfile {
-                    dockward_driver::ShellInput::Dockerfile(text)
-                } else {
-                    dockward_driver::ShellInput::Script(text)
-                }
+            .map(|(offer, text)| match *offer {
+                Offer::Dockerfile => ShellInput::Dockerfile(text),
+                Offer::Script => ShellInput::Script(text),
+                Offer::Ci(kind) => ShellInput::Ci(text, kind),
             })
             .collect();
         let mut placed = match sc.check(&inputs) {

@@ -341,3 +341,65 @@ fn a_pragma_for_shellcheck_codes_is_unused_only_when_shellcheck_runs() {
         assert_eq!(unused(&["--shellcheck"]), 1);
     }
 }
+
+const WORKFLOW: &str = "on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    services:
+      db:
+        image: postgres:16
+        options: --health-cmd pg_isready
+    steps:
+      - run: |
+          cd $GITHUB_WORKSPACE/app
+          echo \"tag ${{ github.ref_name }}\"
+      - name: folded
+        run: >
+          echo one
+          && echo $HOME
+";
+
+const GITLAB: &str = "build:
+  image: alpine:3.20
+  services:
+    - docker:dind
+  script:
+    - cd build
+    - echo \"$CI_COMMIT_SHA\"
+";
+
+/// CI files' `run:` steps and `script:` lists are checked as the shell they are, placed at
+/// their lines in the YAML; templates (`${{ … }}`) are one quoted word, not a parse error;
+/// service containers are not shell.
+#[test]
+fn ci_steps_are_checked_in_place() {
+    if !have_shellcheck() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".github/workflows/ci.yml", WORKFLOW);
+    write(dir.path(), ".gitlab-ci.yml", GITLAB);
+    let found = sc_findings(&scan_json(dir.path(), &["--shellcheck"]));
+    let workflow = ".github/workflows/ci.yml";
+    assert_eq!(
+        at(&found, workflow, "SC2164").collect::<Vec<_>>(),
+        [(11, 11, 11, 35)],
+        "{found:?}"
+    );
+    assert_eq!(
+        at(&found, workflow, "SC2086").map(|f| (f.0, f.1)).collect::<Vec<_>>(),
+        [(11, 14), (16, 19)],
+        "the `cd` argument and `$HOME` of the folded step: {found:?}"
+    );
+    assert_eq!(
+        at(&found, ".gitlab-ci.yml", "SC2164").collect::<Vec<_>>(),
+        [(6, 7, 6, 15)],
+        "{found:?}"
+    );
+    assert!(
+        found.iter().all(|f| !f.1.starts_with("SC1")),
+        "no parse errors (templates, services): {found:?}"
+    );
+    assert_eq!(found.len(), 4, "{found:?}");
+}

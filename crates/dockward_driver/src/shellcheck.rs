@@ -14,6 +14,8 @@ pub enum ShellInput<'a> {
     Dockerfile(&'a str),
     /// A shell script's text, checked whole.
     Script(&'a str),
+    /// A CI file's text and kind: its `run:` steps and `script:` lists.
+    Ci(&'a str, dockward_inputs::ScriptKind),
 }
 
 /// A configured ShellCheck, ready to check batches.
@@ -70,6 +72,20 @@ impl ShellcheckBatch {
                         dockward_shellcheck::dockerfile_snippets(text, &ast, self.default_shell)
                             .into_iter()
                             .map(|s| (index, s)),
+                    );
+                }
+                ShellInput::Ci(text, kind) => {
+                    // GitHub runs `run:` with bash on Linux runners; the others with the
+                    // image's shell, most often sh.
+                    let shell = if kind == dockward_inputs::ScriptKind::GithubWorkflow {
+                        Shell::Bash
+                    } else {
+                        self.default_shell
+                    };
+                    snippets.extend(
+                        dockward_inputs::ci_shell_code(text, kind)
+                            .into_iter()
+                            .map(|code| (index, Snippet::pieces(&code.text, &code.pieces, shell))),
                     );
                 }
                 ShellInput::Script(text) => {

@@ -33,4 +33,4 @@ pub use discover::{DiscoverError, DiscoverOptions, ExcludeFn, Target, discover, 
 pub use dockerfile::DockerfileInput;
 pub use kind::InputKind;
 pub use read::{MAX_FILE_BYTES, ReadError, read_text};
-pub use scripts::{RunLines, ScriptKind, run_lines, script_kind_for};
+pub use scripts::{RunLines, ScriptKind, ShellCode, ci_shell_code, run_lines, script_kind_for};

@@ -584,29 +584,73 @@ fn extract(text: &str, kind: ScriptKind) -> Vec<Snippet> {
             v
         }
         ScriptKind::GithubWorkflow => {
-            let clean = neutralize_templates(text, false);
-            let mut v = yaml_scalars(&clean, &["run"]);
-            v.extend(github_container_options(&clean));
+            let mut v = ci_shell_snippets(text, kind);
+            v.extend(github_container_options(&neutralize_templates(text, false)));
             v
         }
         ScriptKind::GitlabCi => {
-            let clean = neutralize_templates(text, false);
-            let mut v = yaml_scalars(&clean, &["script", "before_script", "after_script"]);
-            v.extend(ci_service_containers(&clean, "services", "name"));
+            let mut v = ci_shell_snippets(text, kind);
+            v.extend(ci_service_containers(
+                &neutralize_templates(text, false),
+                "services",
+                "name",
+            ));
             v
         }
         ScriptKind::AzurePipelines => {
             yaml_scalars(&neutralize_templates(text, false), &["script", "bash", "inlineScript"])
         }
         ScriptKind::CircleCi => {
-            let clean = neutralize_templates(text, true);
-            let mut v = yaml_scalars(&clean, &["run", "command"]);
-            v.extend(ci_service_containers(&clean, "docker", "image"));
+            let mut v = ci_shell_snippets(text, kind);
+            v.extend(ci_service_containers(
+                &neutralize_templates(text, true),
+                "docker",
+                "image",
+            ));
             v
         }
-        ScriptKind::BitbucketPipelines => yaml_scalars(&neutralize_templates(text, false), &["script", "after-script"]),
+        ScriptKind::BitbucketPipelines => ci_shell_snippets(text, kind),
     };
     snippets.into_iter().filter(|s| !s.is_blank()).collect()
+}
+
+/// The shell code of a YAML CI file: `run:` steps, `script:` lists and the like, with CI
+/// template expressions read as `${___}` (see [`neutralize_templates`]). Azure Pipelines'
+/// `script:` is cmd on Windows agents and `inlineScript:` may be PowerShell, so only its
+/// `bash:` counts as shell here; [`extract`] reads all three for run lines.
+fn ci_shell_snippets(text: &str, kind: ScriptKind) -> Vec<Snippet> {
+    let (keys, circleci): (&[&str], bool) = match kind {
+        ScriptKind::GithubWorkflow => (&["run"], false),
+        ScriptKind::GitlabCi => (&["script", "before_script", "after_script"], false),
+        ScriptKind::CircleCi => (&["run", "command"], true),
+        ScriptKind::BitbucketPipelines => (&["script", "after-script"], false),
+        ScriptKind::AzurePipelines => (&["bash"], false),
+        _ => return Vec::new(),
+    };
+    yaml_scalars(&neutralize_templates(text, circleci), keys)
+}
+
+/// Shell code a CI file runs, with the map of its bytes back into the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShellCode {
+    pub text: String,
+    /// `(offset in text, offset in the file, length)` of each run of file bytes, in order;
+    /// text between runs (line breaks of folded scalars) is not the file's.
+    pub pieces: Vec<(u32, u32, u32)>,
+}
+
+/// The shell code of a YAML CI file of `kind` (GitHub, GitLab, CircleCI, Bitbucket, and
+/// Azure's `bash:` steps), for ShellCheck; none for other kinds. The containers a CI file
+/// declares (services, options) are not shell and are not included.
+pub fn ci_shell_code(text: &str, kind: ScriptKind) -> Vec<ShellCode> {
+    ci_shell_snippets(text, kind)
+        .into_iter()
+        .filter(|s| !s.is_blank())
+        .map(|s| ShellCode {
+            text: s.text,
+            pieces: s.pieces,
+        })
+        .collect()
 }
 
 /// Replaces CI template expressions that are not shell (`${{ secrets.X }}`, CircleCI's

@@ -130,6 +130,27 @@ impl Snippet {
         snippet
     }
 
+    /// Shell code cut from a file by another reader (a CI file's `run:` step): `text` as
+    /// ShellCheck should see it, and the `(offset in text, offset in the file, length)`
+    /// runs of file bytes in it. Text between the runs maps nowhere.
+    pub fn pieces(text: &str, pieces: &[(u32, u32, u32)], shell: Shell) -> Self {
+        let fallback = pieces
+            .first()
+            .map_or(TextRange::default(), |&(_, file, len)| TextRange::new(file, file + len));
+        let mut snippet = Snippet::new(shell, &[], fallback);
+        let base = snippet.text.len();
+        snippet.runs = pieces
+            .iter()
+            .map(|&(at, file, len)| Run {
+                at: base + at as usize,
+                len: len as usize,
+                source: file as usize,
+            })
+            .collect();
+        snippet.text.push_str(text);
+        snippet
+    }
+
     fn push_source(&mut self, source: &str, start: usize, end: usize) {
         if end <= start {
             return;
