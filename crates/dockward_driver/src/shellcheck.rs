@@ -2,7 +2,7 @@
 //! one file, which then go through [`crate::finish`] like every other finding (selection,
 //! per-path ignores, severity overrides, dockward and hadolint pragmas).
 
-use dockward_core::{FileId, Finding, Provenance, Settings};
+use dockward_core::{FileId, Finding, Provenance, Settings, TextRange};
 use dockward_shellcheck::{Level, Options, Placed, Shell, Snippet};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -106,10 +106,25 @@ impl ShellcheckBatch {
         let mut out = vec![Vec::new(); inputs.len()];
         for comment in comments {
             let (index, snippet) = &snippets[comment.snippet];
-            out[*index].push(comment.place(snippet));
+            let placed = comment.place(snippet);
+            if let ShellInput::Ci(text, _) = inputs[*index]
+                && on_template(text, placed.range)
+            {
+                continue;
+            }
+            out[*index].push(placed);
         }
         Ok(out)
     }
+}
+
+/// Whether `range` of a CI file starts on a template expression (`${{ matrix.os }}`,
+/// CircleCI's `<< parameters.x >>`). The CI system pastes its value into the script before
+/// any shell runs, so ShellCheck's advice about the placeholder it saw (quote this
+/// variable, SC2086) does not apply to it: quoting does not make pasted text safe.
+fn on_template(text: &str, range: TextRange) -> bool {
+    text.get(range.start as usize..)
+        .is_some_and(|rest| rest.starts_with("${{") || rest.starts_with("<<"))
 }
 
 /// Findings of one file from its placed ShellCheck comments: rule `SCnnnn`, severity from
