@@ -90,6 +90,9 @@ pub fn run(args: &ImageArgs) -> ExitCode {
     if let Some(n) = args.max_entries {
         budgets.max_entries = n;
     }
+    if args.vulns {
+        budgets.max_java_archive_bytes = dockward_image::INVENTORY_JAVA_ARCHIVE_BYTES;
+    }
     let progress = (!args.common.quiet && std::io::stderr().is_terminal()).then(ProgressLine::default);
     let options = ReadOptions {
         budgets,

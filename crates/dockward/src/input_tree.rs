@@ -77,8 +77,9 @@ impl InputTree {
         if meta.is_dir() && !is_layout {
             return Ok((InputTree::Dir(DirTree::new(path)), Vec::new()));
         }
-        let images = dockward_image::read_path(path, &dockward_image::ReadOptions::default())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut options = dockward_image::ReadOptions::default();
+        options.budgets.max_java_archive_bytes = dockward_image::INVENTORY_JAVA_ARCHIVE_BYTES;
+        let images = dockward_image::read_path(path, &options).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut images = images.into_iter();
         let Some(first) = images.next() else {
             return Err(format!("{}: no image in it", path.display()));

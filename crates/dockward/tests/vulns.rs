@@ -321,9 +321,10 @@ fn go_executable(modules: &[(&str, &str)]) -> Vec<u8> {
 
 /// Executables are not kept by the image reader, but the Go build information found in
 /// them while the layer streams is: an image's Go modules are inventoried, with the layer
-/// of their executable; a replaced or non-executable file's modules are not.
+/// of their executable; a replaced or non-executable file's modules are not. Jars are kept
+/// whole for the inventory (within a budget): their Maven packages are listed too.
 #[test]
-fn go_modules_of_an_image_executable_are_inventoried() {
+fn go_modules_and_jars_of_an_image_are_inventoried() {
     use dockward_image::testing::{Compress, LayerBuilder, TestImage, compress, oci_layout, write_dir};
     let tmp = tempfile::tempdir().unwrap();
     let layout = tmp.path().join("layout");
@@ -344,6 +345,19 @@ fn go_modules_of_an_image_executable_are_inventoried() {
         0o644,
         &go_executable(&[("example.com/not-executable", "v1.0.0")]),
     );
+    let mut jar = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    jar.start_file(
+        "META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties",
+        deflated,
+    )
+    .unwrap();
+    std::io::Write::write_all(
+        &mut jar,
+        b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n",
+    )
+    .unwrap();
+    base.file("opt/app/lib/log4j-core.jar", 0o644, &jar.finish().unwrap().into_inner());
     let mut top = LayerBuilder::new();
     top.file("usr/local/bin/old", 0o755, &[b'#'; 2048]);
     let image = TestImage {
@@ -367,6 +381,10 @@ fn go_modules_of_an_image_executable_are_inventoried() {
     let purls: Vec<&str> = components.iter().filter_map(|c| c["purl"].as_str()).collect();
     assert!(purls.contains(&"pkg:golang/golang.org/x/net@v0.17.0"), "{purls:?}");
     assert!(purls.iter().any(|p| p.starts_with("pkg:golang/stdlib@")), "{purls:?}");
+    assert!(
+        purls.contains(&"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
+        "a jar of the image is read for the inventory: {purls:?}"
+    );
     let text = sbom.to_string();
     assert!(
         !text.contains("example.com/replaced"),

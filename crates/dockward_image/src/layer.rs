@@ -7,8 +7,8 @@ use crate::digest::{Hashing, sha256_hex};
 use crate::store::{Capped, decoder};
 use crate::{Budgets, ImageError};
 use dockward_model::image::{
-    BUILD_INFO_MAX_FILE, BuildInfo, ContentProbe, FileKind, ImageFile, ImageFiles, PROBE_CAP, is_package_db,
-    keeps_inventory_content, wants_content,
+    BUILD_INFO_MAX_FILE, BuildInfo, ContentProbe, FileKind, ImageFile, ImageFiles, PROBE_CAP, is_java_archive,
+    is_package_db, keeps_inventory_content, wants_content,
 };
 use std::io::{self, BufReader, Read};
 use std::sync::Arc;
@@ -301,7 +301,14 @@ fn read_entries<R: Read>(
             _ => continue,
         };
         let regular = file_kind == FileKind::Regular;
-        let keep = regular && (wants_content(&path, size) || keeps_inventory_content(&path, size));
+        // A Java archive is kept whole while the image's budget for them lasts.
+        let jar = regular
+            && is_java_archive(&path)
+            && files.java_archive_bytes.saturating_add(size) <= budgets.max_java_archive_bytes;
+        if jar {
+            files.java_archive_bytes += size;
+        }
+        let keep = jar || (regular && (wants_content(&path, size) || keeps_inventory_content(&path, size)));
         let probe = probe.filter(|p| regular && size > 0 && size <= PROBE_CAP && p.wants(&path, size));
         let reading = |e: io::Error| ImageError::new(at(&path), format!("reading the file: {e}"));
         let content = if keep {

@@ -19,7 +19,7 @@ mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use budget::Budgets;
+pub use budget::{Budgets, INVENTORY_JAVA_ARCHIVE_BYTES};
 pub use error::ImageError;
 pub use manifest::Platform;
 

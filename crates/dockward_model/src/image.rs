@@ -348,8 +348,9 @@ pub const INVENTORY_DB_CAP: u64 = 64 * 1024 * 1024;
 /// Whether the image model keeps a file's content for the package inventory (what
 /// `dockward vulns` and `dockward sbom` read): the OS release files, dpkg, apk and rpm
 /// databases, Python package metadata and npm package manifests. Binaries and archives are
-/// not kept (Go build information is, in [`ImageFiles::go_build_info`]): cargo-auditable
-/// data and jars in images are not inventoried.
+/// not kept here (Go build information is, in [`ImageFiles::go_build_info`]; Java archives
+/// are when the reader's budget for them allows): cargo-auditable data in images is not
+/// inventoried.
 pub fn keeps_inventory_content(path: &str, size: u64) -> bool {
     let db = matches!(
         path,
@@ -417,6 +418,12 @@ pub trait ContentProbe: Send + Sync {
     /// What the content of a text file holds (the reader skips files with a NUL byte in
     /// their first block and files over [`PROBE_CAP`]).
     fn probe(&self, path: &str, content: &[u8]) -> Vec<ContentHit>;
+}
+
+/// Whether `path` names a Java archive (`.jar`, `.war`, `.ear`), whose `pom.properties`
+/// files the package inventory reads.
+pub fn is_java_archive(path: &str) -> bool {
+    [".jar", ".war", ".ear"].iter().any(|ext| path.ends_with(ext))
 }
 
 /// What kind of file an entry is.
@@ -498,6 +505,9 @@ pub struct ImageFiles {
     /// [`BUILD_INFO_CAP`] bytes), by path, with the layer and size of the file it was read
     /// from: an entry counts only while that file is the one at the path.
     pub go_build_info: BTreeMap<String, BuildInfo>,
+    /// Bytes of Java archive content kept so far (against
+    /// `Budgets::max_java_archive_bytes`); a replaced archive's bytes still count.
+    pub java_archive_bytes: u64,
 }
 
 /// Go build information read out of an executable ([`ImageFiles::go_build_info`]).
