@@ -26,10 +26,6 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
         if !bytes.starts_with(b"\x7fELF") {
             continue;
         }
-        let location = Location {
-            path: file.path.clone(),
-            range: None,
-        };
         let elf = Elf::parse(&bytes);
         let go = elf
             .as_ref()
@@ -40,17 +36,7 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
         }
         if let Some(section) = elf.as_ref().and_then(|e| e.section(&bytes, ".dep-v0")) {
             match parse_cargo_auditable(section) {
-                Ok(packages) => inv.packages.extend(packages.into_iter().map(|(name, version)| Package {
-                    layer: None,
-                    kind: PackageKind::Cargo,
-                    name,
-                    version,
-                    source_name: None,
-                    source_version: None,
-                    arch: None,
-                    license: None,
-                    location: location.clone(),
-                })),
+                Ok(packages) => linked_packages(PackageKind::Cargo, packages, &file.path, inv),
                 Err(e) => inv.warnings.push(format!("{}: cargo-auditable data: {e}", file.path)),
             }
         }
@@ -59,26 +45,31 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
 
 /// The Go modules of one executable's build information, located at the executable.
 fn go_packages(section: &[u8], path: &str, inv: &mut Inventory) {
-    let location = Location {
-        path: path.to_string(),
-        range: None,
-    };
     match parse_go_buildinfo(section) {
-        Some(packages) => inv.packages.extend(packages.into_iter().map(|(name, version)| Package {
-            layer: None,
-            kind: PackageKind::Go,
-            name,
-            version,
-            source_name: None,
-            source_version: None,
-            arch: None,
-            license: None,
-            location: location.clone(),
-        })),
+        Some(packages) => linked_packages(PackageKind::Go, packages, path, inv),
         None => inv.warnings.push(format!(
             "{path}: Go build information in a form not read (Go before 1.18?)"
         )),
     }
+}
+
+/// `(name, version)` pairs linked into the executable at `path`, as packages of `kind`.
+fn linked_packages(kind: PackageKind, packages: Vec<(String, String)>, path: &str, inv: &mut Inventory) {
+    let location = Location {
+        path: path.to_string(),
+        range: None,
+    };
+    inv.packages.extend(packages.into_iter().map(|(name, version)| Package {
+        layer: None,
+        kind,
+        name,
+        version,
+        source_name: None,
+        source_version: None,
+        arch: None,
+        license: None,
+        location: location.clone(),
+    }));
 }
 
 /// The section table of an ELF file (32/64-bit, either byte order), read with bounds
