@@ -105,8 +105,8 @@ pub struct ScanArgs {
     /// Also read `docker run` lines in Markdown code blocks (```sh, ```bash, ```console).
     #[arg(long)]
     pub markdown: bool,
-    /// Check RUN bodies and shell scripts with ShellCheck (`shellcheck` on PATH), as
-    /// hadolint does: findings are rules `SCnnnn` (default: `[shellcheck] enabled`).
+    /// Check RUN bodies, shell scripts and CI steps with ShellCheck (`shellcheck` on PATH),
+    /// as hadolint does: findings are rules `SCnnnn` (default: `[shellcheck] enabled`).
     #[arg(long, overrides_with = "no_shellcheck")]
     pub shellcheck: bool,
     /// Do not run ShellCheck, whatever the configuration says.
