@@ -144,7 +144,17 @@ impl FileTree for InputTree {
                     })
                     .collect(),
                 truncated: !files.complete,
-                errors: Vec::new(),
+                errors: (files.java_archives_over_budget > 0)
+                    .then(|| TreeError {
+                        path: "Java archives".to_string(),
+                        message: format!(
+                            "{} not kept (over the image's {} MiB budget for them): their packages are not listed",
+                            files.java_archives_over_budget,
+                            dockward_image::INVENTORY_JAVA_ARCHIVE_BYTES >> 20
+                        ),
+                    })
+                    .into_iter()
+                    .collect(),
             },
         }
     }

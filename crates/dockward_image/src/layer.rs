@@ -302,12 +302,16 @@ fn read_entries<R: Read>(
         };
         let regular = file_kind == FileKind::Regular;
         // A Java archive is kept whole while the image's budget for them lasts.
-        let jar = regular
-            && is_java_archive(&path)
-            && files.java_archive_bytes.saturating_add(size) <= budgets.max_java_archive_bytes;
-        if jar {
-            files.java_archive_bytes += size;
-        }
+        let jar = regular && budgets.max_java_archive_bytes > 0 && is_java_archive(&path);
+        let jar = jar && {
+            let fits = files.java_archive_bytes.saturating_add(size) <= budgets.max_java_archive_bytes;
+            if fits {
+                files.java_archive_bytes += size;
+            } else {
+                files.java_archives_over_budget += 1;
+            }
+            fits
+        };
         let keep = jar || (regular && (wants_content(&path, size) || keeps_inventory_content(&path, size)));
         let probe = probe.filter(|p| regular && size > 0 && size <= PROBE_CAP && p.wants(&path, size));
         let reading = |e: io::Error| ImageError::new(at(&path), format!("reading the file: {e}"));
