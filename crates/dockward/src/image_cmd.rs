@@ -90,9 +90,6 @@ pub fn run(args: &ImageArgs) -> ExitCode {
     if let Some(n) = args.max_entries {
         budgets.max_entries = n;
     }
-    if args.vulns {
-        budgets.max_java_archive_bytes = dockward_image::INVENTORY_JAVA_ARCHIVE_BYTES;
-    }
     let progress = (!args.common.quiet && std::io::stderr().is_terminal()).then(ProgressLine::default);
     let options = ReadOptions {
         budgets,
@@ -102,6 +99,7 @@ pub fn run(args: &ImageArgs) -> ExitCode {
         content_probe: (!args.no_content_scan && SecretProbe::wanted(&settings))
             .then(|| Arc::new(SecretProbe) as Arc<dyn dockward_image::ContentProbe>),
         progress: progress.as_ref().map(ProgressLine::callback),
+        inventory: args.vulns,
     };
 
     let mut engine: Option<Result<EngineClient, String>> = None;

@@ -77,8 +77,10 @@ impl InputTree {
         if meta.is_dir() && !is_layout {
             return Ok((InputTree::Dir(DirTree::new(path)), Vec::new()));
         }
-        let mut options = dockward_image::ReadOptions::default();
-        options.budgets.max_java_archive_bytes = dockward_image::INVENTORY_JAVA_ARCHIVE_BYTES;
+        let options = dockward_image::ReadOptions {
+            inventory: true,
+            ..dockward_image::ReadOptions::default()
+        };
         let images = dockward_image::read_path(path, &options).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut images = images.into_iter();
         let Some(first) = images.next() else {
@@ -150,7 +152,7 @@ impl FileTree for InputTree {
                         message: format!(
                             "{} not kept (over the image's {} MiB budget for them): their packages are not listed",
                             files.java_archives_over_budget,
-                            dockward_image::INVENTORY_JAVA_ARCHIVE_BYTES >> 20
+                            dockward_image::Budgets::default().max_java_archive_bytes >> 20
                         ),
                     })
                     .into_iter()

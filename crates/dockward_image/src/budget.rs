@@ -22,8 +22,8 @@ pub struct Budgets {
     /// written to a temporary file.
     pub max_spool_bytes: u64,
     /// Bytes of Java archives (`.jar`, `.war`, `.ear`) whose content is kept for the package
-    /// inventory, all of an image's together; 0 (the default) keeps none. Only the
-    /// inventory (`vulns`, `sbom`, `image --vulns`) asks for them: a jar is read whole.
+    /// inventory (`ReadOptions::inventory`), all of an image's together: a jar is read
+    /// whole.
     pub max_java_archive_bytes: u64,
 }
 
@@ -38,11 +38,7 @@ impl Default for Budgets {
             max_json_bytes: 8 << 20,
             max_archive_members: 100_000,
             max_spool_bytes: 64 << 30,
-            max_java_archive_bytes: 0,
+            max_java_archive_bytes: 512 << 20,
         }
     }
 }
-
-/// The budget for Java archives when the package inventory wants them (see
-/// [`Budgets::max_java_archive_bytes`]).
-pub const INVENTORY_JAVA_ARCHIVE_BYTES: u64 = 512 << 20;

@@ -31,11 +31,14 @@ pub(crate) struct LayerPlace<'a> {
     pub diff_id: Option<&'a str>,
 }
 
-/// What else happens while the layer streams: the content probe, the progress display.
+/// What else happens while the layer streams: the content probe, the progress display,
+/// what the package inventory wants kept.
 pub(crate) struct Watchers<'a> {
     pub probe: Option<&'a dyn ContentProbe>,
     /// Called with the blob bytes read so far.
     pub tick: Option<&'a dyn Fn(u64)>,
+    /// `ReadOptions::inventory`.
+    pub inventory: bool,
 }
 
 /// Why a layer stopped early. The entries read before the error stay in the index.
@@ -111,7 +114,7 @@ pub(crate) fn read_layer(
             exceeded: false,
         };
         let mut stream = Hashing::new(capped, diff_id.is_some(), None);
-        let mut result = read_entries(&mut stream, place, budgets, spent, files, warnings, watchers.probe, &at);
+        let mut result = read_entries(&mut stream, place, budgets, spent, files, warnings, watchers, &at);
         if result.is_ok() && (diff_id.is_some() || blob_digest.is_some()) {
             // The tar ends before its stream does (end-of-archive blocks, padding): the
             // digest covers every byte.
@@ -175,9 +178,10 @@ fn read_entries<R: Read>(
     spent: &mut Spent,
     files: &mut ImageFiles,
     warnings: &mut Vec<ImageError>,
-    probe: Option<&dyn ContentProbe>,
+    watchers: &Watchers<'_>,
     at: &dyn Fn(&str) -> String,
 ) -> LayerResult {
+    let probe = watchers.probe;
     // One buffer for every probed file of the layer: content is lent to the probe, not kept.
     let mut scratch: Vec<u8> = Vec::new();
     let mut archive = tar::Archive::new(stream);
@@ -302,7 +306,7 @@ fn read_entries<R: Read>(
         };
         let regular = file_kind == FileKind::Regular;
         // A Java archive is kept whole while the image's budget for them lasts.
-        let jar = regular && budgets.max_java_archive_bytes > 0 && is_java_archive(&path);
+        let jar = regular && watchers.inventory && is_java_archive(&path);
         let jar = jar && {
             let fits = files.java_archive_bytes.saturating_add(size) <= budgets.max_java_archive_bytes;
             if fits {
@@ -343,7 +347,7 @@ fn read_entries<R: Read>(
             }
             // An executable may be a Go program: its build information lists the modules
             // linked in, for the package inventory.
-            if regular && mode & 0o111 != 0 && (1024..=BUILD_INFO_MAX_FILE).contains(&size) {
+            if watchers.inventory && regular && mode & 0o111 != 0 && (1024..=BUILD_INFO_MAX_FILE).contains(&size) {
                 let rest = (&scratch[..sniffed]).chain(&mut entry).take(size);
                 match crate::go_build_info::find(rest).map_err(reading)? {
                     Some(bytes) => {

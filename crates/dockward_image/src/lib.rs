@@ -19,7 +19,7 @@ mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use budget::{Budgets, INVENTORY_JAVA_ARCHIVE_BYTES};
+pub use budget::Budgets;
 pub use error::ImageError;
 pub use manifest::Platform;
 
@@ -66,6 +66,10 @@ pub struct ReadOptions {
     pub content_probe: Option<Arc<dyn ContentProbe>>,
     /// Told where the reader is (`dockward image` draws a progress line with it).
     pub progress: Option<ProgressFn>,
+    /// Keep what the package inventory reads besides the package databases: the Go build
+    /// information of executables, and Java archives whole (within
+    /// `budgets.max_java_archive_bytes`). For `vulns`, `sbom` and `image --vulns`.
+    pub inventory: bool,
 }
 
 impl std::fmt::Debug for ReadOptions {
@@ -77,6 +81,7 @@ impl std::fmt::Debug for ReadOptions {
             .field("config_only", &self.config_only)
             .field("content_probe", &self.content_probe.is_some())
             .field("progress", &self.progress.is_some())
+            .field("inventory", &self.inventory)
             .finish()
     }
 }
@@ -305,6 +310,7 @@ fn read_one(
                     let watchers = layer::Watchers {
                         probe: options.content_probe.as_deref(),
                         tick: options.progress.is_some().then_some(&progress as &dyn Fn(u64)),
+                        inventory: options.inventory,
                     };
                     layer::read_layer(blob, &place, budgets, &mut spent, &mut files, &mut errors, &watchers)
                 }

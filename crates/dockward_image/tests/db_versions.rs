@@ -84,17 +84,21 @@ fn a_database_over_the_cap_makes_its_history_unknown() {
     assert_eq!(history(&files, "/var/lib/dpkg/status"), None);
 }
 
-/// Java archives are kept only when the budget for them is not 0, and only while it
-/// lasts; the ones past it are counted, so the inventory can say what it did not read.
+/// Java archives are kept only for the inventory, and only while their budget lasts; the
+/// ones past it are counted, so the inventory can say what it did not read. Executables
+/// are searched for Go build information only for the inventory too.
 #[test]
 fn java_archives_are_kept_within_their_budget() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("jars-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    let mut go = b"\xff Go buildinf:".to_vec();
+    go.resize(2048, 0);
     let mut layer = LayerBuilder::new();
     layer
         .file("app/a.jar", 0o644, &[b'a'; 60])
         .file("app/b.war", 0o644, &[b'b'; 60])
-        .file("app/c.txt", 0o644, &[b'c'; 60]);
+        .file("app/c.txt", 0o644, &[b'c'; 60])
+        .file("app/go", 0o755, &go);
     let image = TestImage {
         name: Some("acme/jars:1".to_string()),
         platform: None,
@@ -102,16 +106,20 @@ fn java_archives_are_kept_within_their_budget() {
         layers: vec![compress(&layer.finish(), Compress::None)],
     };
     write_dir(&dir, &oci_layout(&[image]));
-    let read_with = |budget: u64| {
-        let mut options = ReadOptions::default();
+    let read_with = |inventory: bool, budget: u64| {
+        let mut options = ReadOptions {
+            inventory,
+            ..ReadOptions::default()
+        };
         options.budgets.max_java_archive_bytes = budget;
         let mut reads = read_path(&dir, &options).expect("the layout opens");
         reads.remove(0).spec.files.expect("layers read")
     };
-    let none = read_with(0);
+    let none = read_with(false, 100);
     assert!(none.get("/app/a.jar").unwrap().content.is_none(), "not asked for");
     assert_eq!(none.java_archives_over_budget, 0);
-    let some = read_with(100);
+    assert!(none.go_build_info.is_empty(), "executables are not searched");
+    let some = read_with(true, 100);
     let kept: Vec<bool> = ["/app/a.jar", "/app/b.war", "/app/c.txt"]
         .iter()
         .map(|p| some.get(p).unwrap().content.is_some())
@@ -122,5 +130,9 @@ fn java_archives_are_kept_within_their_budget() {
         "the first archive fits, the second does not"
     );
     assert_eq!(some.java_archives_over_budget, 1);
+    assert!(
+        some.build_info_of("/app/go")
+            .is_some_and(|b| b.starts_with(b"\xff Go buildinf:"))
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -508,7 +508,8 @@ pub struct ImageFiles {
     /// Bytes of Java archive content kept so far (against
     /// `Budgets::max_java_archive_bytes`); a replaced archive's bytes still count.
     pub java_archive_bytes: u64,
-    /// Java archives not kept because that budget was spent (only counted when it is not 0).
+    /// Java archives not kept because that budget was spent (counted when the reader keeps
+    /// them for the inventory).
     pub java_archives_over_budget: u64,
 }
 
