@@ -212,9 +212,30 @@ fn old_database_warns() {
 /// The same packages in an image: an OCI layout the test writes, whose second layer
 /// removes a package manifest the first added (the merged file system no longer has it),
 /// read by `vulns` and `sbom` through the image reader instead of a folder.
+/// An OCI layout at `dir` of one linux/amd64 image `name`: `base` (gzip) and `top`
+/// (plain) as its layers.
+fn write_two_layer_layout(
+    dir: &Path,
+    name: &str,
+    base: dockward_image::testing::LayerBuilder,
+    top: dockward_image::testing::LayerBuilder,
+) {
+    use dockward_image::testing::{Compress, TestImage, compress, oci_layout, write_dir};
+    let image = TestImage {
+        name: Some(name.to_string()),
+        platform: None,
+        config: serde_json::json!({"architecture": "amd64", "os": "linux", "config": {}}),
+        layers: vec![
+            compress(&base.finish(), Compress::Gzip),
+            compress(&top.finish(), Compress::None),
+        ],
+    };
+    write_dir(dir, &oci_layout(&[image]));
+}
+
 #[test]
 fn vulns_and_sbom_read_an_image_layout() {
-    use dockward_image::testing::{Compress, LayerBuilder, TestImage, compress, oci_layout, write_dir};
+    use dockward_image::testing::LayerBuilder;
     let Some(osv) = corpus_osv() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let (db, layout) = (tmp.path().join("db"), tmp.path().join("layout"));
@@ -235,16 +256,7 @@ fn vulns_and_sbom_read_an_image_layout() {
     );
     let mut top = LayerBuilder::new();
     top.whiteout("app/node_modules/gone");
-    let image = TestImage {
-        name: Some("acme/ubuntu-app:1".to_string()),
-        platform: None,
-        config: serde_json::json!({"architecture": "amd64", "os": "linux", "config": {}}),
-        layers: vec![
-            compress(&base.finish(), Compress::Gzip),
-            compress(&top.finish(), Compress::None),
-        ],
-    };
-    write_dir(&layout, &oci_layout(&[image]));
+    write_two_layer_layout(&layout, "acme/ubuntu-app:1", base, top);
     import(&db, &osv);
 
     let out = dockward()
@@ -290,17 +302,6 @@ fn vulns_and_sbom_read_an_image_layout() {
 /// A Go executable of an image, as the linker writes it: build information at a 16-byte
 /// aligned offset past the ELF header, the module lines between 16-byte sentinels.
 fn go_executable(modules: &[(&str, &str)]) -> Vec<u8> {
-    fn varint(out: &mut Vec<u8>, mut n: usize) {
-        loop {
-            let byte = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                out.push(byte);
-                return;
-            }
-            out.push(byte | 0x80);
-        }
-    }
     let mut modinfo = String::from("path\texample.com/app\nmod\texample.com/app\t(devel)\t\n");
     for (path, version) in modules {
         modinfo.push_str(&format!("dep\t{path}\t{version}\th1:x=\n"));
@@ -308,13 +309,7 @@ fn go_executable(modules: &[(&str, &str)]) -> Vec<u8> {
     let mut binary = b"\x7fELF\x02\x01\x01".to_vec();
     binary.resize(70_000, 0x90);
     binary.resize(70_000 / 16 * 16 + 16, 0);
-    binary.extend_from_slice(b"\xff Go buildinf:\x08\x02");
-    binary.resize(binary.len() + 16, 0);
-    varint(&mut binary, "go1.22.3".len());
-    binary.extend_from_slice(b"go1.22.3");
-    let wrapped = format!("0123456789abcdef{modinfo}0123456789abcdef");
-    varint(&mut binary, wrapped.len());
-    binary.extend_from_slice(wrapped.as_bytes());
+    binary.extend_from_slice(&dockward_vuln::testing::go_build_info("go1.22.3", &modinfo));
     binary.resize(binary.len() + 5_000, 0xcc);
     binary
 }
@@ -325,7 +320,7 @@ fn go_executable(modules: &[(&str, &str)]) -> Vec<u8> {
 /// whole for the inventory (within a budget): their Maven packages are listed too.
 #[test]
 fn go_modules_and_jars_of_an_image_are_inventoried() {
-    use dockward_image::testing::{Compress, LayerBuilder, TestImage, compress, oci_layout, write_dir};
+    use dockward_image::testing::LayerBuilder;
     let tmp = tempfile::tempdir().unwrap();
     let layout = tmp.path().join("layout");
     let mut base = LayerBuilder::new();
@@ -345,31 +340,16 @@ fn go_modules_and_jars_of_an_image_are_inventoried() {
         0o644,
         &go_executable(&[("example.com/not-executable", "v1.0.0")]),
     );
-    let mut jar = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    jar.start_file(
-        "META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties",
-        deflated,
-    )
-    .unwrap();
-    std::io::Write::write_all(
-        &mut jar,
-        b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n",
-    )
-    .unwrap();
-    base.file("opt/app/lib/log4j-core.jar", 0o644, &jar.finish().unwrap().into_inner());
+    let jar = dockward_vuln::testing::jar_with_pom(
+        "org.apache.logging.log4j",
+        "log4j-core",
+        "2.14.1",
+        dockward_vuln::testing::CompressionMethod::Deflated,
+    );
+    base.file("opt/app/lib/log4j-core.jar", 0o644, &jar);
     let mut top = LayerBuilder::new();
     top.file("usr/local/bin/old", 0o755, &[b'#'; 2048]);
-    let image = TestImage {
-        name: Some("acme/go-app:1".to_string()),
-        platform: None,
-        config: serde_json::json!({"architecture": "amd64", "os": "linux", "config": {}}),
-        layers: vec![
-            compress(&base.finish(), Compress::Gzip),
-            compress(&top.finish(), Compress::None),
-        ],
-    };
-    write_dir(&layout, &oci_layout(&[image]));
+    write_two_layer_layout(&layout, "acme/go-app:1", base, top);
     let out = dockward()
         .args(["sbom", "--format", "cyclonedx"])
         .arg(&layout)

@@ -22,6 +22,8 @@ pub mod osv;
 pub mod purl;
 pub mod sbom;
 pub mod scan;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod time;
 pub mod tree;
 pub mod version;

@@ -151,19 +151,12 @@ fn binaries_and_jars() {
     } else {
         eprintln!("SKIPPED part: no Go binary at /usr/local/bin/docker");
     }
-    let mut jar = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    jar.start_file(
-        "META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties",
-        options,
-    )
-    .unwrap();
-    std::io::Write::write_all(
-        &mut jar,
-        b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n",
-    )
-    .unwrap();
-    let bytes = jar.finish().unwrap().into_inner();
+    let bytes = dockward_vuln::testing::jar_with_pom(
+        "org.apache.logging.log4j",
+        "log4j-core",
+        "2.14.1",
+        zip::CompressionMethod::Stored,
+    );
     write(dir.path(), "/opt/app/lib/log4j-core-2.14.1.jar", &bytes);
     let inv = inventory(&DirTree::new(dir.path()));
     let maven = inv.packages.iter().find(|p| p.kind == PackageKind::Maven).unwrap();
@@ -287,25 +280,8 @@ fn sboms_validate() {
 /// replacement (no version: left out), a `(devel)` main module (left out), the toolchain.
 #[test]
 fn go_buildinfo_lines() {
-    fn varint(out: &mut Vec<u8>, mut n: usize) {
-        loop {
-            let byte = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                out.push(byte);
-                return;
-            }
-            out.push(byte | 0x80);
-        }
-    }
     let modinfo = "path\texample.com/app\nmod\texample.com/app\t(devel)\t\ndep\tgolang.org/x/net\tv0.17.0\th1:abc=\ndep\tgithub.com/old/yaml\tv2.0.0\th1:def=\n=>\tgithub.com/new/yaml\tv2.4.0\th1:ghi=\ndep\texample.com/local\tv1.0.0\n=>\t./local\t\t\nbuild\tCGO_ENABLED=0\n";
-    let mut section = b"\xff Go buildinf:\x08\x02".to_vec();
-    section.resize(32, 0);
-    varint(&mut section, "go1.22.3".len());
-    section.extend_from_slice(b"go1.22.3");
-    let wrapped = format!("0123456789abcdef{modinfo}0123456789abcdef");
-    varint(&mut section, wrapped.len());
-    section.extend_from_slice(wrapped.as_bytes());
+    let section = dockward_vuln::testing::go_build_info("go1.22.3", modinfo);
     let packages = dockward_vuln::inventory::binaries::parse_go_buildinfo(&section).unwrap();
     let want: Vec<(String, String)> = [
         ("stdlib", "1.22.3"),

@@ -183,19 +183,12 @@ fn maven_jar() {
              "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"2.0-beta9"},{"fixed":"2.15.0"}]}]}]}"#,
     );
     import_paths(&db_dir, &[records]).unwrap();
-    let mut jar = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    jar.start_file(
-        "META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties",
-        options,
-    )
-    .unwrap();
-    std::io::Write::write_all(
-        &mut jar,
-        b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n",
-    )
-    .unwrap();
-    let bytes = jar.finish().unwrap().into_inner();
+    let bytes = dockward_vuln::testing::jar_with_pom(
+        "org.apache.logging.log4j",
+        "log4j-core",
+        "2.14.1",
+        zip::CompressionMethod::Deflated,
+    );
     let path = root.join("app/lib/log4j-core.jar");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, bytes).unwrap();
