@@ -6,8 +6,7 @@ use std::io::Write;
 /// How a jar's entry is stored ([`jar_with_pom`]).
 pub use zip::CompressionMethod;
 
-/// The magic the Go linker starts its build information with.
-pub const GO_MAGIC: &[u8] = b"\xff Go buildinf:";
+use crate::inventory::binaries::GO_MAGIC;
 
 /// Go ≥ 1.18 build information: the 32-byte header (pointer size 8, flag 0x2: strings
 /// inline), then the toolchain version and the module lines as varint-prefixed strings,

@@ -5,7 +5,8 @@ use super::{Inventory, Location, MAX_BINARY_BYTES, Package, PackageKind};
 use crate::tree::{FileMeta, FileTree};
 use std::io::Read;
 
-const GO_MAGIC: &[u8] = b"\xff Go buildinf:";
+/// The magic Go build information starts with.
+pub const GO_MAGIC: &[u8] = b"\xff Go buildinf:";
 /// cargo-auditable's JSON is small; a larger inflated section is refused.
 const MAX_AUDIT_JSON: u64 = 8 * 1024 * 1024;
 
