@@ -17,6 +17,8 @@ pub enum InputTree {
     Dir(DirTree),
     Image {
         name: String,
+        /// The digests that name the image (`ImageSpec::digests`).
+        digests: Vec<String>,
         files: Box<ImageFiles>,
         layers: Vec<LayerLabel>,
     },
@@ -105,6 +107,7 @@ impl InputTree {
         let files = spec.files.take()?;
         Some(InputTree::Image {
             name: spec.name,
+            digests: spec.digests,
             files: Box::new(files),
             layers,
         })
@@ -122,6 +125,14 @@ impl InputTree {
     pub fn image_name(&self) -> Option<&str> {
         match self {
             InputTree::Image { name, .. } => Some(name),
+            InputTree::Dir(_) => None,
+        }
+    }
+
+    /// The image, as VEX statements about `pkg:oci/…` products are matched against it.
+    pub fn vex_image(&self) -> Option<dockward_vuln::vex::VexImage<'_>> {
+        match self {
+            InputTree::Image { name, digests, .. } => Some(dockward_vuln::vex::VexImage { name, digests }),
             InputTree::Dir(_) => None,
         }
     }

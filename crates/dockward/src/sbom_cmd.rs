@@ -99,11 +99,17 @@ pub fn run_sbom(args: &SbomArgs) -> ExitCode {
         tree.image_name()
             .map_or_else(|| subject_name(&args.dir), str::to_string),
     );
-    if let InputTree::Image { layers, .. } = &tree {
+    if let InputTree::Image {
+        layers, name, digests, ..
+    } = &tree
+    {
         subject.layers = layers
             .iter()
             .map(|l| (l.digest.clone(), l.created_by.clone()))
             .collect();
+        // The outermost digest: an index's when the layout has one (what a tag resolves
+        // to), else the manifest's, else the configuration's (the image id).
+        subject.image_purl = digests.first().and_then(|d| dockward_vuln::purl::oci_purl(name, d));
     }
     let doc = match args.format {
         SbomFormat::Cyclonedx => dockward_vuln::sbom::cyclonedx(&inv, &subject),
@@ -288,7 +294,7 @@ impl VulnScanner {
                 }
                 if !self.vex.is_empty() {
                     let purl = dockward_vuln::purl::purl(&finding.package, inv.os.as_ref());
-                    if let Some(statement) = self.vex.statement_for(finding, purl.as_deref(), tree.image_name())
+                    if let Some(statement) = self.vex.statement_for(finding, purl.as_deref(), tree.vex_image())
                         && statement.status.suppresses()
                     {
                         *by_vex.entry(statement.status.as_str()).or_default() += 1;

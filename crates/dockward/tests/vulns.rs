@@ -590,6 +590,96 @@ fn image_vulns_reports_vulnerabilities_with_the_image_rules() {
     );
 }
 
+/// The vulnerability a DW190 message names: `… is affected by ID (CVE-…)` gives the CVE
+/// alias when there is one.
+fn vulnerability_named_in(message: &str) -> String {
+    let after = message.split(" is affected by ").nth(1).unwrap();
+    after
+        .split_once('(')
+        .map_or_else(
+            || after.split([' ', ';']).next().unwrap(),
+            |(_, rest)| rest.split([',', ')']).next().unwrap(),
+        )
+        .trim()
+        .to_string()
+}
+
+/// A statement about the image `pkg:oci/layered@DIGEST` covers the image with that
+/// manifest or configuration digest, and no other build of `layered`.
+#[test]
+fn vex_statements_about_an_image_match_its_digest() {
+    let Some(osv) = corpus_osv() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    import(&db, &osv);
+    layered_image(tmp.path());
+    let layout = tmp.path().join("layout");
+    let index: Value = serde_json::from_slice(&std::fs::read(layout.join("index.json")).unwrap()).unwrap();
+    let manifest_digest = index["manifests"][0]["digest"].as_str().unwrap().to_string();
+    let manifest: Value = serde_json::from_slice(
+        &std::fs::read(
+            layout
+                .join("blobs/sha256")
+                .join(manifest_digest.strip_prefix("sha256:").unwrap()),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let config_digest = manifest["config"]["digest"].as_str().unwrap().to_string();
+    let run = |vex: Option<&Path>| {
+        let mut cmd = dockward();
+        cmd.args(["vulns", "--format", "json", "--db"]).arg(&db).arg(&layout);
+        if let Some(vex) = vex {
+            cmd.arg("--vex").arg(vex);
+        }
+        findings(&cmd.output().unwrap().stdout)
+    };
+    let all = run(None);
+    let ssl = &all.iter().find(|(_, m)| m.starts_with("libssl3 ")).unwrap().1;
+    let id = vulnerability_named_in(ssl);
+    let vex = tmp.path().join("vex.json");
+    let with_product = |product: &str| {
+        std::fs::write(
+            &vex,
+            serde_json::json!({"statements": [
+                {"vulnerability": {"name": id}, "products": [{"@id": product}],
+                 "status": "not_affected", "justification": "vulnerable_code_not_present"}
+            ]})
+            .to_string(),
+        )
+        .unwrap();
+        run(Some(&vex)).len()
+    };
+    let encoded = |digest: &str| digest.replace(':', "%3A");
+    // The SBOM names the image by the same purl, so a VEX document can be written from it.
+    let sbom = dockward()
+        .args(["sbom", "--format", "cyclonedx"])
+        .arg(&layout)
+        .output()
+        .unwrap();
+    let sbom: Value = serde_json::from_slice(&sbom.stdout).unwrap();
+    let image_purl = format!("pkg:oci/layered@{}", encoded(&manifest_digest));
+    assert_eq!(sbom["metadata"]["component"]["purl"], image_purl.as_str());
+    assert_eq!(sbom["metadata"]["component"]["type"], "container");
+    assert_eq!(with_product(&image_purl), all.len() - 1);
+    assert_eq!(
+        with_product(&format!("pkg:oci/layered@{}?tag=1", encoded(&config_digest))),
+        all.len() - 1
+    );
+    assert_eq!(with_product("pkg:oci/layered"), all.len() - 1, "no digest: any build");
+    let other = format!("sha256:{}", "0".repeat(64));
+    assert_eq!(
+        with_product(&format!("pkg:oci/layered@{}", encoded(&other))),
+        all.len(),
+        "another build"
+    );
+    assert_eq!(
+        with_product(&format!("pkg:oci/web@{}", encoded(&manifest_digest))),
+        all.len(),
+        "another name"
+    );
+}
+
 #[test]
 fn vex_statements_suppress_and_count_findings() {
     let Some(osv) = corpus_osv() else { return };
@@ -608,16 +698,7 @@ fn vex_statements_suppress_and_count_findings() {
     let out = run(&[]);
     let found = findings(&out.stdout);
     let ssl = &found.iter().find(|(_, m)| m.starts_with("libssl3 ")).unwrap().1;
-    // `… is affected by ID (CVE-…)`: the statement names the CVE alias when there is one.
-    let after = ssl.split(" is affected by ").nth(1).unwrap();
-    let id = after
-        .split_once('(')
-        .map_or_else(
-            || after.split([' ', ';']).next().unwrap(),
-            |(_, rest)| rest.split([',', ')']).next().unwrap(),
-        )
-        .trim()
-        .to_string();
+    let id = vulnerability_named_in(ssl);
 
     let vex = tmp.path().join("vex.json");
     std::fs::write(

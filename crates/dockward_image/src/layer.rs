@@ -226,7 +226,9 @@ fn read_entries<R: Read>(
         let (dir, name) = split(&path);
         if let Some(hidden) = name.strip_prefix(".wh.") {
             if hidden == ".wh..opq" {
-                record_db_deletions(files, dir, place.index, true);
+                if watchers.inventory {
+                    record_db_deletions(files, dir, place.index, true);
+                }
                 files.make_opaque(dir, place.index);
             } else if !hidden.starts_with(".wh.") {
                 // `.wh..wh.*` are AUFS bookkeeping, not whiteouts.
@@ -235,7 +237,9 @@ fn read_entries<R: Read>(
                 } else {
                     format!("{dir}/{hidden}")
                 };
-                record_db_deletions(files, &target, place.index, false);
+                if watchers.inventory {
+                    record_db_deletions(files, &target, place.index, false);
+                }
                 files.remove(&target, place.index);
             }
             continue;
@@ -365,8 +369,10 @@ fn read_entries<R: Read>(
             }
             None
         };
-        if regular && is_package_db(&path) {
-            // Every layer's version, not only the last: which layer added a package.
+        if watchers.inventory && regular && is_package_db(&path) {
+            // Every layer's version, not only the last: which layer added a package. Only
+            // the package inventory attributes packages to layers; a plain audit keeps
+            // just the merged file.
             files.db_versions.record(&path, place.index, content.clone(), false);
         }
         files.insert(

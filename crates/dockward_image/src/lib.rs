@@ -358,6 +358,12 @@ fn read_one(
         image_config.entrypoint.unknown_if_unset();
         image_config.cmd.unknown_if_unset();
     }
+    let digests = image
+        .digests
+        .iter()
+        .cloned()
+        .chain(config_digest(&image.config))
+        .collect();
     ImageRead {
         spec: ImageSpec {
             name,
@@ -366,6 +372,7 @@ fn read_one(
             history,
             layers,
             files,
+            digests,
         },
         errors,
     }

@@ -85,6 +85,9 @@ pub(crate) struct Listed {
     pub config: String,
     /// (member, blob digest when the member name or descriptor says).
     pub layers: Vec<(String, Option<String>)>,
+    /// The digests of the manifest and of the indexes above it, outermost first (OCI
+    /// layouts; a `docker save` manifest names none).
+    pub digests: Vec<String>,
 }
 
 fn json(store: &Store, name: &str, label: &str, budgets: &Budgets) -> Result<Value, ImageError> {
@@ -134,7 +137,7 @@ pub(crate) fn list(
     if store.has("index.json") {
         let index = json(store, "index.json", label, budgets)?;
         let mut leaves = Vec::new();
-        walk_index(store, &index, "index.json", label, budgets, None, 0, &mut leaves)?;
+        walk_index(store, &index, "index.json", label, budgets, None, &[], &mut leaves)?;
         return pick_platform(leaves, platform, label);
     }
     Err(ImageError::new(
@@ -176,6 +179,7 @@ fn docker_manifest(store: &Store, label: &str, budgets: &Budgets) -> Result<Vec<
                 name,
                 config: config.to_string(),
                 layers,
+                digests: Vec::new(),
             })
         })
         .collect()
@@ -195,10 +199,10 @@ fn walk_index(
     label: &str,
     budgets: &Budgets,
     name: Option<String>,
-    depth: u32,
+    above: &[String],
     out: &mut Vec<Leaf>,
 ) -> Result<(), ImageError> {
-    if depth > 4 {
+    if above.len() > 4 {
         return Err(ImageError::new(
             format!("{label}: {at}"),
             "indexes nested more than 4 deep",
@@ -240,8 +244,9 @@ fn walk_index(
         let doc = json(store, &member, label, budgets)?;
         let is_index =
             media_type.contains("index") || media_type.contains("manifest.list") || doc.get("manifests").is_some();
+        let digests: Vec<String> = above.iter().cloned().chain([digest.to_string()]).collect();
         if is_index {
-            walk_index(store, &doc, &member, label, budgets, name, depth + 1, out)?;
+            walk_index(store, &doc, &member, label, budgets, name, &digests, out)?;
             continue;
         }
         let Some(config) = doc
@@ -276,7 +281,12 @@ fn walk_index(
             })
             .unwrap_or_default();
         out.push(Leaf {
-            listed: Listed { name, config, layers },
+            listed: Listed {
+                name,
+                config,
+                layers,
+                digests,
+            },
             platform,
         });
     }

@@ -1,6 +1,6 @@
 //! Every layer's version of the package databases is kept for layer attribution:
 //! rewrites, whiteouts and opaque folders recorded in layer order; a database over the
-//! per-file cap leaves its history unknown.
+//! per-file cap leaves its history unknown. Only the package inventory keeps them.
 
 use dockward_image::testing::{Compress, LayerBuilder, TestImage, compress, oci_layout, write_dir};
 use dockward_image::{ReadOptions, read_path};
@@ -9,6 +9,14 @@ use serde_json::json;
 use std::path::PathBuf;
 
 fn read(name: &str, layers: Vec<Vec<u8>>) -> dockward_model::image::ImageFiles {
+    let options = ReadOptions {
+        inventory: true,
+        ..ReadOptions::default()
+    };
+    read_with(name, layers, &options)
+}
+
+fn read_with(name: &str, layers: Vec<Vec<u8>>, options: &ReadOptions) -> dockward_model::image::ImageFiles {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("dbv-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let image = TestImage {
@@ -18,7 +26,7 @@ fn read(name: &str, layers: Vec<Vec<u8>>) -> dockward_model::image::ImageFiles {
         layers: layers.iter().map(|l| compress(l, Compress::Gzip)).collect(),
     };
     write_dir(&dir, &oci_layout(&[image]));
-    let mut reads = read_path(&dir, &ReadOptions::default()).expect("the layout opens");
+    let mut reads = read_path(&dir, options).expect("the layout opens");
     let files = reads.remove(0).spec.files.expect("layers read");
     let _ = std::fs::remove_dir_all(&dir);
     files
@@ -36,6 +44,18 @@ fn history(files: &dockward_model::image::ImageFiles, path: &str) -> Option<Vec<
             })
             .collect()
     })
+}
+
+#[test]
+fn a_plain_read_keeps_only_the_merged_database() {
+    let mut l0 = LayerBuilder::new();
+    l0.file("var/lib/dpkg/status", 0o644, b"v0");
+    let mut l1 = LayerBuilder::new();
+    l1.file("var/lib/dpkg/status", 0o644, b"v1");
+    let files = read_with("plain", vec![l0.finish(), l1.finish()], &ReadOptions::default());
+    assert_eq!(history(&files, "/var/lib/dpkg/status"), Some(vec![]));
+    let merged = files.get("/var/lib/dpkg/status").and_then(|f| f.content.clone());
+    assert_eq!(merged.as_deref(), Some(&b"v1"[..]));
 }
 
 #[test]

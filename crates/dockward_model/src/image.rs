@@ -29,6 +29,10 @@ pub struct ImageSpec {
     /// The merged files; `None` when only the configuration is known (an engine image that
     /// was inspected, not exported).
     pub files: Option<ImageFiles>,
+    /// Content digests that name this image (`sha256:…`): its manifest's and the indexes'
+    /// above it, its configuration's (the image id), and for an engine image its repository
+    /// digests. What a VEX statement about `pkg:oci/NAME@DIGEST` is matched against.
+    pub digests: Vec<String>,
 }
 
 /// One layer.
@@ -275,7 +279,29 @@ pub fn lower_engine_image(inspect: &Value, name: &str) -> ImageSpec {
         history: Vec::new(),
         layers,
         files: None,
+        digests: engine_digests(inspect),
     }
+}
+
+/// `Id` and the digests of `RepoDigests` (`acme/web@sha256:…`) of an engine image.
+fn engine_digests(inspect: &Value) -> Vec<String> {
+    let repo_digests = inspect
+        .get("RepoDigests")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|r| r.rsplit_once('@').map(|(_, d)| d));
+    let mut digests: Vec<String> = inspect
+        .get("Id")
+        .and_then(Value::as_str)
+        .into_iter()
+        .chain(repo_digests)
+        .filter(|d| d.starts_with("sha256:"))
+        .map(str::to_string)
+        .collect();
+    digests.dedup();
+    digests
 }
 
 /// Lowers the `history` array of an image configuration (`base` is its pointer,

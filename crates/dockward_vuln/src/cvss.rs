@@ -6,16 +6,24 @@
 //! calculator gives).
 
 /// The base score of a `CVSS:4.0/…`, `CVSS:3.x/…` or v2 (`AV:N/AC:L/Au:N/…`) vector;
-/// `None` when the vector is malformed. A v4 vector that carries threat or environmental
-/// metrics scores with them (CVSS-BT/BE), as the specification defines.
+/// `None` when the vector is malformed. Only base metrics count, in every version: v3
+/// temporal metrics and v4 threat, environmental and supplemental metrics are checked but
+/// left out of the score, so that one record's severity does not depend on which optional
+/// metrics its source filled in.
 pub fn base_score(vector: &str) -> Option<f64> {
     let vector = vector.trim();
-    if vector.starts_with("CVSS:4.0/") {
+    if let Some(metrics) = vector.strip_prefix("CVSS:4.0/") {
         // Bounded: vectors are short, and a longer string is not a vector.
         if vector.len() > 512 {
             return None;
         }
-        return vector
+        // The whole vector must be valid, then its base metrics alone are scored.
+        vector.parse::<::cvss::v4::Vector>().ok()?;
+        let base: Vec<&str> = metrics
+            .split('/')
+            .filter(|m| m.split_once(':').is_some_and(|(key, _)| V4_BASE_METRICS.contains(&key)))
+            .collect();
+        return format!("CVSS:4.0/{}", base.join("/"))
             .parse::<::cvss::v4::Vector>()
             .ok()
             .map(|v| v.score().value())
@@ -35,6 +43,9 @@ pub fn base_score(vector: &str) -> Option<f64> {
         .and_then(|v| v.strip_suffix(')'))
         .unwrap_or(vector))
 }
+
+/// The CVSS v4.0 base metric group (specification section 2).
+const V4_BASE_METRICS: [&str; 11] = ["AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA"];
 
 fn metrics(vector: &str) -> Option<Vec<(&str, &str)>> {
     vector.split('/').map(|part| part.split_once(':')).collect()
@@ -214,6 +225,21 @@ mod tests {
             "/E:A".repeat(200)
         );
         assert_eq!(base_score(&long), None);
+    }
+
+    /// Threat, environmental and supplemental metrics do not move a v4 base score, as v3
+    /// temporal metrics do not move a v3 one; a bogus one still makes the vector invalid.
+    #[test]
+    fn v4_scores_only_base_metrics() {
+        let base = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+        for extra in ["/E:U", "/E:U/CR:L/IR:L/AR:L", "/MAV:P/MVC:N", "/S:P/U:Red"] {
+            assert_eq!(base_score(&format!("{base}{extra}")), Some(9.3), "{extra}");
+        }
+        assert_eq!(base_score(&format!("{base}/E:Q")), None);
+        assert_eq!(
+            base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U/RL:O/RC:U"),
+            Some(9.8)
+        );
     }
 
     /// Scores as NVD and the FIRST calculator give them for these vectors.

@@ -15,6 +15,21 @@ fn enc(s: &str) -> String {
     out
 }
 
+/// The name an image has as a purl of type `oci`: its repository's last part, lower-cased
+/// (`registry:5000/acme/Web:1.2@sha256:…` → `web`).
+pub fn oci_name(image: &str) -> String {
+    let repo = image.rsplit_once('@').map_or(image, |(r, _)| r);
+    let last = repo.rsplit('/').next().unwrap_or(repo);
+    last.split(':').next().unwrap_or(last).to_ascii_lowercase()
+}
+
+/// `pkg:oci/web@sha256%3A…`: the purl of the image `acme/web:1.2` whose digest is `digest`.
+pub fn oci_purl(image: &str, digest: &str) -> Option<String> {
+    let name = oci_name(image);
+    let (alg, hex) = digest.split_once(':')?;
+    (!name.is_empty() && !alg.is_empty() && !hex.is_empty()).then(|| format!("pkg:oci/{}@{}", enc(&name), enc(digest)))
+}
+
 /// The purl of a package; `None` when the package has no version a purl can carry.
 pub fn purl(pkg: &Package, os: Option<&OsInfo>) -> Option<String> {
     if pkg.version.is_empty() || pkg.version == "(devel)" {

@@ -11,7 +11,10 @@
 //! the version when the product gives one (qualifiers are ignored: `?arch=amd64` does not
 //! make a different package). A product that is the image itself (`pkg:oci/NAME…`, NAME
 //! the last part of the image's repository) matches every package of the image, or only
-//! its `subcomponents` when it lists some.
+//! its `subcomponents` when it lists some. When that product gives a version, the image's
+//! digest (`pkg:oci/web@sha256%3A…`), it must be one of the image's own digests (manifest,
+//! an index above it, configuration, repository digest): a statement about one build of
+//! `web` says nothing about another.
 //!
 //! The file is untrusted: it is read with a size cap, the number of statements is capped,
 //! and a statement with a missing or mistyped field is skipped with a warning naming it.
@@ -234,12 +237,22 @@ fn purl_matches(product: &str, package: &str) -> bool {
     }
 }
 
-/// Whether `product` is the image named `image` (`acme/web:1.2` → `pkg:oci/web…`).
-fn is_image(product: &str, image: &str) -> bool {
-    let repo = image.rsplit_once('@').map_or(image, |(r, _)| r);
-    let last = repo.rsplit('/').next().unwrap_or(repo);
-    let last = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
-    purl_key(product).is_some_and(|(name, _)| name == format!("oci/{last}"))
+/// The image a finding was made in: how it is named, and the digests that name it.
+#[derive(Clone, Copy, Debug)]
+pub struct VexImage<'a> {
+    /// `acme/web:1.2`.
+    pub name: &'a str,
+    /// `sha256:…` digests of its manifest, indexes, configuration, repository.
+    pub digests: &'a [String],
+}
+
+/// Whether `product` is `image` (`acme/web:1.2` → `pkg:oci/web…`, and the digest when the
+/// product gives one).
+fn is_image(product: &str, image: VexImage<'_>) -> bool {
+    let own = format!("oci/{}", crate::purl::oci_name(image.name));
+    purl_key(product).is_some_and(|(name, digest)| {
+        name == own && digest.is_none_or(|d| image.digests.iter().any(|own| own.eq_ignore_ascii_case(&d)))
+    })
 }
 
 impl Vex {
@@ -253,12 +266,12 @@ impl Vex {
     }
 
     /// The last statement about `finding`'s vulnerability and package, when any. `purl` is
-    /// the package's purl; `image` the image's name when the tree is an image.
+    /// the package's purl; `image` the image when the tree is one.
     pub fn statement_for(
         &self,
         finding: &VulnFinding,
         purl: Option<&str>,
-        image: Option<&str>,
+        image: Option<VexImage<'_>>,
     ) -> Option<&VexStatement> {
         let mut candidates: Vec<usize> = std::iter::once(&finding.vuln.id)
             .chain(&finding.vuln.aliases)
@@ -364,21 +377,42 @@ mod tests {
     #[test]
     fn image_products_cover_their_packages_or_listed_subcomponents() {
         let (vex, _) = vex_of(json!({"statements": [
-            {"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "pkg:oci/web@sha256:ab?tag=1"}],
+            {"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "pkg:oci/web@sha256%3Aab?tag=1"}],
              "status": "not_affected", "justification": "component_not_present"},
             {"vulnerability": {"name": "CVE-2"}, "products": [{"@id": "pkg:oci/web",
              "subcomponents": [{"@id": "pkg:deb/debian/zlib1g"}]}], "status": "fixed"},
+            {"vulnerability": {"name": "CVE-3"}, "products": [{"@id": "pkg:oci/web"}], "status": "fixed"},
         ]}));
+        let digests = ["sha256:AB".to_string(), "sha256:cd".to_string()];
+        let image = |name| {
+            Some(VexImage {
+                name,
+                digests: &digests,
+            })
+        };
         let f1 = finding("CVE-1", &[]);
-        assert!(vex.statement_for(&f1, Some(PURL), Some("acme/web:1")).is_some());
-        assert!(vex.statement_for(&f1, Some(PURL), Some("acme/api:1")).is_none());
+        assert!(vex.statement_for(&f1, Some(PURL), image("acme/web:1")).is_some());
+        assert!(vex.statement_for(&f1, Some(PURL), image("acme/api:1")).is_none());
         assert!(
             vex.statement_for(&f1, Some(PURL), None).is_none(),
             "a folder is no image"
         );
+        let other_build = Some(VexImage {
+            name: "acme/web:1",
+            digests: &digests[1..],
+        });
+        assert!(
+            vex.statement_for(&f1, Some(PURL), other_build).is_none(),
+            "another build of web"
+        );
+        assert!(
+            vex.statement_for(&finding("CVE-3", &[]), Some(PURL), other_build)
+                .is_some(),
+            "no digest: every build"
+        );
         let f2 = finding("CVE-2", &[]);
         assert!(
-            vex.statement_for(&f2, Some(PURL), Some("acme/web:1")).is_none(),
+            vex.statement_for(&f2, Some(PURL), image("acme/web:1")).is_none(),
             "not a subcomponent"
         );
     }

@@ -245,7 +245,16 @@ fn sboms_validate() {
     let out = tempfile::tempdir().unwrap();
     for (name, tree) in [("ubuntu", ubuntu_tree()), ("alpine", alpine_tree())] {
         let inv = inventory(&DirTree::new(tree.path()));
-        let subject = dockward_vuln::sbom::Subject::new(name);
+        let mut subject = dockward_vuln::sbom::Subject::new(name);
+        if name == "alpine" {
+            // As an image: the document's subject is a container with its purl.
+            let digest = format!("sha256:{}", "ab".repeat(32));
+            subject.image_purl = dockward_vuln::purl::oci_purl("registry:5000/acme/Alpine:3.15", &digest);
+            assert_eq!(
+                subject.image_purl.as_deref(),
+                Some(format!("pkg:oci/alpine@sha256%3A{}", "ab".repeat(32)).as_str())
+            );
+        }
         let cdx = dockward_vuln::sbom::cyclonedx(&inv, &subject);
         let spdx = dockward_vuln::sbom::spdx(&inv, &subject);
         // Every package is there with its purl.

@@ -101,6 +101,7 @@ pub fn spec(transcript: &str) -> ImageSpec {
             history: None,
         }],
         files: Some(files),
+        digests: Vec::new(),
     }
 }
 

@@ -61,6 +61,15 @@ pub fn cyclonedx(inventory: &Inventory, subject: &Subject) -> Value {
         components.push(c);
         refs.push(json!(bom_ref));
     }
+    let mut root = json!({
+        "bom-ref": "root",
+        "type": "application",
+        "name": subject.name,
+    });
+    if let Some(purl) = &subject.image_purl {
+        root["type"] = json!("container");
+        root["purl"] = json!(purl);
+    }
     json!({
         "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
         "bomFormat": "CycloneDX",
@@ -76,11 +85,7 @@ pub fn cyclonedx(inventory: &Inventory, subject: &Subject) -> Value {
                     "version": env!("CARGO_PKG_VERSION"),
                 }]
             },
-            "component": {
-                "bom-ref": "root",
-                "type": "application",
-                "name": subject.name,
-            }
+            "component": root,
         },
         "components": components,
         "dependencies": [{ "ref": "root", "dependsOn": refs }],

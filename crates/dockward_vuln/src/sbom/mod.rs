@@ -21,6 +21,9 @@ pub struct Subject {
     /// For an image: each layer's `(digest, created_by)`, bottom first, so that a
     /// package's layer ([`Package::layer`](crate::inventory::Package)) can be named.
     pub layers: Vec<(String, String)>,
+    /// For an image whose digest is known: its purl, `pkg:oci/NAME@sha256%3A…` (what VEX
+    /// statements about the image name as their product).
+    pub image_purl: Option<String>,
 }
 
 impl Subject {
@@ -31,6 +34,7 @@ impl Subject {
             timestamp: crate::now_rfc3339(),
             uuid: random_uuid(),
             layers: Vec::new(),
+            image_purl: None,
         }
     }
 }

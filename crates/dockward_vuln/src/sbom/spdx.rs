@@ -31,6 +31,14 @@ pub fn spdx(inventory: &Inventory, subject: &Subject) -> Value {
     })];
     let mut root = package("SPDXRef-Root", &subject.name, None);
     root["primaryPackagePurpose"] = json!("APPLICATION");
+    if let Some(purl) = &subject.image_purl {
+        root["primaryPackagePurpose"] = json!("CONTAINER");
+        root["externalRefs"] = json!([{
+            "referenceCategory": "PACKAGE-MANAGER",
+            "referenceType": "purl",
+            "referenceLocator": purl,
+        }]);
+    }
     packages.push(root);
     let mut contains = |id: &str| {
         relationships.push(json!({
