@@ -100,11 +100,8 @@ impl From<std::io::Error> for ReadError {
 /// from the metadata and by reading at most `max_bytes + 1` bytes, so a file that grows
 /// while it is read is refused too, never read whole.
 pub fn read_regular_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
-    check_regular(&std::fs::metadata(path)?, max_bytes)?;
-    let file = open_nonblocking(path)?;
-    let meta = file.metadata()?;
-    check_regular(&meta, max_bytes)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    let (file, len) = open_regular_file(path, max_bytes)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max_bytes {
         return Err(ReadError::TooLarge {
@@ -113,6 +110,16 @@ pub fn read_regular_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadErr
         });
     }
     Ok(bytes)
+}
+
+/// `path` opened for reading, with its length: checked before and after opening as
+/// [`read_regular_file`] does. For readers that do not read the file whole (a memory map).
+pub fn open_regular_file(path: &Path, max_bytes: u64) -> Result<(std::fs::File, u64), ReadError> {
+    check_regular(&std::fs::metadata(path)?, max_bytes)?;
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    check_regular(&meta, max_bytes)?;
+    Ok((file, meta.len()))
 }
 
 /// At most the first `n` bytes of `path`, which must be a regular file of any size: checked

@@ -1,11 +1,11 @@
 //! One ecosystem's vulnerability index: what matching needs from the OSV records of one
 //! ecosystem family (`Debian` holds `Debian:11`, `Debian:12`…), in a compact byte form.
 //!
-//! The file is read once into memory and used in place: a sorted key table
+//! The file is memory-mapped (`dockward_mmap`) and used in place: a sorted key table
 //! (`<ecosystem>\0<package>` → entries) is binary-searched without building any map, and
-//! only the entries of the packages looked up are decoded. Loading is therefore one read
-//! (the workspace forbids `unsafe`, so no mmap), and a lookup is a binary search plus the
-//! decoding of a few records.
+//! only the entries of the packages looked up are decoded. Opening therefore reads only
+//! the header, and a lookup is a binary search plus the decoding of a few records; only
+//! the pages those touch are loaded.
 //!
 //! Layout (integers little-endian u32 unless said otherwise):
 //! `"DWOSVIX1"`, key count, vulnerability count, blob length; key table (key offset, key
@@ -13,7 +13,10 @@
 //! (offset, length); the blob holding keys, entry lists and vulnerabilities.
 
 use crate::codec::{Corrupt, Reader, Writer};
+use dockward_core::fs::ReadError;
+use dockward_mmap::{FileBytes, map_regular_file};
 use std::collections::BTreeMap;
+use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"DWOSVIX1";
 const HEADER: usize = 8 + 4 * 3;
@@ -186,17 +189,24 @@ fn write_entry(w: &mut Writer, e: &Entry) {
     w.str(&e.urgency);
 }
 
-/// An index file in memory.
+/// An index file, mapped or in memory.
 pub struct Index {
-    data: Vec<u8>,
+    data: FileBytes,
     keys: usize,
     vulns: usize,
     blob_at: usize,
 }
 
 impl Index {
+    /// Maps the index file at `path` (a regular file of at most `max_bytes`). `Ok(Err)`
+    /// when it was read but is not an index.
+    pub fn open(path: &Path, max_bytes: u64) -> Result<Result<Index, Corrupt>, ReadError> {
+        Ok(Index::from_bytes(map_regular_file(path, max_bytes)?))
+    }
+
     /// Checks the header and table sizes; the rest is checked as it is read.
-    pub fn from_bytes(data: Vec<u8>) -> Result<Index, Corrupt> {
+    pub fn from_bytes(data: impl Into<FileBytes>) -> Result<Index, Corrupt> {
+        let data = data.into();
         if data.len() < HEADER || &data[..8] != MAGIC {
             return Err(Corrupt);
         }
@@ -214,6 +224,11 @@ impl Index {
             vulns,
             blob_at,
         })
+    }
+
+    /// Whether the index is a map of its file (not a copy in memory).
+    pub fn is_mapped(&self) -> bool {
+        self.data.is_mapped()
     }
 
     pub fn key_count(&self) -> usize {

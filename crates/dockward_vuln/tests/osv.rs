@@ -71,6 +71,7 @@ fn fixed_versions_and_severity() {
     .unwrap();
     let mut db = Database::open(db_dir.path()).unwrap();
     let npm = db.index("npm").unwrap().unwrap();
+    assert!(npm.is_mapped(), "the index file is mapped, not read");
     let entries = npm.lookup("npm", "semver").unwrap();
     let fixes: Vec<Verdict> = entries
         .iter()

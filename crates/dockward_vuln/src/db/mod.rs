@@ -175,9 +175,8 @@ impl Database {
         if !self.loaded.contains_key(family) {
             let index = if self.meta.ecosystems.contains_key(family) {
                 let path = self.dir.join(file_name(family));
-                let bytes = dockward_core::fs::read_regular_file(&path, MAX_INDEX_BYTES)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                Some(Index::from_bytes(bytes).map_err(|_| {
+                let opened = Index::open(&path, MAX_INDEX_BYTES).map_err(|e| format!("{}: {e}", path.display()))?;
+                Some(opened.map_err(|_| {
                     format!(
                         "{}: damaged index; run `dockward db import` or `db update` again",
                         path.display()
