@@ -26,7 +26,7 @@ const MAX_LOOKUPS: usize = 1_000;
 
 /// Installs the engine lookup when `--base-images engine` (or, without the flag,
 /// `[image] resolve-base = "engine"`) asks for it.
-pub fn install(settings: &mut Settings, flag: Option<BaseImagesArg>, quiet: bool) {
+pub fn install(settings: &mut Settings, flag: Option<BaseImagesArg>, daemon: HostOptions, quiet: bool) {
     let wanted = match flag {
         Some(BaseImagesArg::Engine) => true,
         Some(BaseImagesArg::None) => false,
@@ -35,6 +35,7 @@ pub fn install(settings: &mut Settings, flag: Option<BaseImagesArg>, quiet: bool
     settings.resolve_base_in_engine = wanted;
     if wanted {
         settings.base_lookup = Some(Arc::new(EngineLookup {
+            daemon,
             quiet,
             state: Mutex::new(State::default()),
         }));
@@ -43,6 +44,8 @@ pub fn install(settings: &mut Settings, flag: Option<BaseImagesArg>, quiet: bool
 
 #[derive(Debug)]
 struct EngineLookup {
+    /// `--host`/`--context`; the environment decides when both are unset.
+    daemon: HostOptions,
     quiet: bool,
     state: Mutex<State>,
 }
@@ -70,11 +73,7 @@ impl EngineLookup {
 
     fn connect(&self) -> Option<EngineClient> {
         let env = Environment::from_process();
-        let options = HostOptions {
-            host: None,
-            context: None,
-        };
-        let endpoint = match dockward_engine::host::resolve(&options, &env) {
+        let endpoint = match dockward_engine::host::resolve(&self.daemon, &env) {
             Ok(endpoint) => endpoint,
             Err(e) => {
                 self.warn(&format!("{e}; base images stay unknown"));

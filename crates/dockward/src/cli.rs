@@ -117,8 +117,33 @@ pub struct ScanArgs {
     /// `none` (the default, or `[image] resolve-base`) keeps the scan offline.
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub base_images: Option<BaseImagesArg>,
+    /// The engine `--base-images engine` asks.
+    #[command(flatten)]
+    pub daemon: DaemonArgs,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// Which Docker daemon to talk to, as the docker CLI chooses it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DaemonArgs {
+    /// Daemon address: unix:///path/docker.sock or tcp://HOST:PORT (default: DOCKER_HOST,
+    /// the current context, then /var/run/docker.sock).
+    #[arg(short = 'H', long, value_name = "URL")]
+    pub host: Option<String>,
+    /// Docker context to use (default: DOCKER_CONTEXT, then currentContext of
+    /// ~/.docker/config.json).
+    #[arg(short = 'c', long, value_name = "NAME", conflicts_with = "host")]
+    pub context: Option<String>,
+}
+
+impl DaemonArgs {
+    pub fn host_options(&self) -> dockward_engine::host::HostOptions {
+        dockward_engine::host::HostOptions {
+            host: self.host.clone(),
+            context: self.context.clone(),
+        }
+    }
 }
 
 /// The options every auditing command shares: where the report goes, when the run fails,

@@ -9,7 +9,7 @@
 use crate::cli::{CommonArgs, OutputFormat};
 use clap::Args;
 use dockward_core::SourceDb;
-use dockward_engine::{ClientOptions, EngineClient, EngineDefaults, Environment, HostOptions};
+use dockward_engine::{ClientOptions, EngineClient, EngineDefaults, Environment};
 use dockward_report::{Emitter, Format, RunError};
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,14 +20,8 @@ const PROGRESS_FROM: usize = 10;
 
 #[derive(Debug, Args)]
 pub struct EngineArgs {
-    /// Daemon address: unix:///path/docker.sock or tcp://HOST:PORT (default: DOCKER_HOST,
-    /// the current context, then /var/run/docker.sock).
-    #[arg(short = 'H', long, value_name = "URL")]
-    pub host: Option<String>,
-    /// Docker context to use (default: DOCKER_CONTEXT, then currentContext of
-    /// ~/.docker/config.json).
-    #[arg(short = 'c', long, value_name = "NAME", conflicts_with = "host")]
-    pub context: Option<String>,
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
     /// Audit only these containers (names or ids; repeat or separate with commas). Neither
     /// the daemon nor images are audited then.
     #[arg(long = "container", value_name = "NAME|ID", value_delimiter = ',')]
@@ -56,11 +50,7 @@ pub fn run(args: &EngineArgs) -> ExitCode {
     };
 
     let env = Environment::from_process();
-    let options = HostOptions {
-        host: args.host.clone(),
-        context: args.context.clone(),
-    };
-    let endpoint = match dockward_engine::host::resolve(&options, &env) {
+    let endpoint = match dockward_engine::host::resolve(&args.daemon.host_options(), &env) {
         Ok(endpoint) => endpoint,
         Err(e) => return error_exit(&e.to_string()),
     };

@@ -9,7 +9,7 @@ use crate::cli::{CommonArgs, OutputFormat};
 use crate::{EXIT_ERROR, print_config_error};
 use clap::Args;
 use dockward_core::SourceDb;
-use dockward_engine::{ClientOptions, EngineClient, Environment, HostOptions};
+use dockward_engine::{ClientOptions, EngineClient, Environment};
 use dockward_image::{Budgets, ImageError, ImageRead, Platform, Progress, ProgressFn, ReadOptions};
 use dockward_report::{Format, RunError};
 use dockward_rules::image::SecretProbe;
@@ -43,13 +43,9 @@ pub struct ImageArgs {
     /// Most files in all layers of one image together.
     #[arg(long, value_name = "N")]
     pub max_entries: Option<u64>,
-    /// Daemon address for engine images (default: DOCKER_HOST, the current context, then
-    /// /var/run/docker.sock).
-    #[arg(short = 'H', long, value_name = "URL")]
-    pub host: Option<String>,
-    /// Docker context for engine images.
-    #[arg(short = 'c', long, value_name = "NAME", conflicts_with = "host")]
-    pub context: Option<String>,
+    /// The engine that engine images are read from.
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
     /// Also match the packages of each image against the vulnerability database (rule
     /// DW190, as `dockward vulns`), from the same read of its layers; each finding names
     /// the layer that added the package. The database options below apply.
@@ -245,11 +241,7 @@ fn run_error(e: &ImageError) -> RunError {
 
 fn connect(args: &ImageArgs) -> Result<EngineClient, String> {
     let env = Environment::from_process();
-    let options = HostOptions {
-        host: args.host.clone(),
-        context: args.context.clone(),
-    };
-    let endpoint = dockward_engine::host::resolve(&options, &env).map_err(|e| e.to_string())?;
+    let endpoint = dockward_engine::host::resolve(&args.daemon.host_options(), &env).map_err(|e| e.to_string())?;
     let client_options = ClientOptions {
         api_version: env.vars.get("DOCKER_API_VERSION").filter(|v| !v.is_empty()).cloned(),
         ..ClientOptions::default()

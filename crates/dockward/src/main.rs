@@ -73,7 +73,12 @@ fn scan_command(args: &ScanArgs) -> ExitCode {
         }
     };
     image_cmd::load_base_images(&mut settings, args.common.quiet);
-    base_lookup::install(&mut settings, args.base_images, args.common.quiet);
+    base_lookup::install(
+        &mut settings,
+        args.base_images,
+        args.daemon.host_options(),
+        args.common.quiet,
+    );
     // Shared with the folder walker's threads (for `exclude`).
     let settings = std::sync::Arc::new(settings);
     let forced = args.input_type.map(cli::InputTypeArg::as_str);

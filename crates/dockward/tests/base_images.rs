@@ -119,6 +119,14 @@ fn the_engine_decides_base_images_for_dockerfiles_and_compose_builds_and_never_p
         "{stderr}"
     );
     assert!(!stderr.contains("warning"), "{stderr}");
+    // `--host` names the engine as for `dockward engine`, whatever DOCKER_HOST says.
+    let host = daemon.host();
+    let (with_flag, stderr) = scan(
+        &tree,
+        "unix:///nonexistent/docker.sock",
+        &["--base-images", "engine", "--host", &host],
+    );
+    assert_eq!(with_flag, found, "{stderr}");
     // Looked up, not pulled.
     assert!(daemon.try_docker(&["image", "inspect", "acme/missing:1"]).is_err());
 
