@@ -270,6 +270,47 @@ impl Index {
         Ok(Vec::new())
     }
 
+    /// The index of the first key at or above `wanted`.
+    fn lower_bound(&self, wanted: &[u8]) -> Result<usize, Corrupt> {
+        let (mut lo, mut hi) = (0, self.keys);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let row = self.row(HEADER + mid * 16, 4)?;
+            if self.blob(row[0], row[1])? < wanted {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(lo)
+    }
+
+    /// The distinct ecosystem strings of this file (`Red Hat:enterprise_linux:9::appstream`,
+    /// `Red Hat:enterprise_linux:9::baseos`…), in byte order: one binary search per
+    /// ecosystem, not a walk over every key. Product streams (Red Hat, SUSE) are chosen
+    /// among these.
+    pub fn ecosystems(&self) -> Result<Vec<String>, Corrupt> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < self.keys {
+            let row = self.row(HEADER + at * 16, 4)?;
+            let key = self.blob(row[0], row[1])?;
+            let end = key.iter().position(|b| *b == 0).ok_or(Corrupt)?;
+            let ecosystem = std::str::from_utf8(&key[..end]).map_err(|_| Corrupt)?;
+            out.push(ecosystem.to_string());
+            // Every key of this ecosystem is `<ecosystem>\0<name>`, below `<ecosystem>\x01`.
+            let mut next = key[..end].to_vec();
+            next.push(1);
+            let following = self.lower_bound(&next)?;
+            // A sorted table always moves forward; a damaged one must not loop.
+            if following <= at {
+                return Err(Corrupt);
+            }
+            at = following;
+        }
+        Ok(out)
+    }
+
     /// Vulnerability number `n` of this file.
     pub fn vuln(&self, n: u32) -> Result<VulnData, Corrupt> {
         if n as usize >= self.vulns {

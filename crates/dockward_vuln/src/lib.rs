@@ -5,6 +5,7 @@
 //! - [`version`]: version orderings (dpkg, apk, rpm, SemVer, Go, PEP 440);
 //! - [`db`]: the local vulnerability database built from osv.dev's OSV dumps
 //!   (`import`, `update`, `status`), per-ecosystem [`index`] files;
+//! - [`distro`]: which OSV ecosystems an OS's packages are looked up in;
 //! - [`matching`]: OSV's range evaluation; [`scan`]: packages × database → findings;
 //! - [`sbom`]: CycloneDX 1.6 and SPDX 2.3 JSON; [`vex`]: OpenVEX statements.
 //!
@@ -14,6 +15,7 @@
 mod codec;
 pub mod cvss;
 pub mod db;
+pub mod distro;
 pub mod ignore;
 pub mod index;
 pub mod inventory;

@@ -1,11 +1,13 @@
 //! Packages × database → vulnerabilities.
 
 use crate::db::{Database, family};
-use crate::index::{SeverityData, VulnData};
+use crate::distro::Selector;
+use crate::index::{Entry, SeverityData, VulnData};
 use crate::inventory::{Inventory, OsInfo, Package, PackageKind};
 use crate::matching::{Verdict, evaluate};
 use crate::version::Scheme;
 use dockward_core::Severity;
+use std::collections::HashMap;
 
 /// What to leave out.
 #[derive(Clone, Debug, Default)]
@@ -39,8 +41,13 @@ pub struct ScanResult {
     pub undecided: Vec<(Package, String)>,
     /// Ecosystems the inventory needs that the database has no data for.
     pub missing_ecosystems: Vec<String>,
-    /// Packages not matched at all (no ecosystem known: an OS dockward cannot name).
+    /// Packages not matched at all (no ecosystem known: an OS dockward cannot name, or a
+    /// release OSV has no data for).
     pub unmatched: usize,
+    /// Why the OS's packages were not matched, when `unmatched` counts them.
+    pub unmatched_reason: Option<String>,
+    /// Caveats of how the OS's packages were matched (Debian testing/unstable), once each.
+    pub notes: Vec<String>,
     /// Findings left out by options (unfixed, unimportant).
     pub hidden: usize,
     pub errors: Vec<String>,
@@ -104,27 +111,87 @@ fn word_severity(word: &str) -> Option<Severity> {
     })
 }
 
+/// What one package is looked up as.
+struct Plan {
+    family: String,
+    /// In precedence order: for one vulnerability, the first selector with an entry decides.
+    selectors: Vec<Selector>,
+    names: Vec<String>,
+    version: String,
+    epoch_in_records: bool,
+}
+
+/// One entry found for a package: (selector rank, ecosystem, name, entry).
+type Candidate = (usize, String, String, Entry);
+
+fn has_epoch(entry: &Entry) -> bool {
+    let epoch = |v: &str| v.split_once(':').is_some_and(|(e, _)| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()));
+    entry.versions.iter().any(|v| epoch(v)) || entry.ranges.iter().any(|r| r.events.iter().any(|(_, v)| epoch(v)))
+}
+
 /// Matches every package of `inventory` against `db`.
 pub fn scan(inventory: &Inventory, db: &mut Database, options: &ScanOptions) -> ScanResult {
     let mut result = ScanResult::default();
+    let is_os_package = |p: &Package| matches!(p.kind, PackageKind::Deb | PackageKind::Apk | PackageKind::Rpm);
+    let os_matching = inventory.os.as_ref().map(crate::distro::matching);
+    if let Some(Ok(m)) = &os_matching
+        && let Some(note) = &m.note
+        && inventory.packages.iter().any(is_os_package)
+    {
+        result.notes.push(note.clone());
+    }
+    // The ecosystem strings of each family's index, listed once, for product streams.
+    let mut streams: HashMap<String, Vec<String>> = HashMap::new();
     for pkg in &inventory.packages {
-        let Some((ecosystem, name, version)) = osv_query(pkg, inventory.os.as_ref()) else {
-            result.unmatched += 1;
-            continue;
-        };
-        // rpm-based distributions' OSV records name binary or source packages depending on
-        // the publisher: both are looked up (one finding per vulnerability either way).
-        let names: Vec<String> = if pkg.kind == PackageKind::Rpm && name != pkg.name {
-            vec![pkg.name.clone(), name]
+        let plan = if is_os_package(pkg) {
+            match &os_matching {
+                Some(Ok(m)) => {
+                    let source = pkg.source_name.clone().unwrap_or_else(|| pkg.name.clone());
+                    // rpm-based distributions' OSV records name binary or source packages
+                    // depending on the publisher (Red Hat: binary; SUSE, AlmaLinux, Rocky:
+                    // source): both are looked up. dpkg and apk records name the source.
+                    let names = if pkg.kind == PackageKind::Rpm && source != pkg.name {
+                        vec![pkg.name.clone(), source]
+                    } else {
+                        vec![source]
+                    };
+                    Plan {
+                        family: m.family.clone(),
+                        selectors: m.selectors_for(pkg).into_iter().cloned().collect(),
+                        names,
+                        version: pkg.source_version.clone().unwrap_or_else(|| pkg.version.clone()),
+                        epoch_in_records: m.epoch_in_records,
+                    }
+                }
+                other => {
+                    result.unmatched += 1;
+                    if result.unmatched_reason.is_none() {
+                        result.unmatched_reason = Some(match other {
+                            Some(Err(reason)) => reason.clone(),
+                            _ => "no os-release or release file names the OS".into(),
+                        });
+                    }
+                    continue;
+                }
+            }
         } else {
-            vec![name]
+            let Some((ecosystem, name, version)) = osv_query(pkg, None) else {
+                result.unmatched += 1;
+                continue;
+            };
+            Plan {
+                family: family(&ecosystem).to_string(),
+                selectors: vec![Selector::Exact(ecosystem)],
+                names: vec![name],
+                version,
+                epoch_in_records: true,
+            }
         };
-        let fam = family(&ecosystem).to_string();
-        let index = match db.index(&fam) {
+        let index = match db.index(&plan.family) {
             Ok(Some(index)) => index,
             Ok(None) => {
-                if !result.missing_ecosystems.contains(&fam) {
-                    result.missing_ecosystems.push(fam);
+                if !result.missing_ecosystems.contains(&plan.family) {
+                    result.missing_ecosystems.push(plan.family);
                 }
                 continue;
             }
@@ -135,38 +202,75 @@ pub fn scan(inventory: &Inventory, db: &mut Database, options: &ScanOptions) -> 
                 continue;
             }
         };
-        let mut entries = Vec::new();
-        let mut name = names[0].clone();
-        for candidate in &names {
-            match index.lookup(&ecosystem, candidate) {
-                Ok(found) => {
-                    if entries.is_empty() && !found.is_empty() {
-                        name.clone_from(candidate);
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for (rank, selector) in plan.selectors.iter().enumerate() {
+            let ecosystems: Vec<String> = match selector.exact() {
+                Some(exact) => vec![exact.to_string()],
+                None => {
+                    if !streams.contains_key(&plan.family) {
+                        let listed = index.ecosystems().unwrap_or_else(|_| {
+                            result
+                                .errors
+                                .push(format!("damaged index: the {} ecosystems cannot be listed", plan.family));
+                            Vec::new()
+                        });
+                        streams.insert(plan.family.clone(), listed);
                     }
-                    entries.extend(found);
-                }
-                Err(_) => result
-                    .errors
-                    .push(format!("damaged index entry for {ecosystem}/{candidate}")),
-            }
-        }
-        let scheme = Scheme::for_ecosystem(&ecosystem);
-        // One finding per vulnerability and package, even when several entries match.
-        let mut seen: Vec<u32> = Vec::new();
-        for entry in &entries {
-            if seen.contains(&entry.vuln) {
-                continue;
-            }
-            let fixed = match evaluate(entry, scheme, &version) {
-                Verdict::Affected { fixed } => fixed,
-                Verdict::NotAffected => continue,
-                Verdict::Unknown => {
-                    let id = index.vuln(entry.vuln).map(|v| v.id).unwrap_or_default();
-                    result.undecided.push((pkg.clone(), id));
-                    continue;
+                    streams[&plan.family]
+                        .iter()
+                        .filter(|e| selector.selects(e))
+                        .cloned()
+                        .collect()
                 }
             };
-            seen.push(entry.vuln);
+            for ecosystem in &ecosystems {
+                for name in &plan.names {
+                    match index.lookup(ecosystem, name) {
+                        Ok(found) => candidates.extend(
+                            found
+                                .into_iter()
+                                .map(|entry| (rank, ecosystem.clone(), name.clone(), entry)),
+                        ),
+                        Err(_) => result
+                            .errors
+                            .push(format!("damaged index entry for {ecosystem}/{name}")),
+                    }
+                }
+            }
+        }
+        // One finding per vulnerability and package. Per vulnerability the first selector
+        // holding an entry decides (Ubuntu Pro before the plain release); among its entries
+        // (several streams, binary and source name) any affected one makes a finding, one
+        // that names a fix preferred.
+        candidates.sort_by_key(|c| (c.3.vuln, c.0));
+        for same_vuln in candidates.chunk_by(|a, b| a.3.vuln == b.3.vuln) {
+            let rank = same_vuln[0].0;
+            let mut decided: Option<(&Candidate, Option<String>, &str)> = None;
+            let mut unknown = false;
+            for candidate in same_vuln.iter().filter(|c| c.0 == rank) {
+                let (_, ecosystem, _, entry) = candidate;
+                let version = if plan.epoch_in_records || has_epoch(entry) {
+                    plan.version.as_str()
+                } else {
+                    crate::distro::strip_epoch(&plan.version)
+                };
+                match evaluate(entry, Scheme::for_ecosystem(ecosystem), version) {
+                    Verdict::Affected { fixed } => {
+                        if decided.as_ref().is_none_or(|d| d.1.is_none() && fixed.is_some()) {
+                            decided = Some((candidate, fixed, version));
+                        }
+                    }
+                    Verdict::NotAffected => {}
+                    Verdict::Unknown => unknown = true,
+                }
+            }
+            let Some(((_, ecosystem, name, entry), fixed, version)) = decided else {
+                if unknown {
+                    let id = index.vuln(same_vuln[0].3.vuln).map(|v| v.id).unwrap_or_default();
+                    result.undecided.push((pkg.clone(), id));
+                }
+                continue;
+            };
             let Ok(vuln) = index.vuln(entry.vuln) else {
                 result
                     .errors
@@ -182,14 +286,10 @@ pub fn scan(inventory: &Inventory, db: &mut Database, options: &ScanOptions) -> 
                 package: pkg.clone(),
                 ecosystem: ecosystem.clone(),
                 matched_name: name.clone(),
-                matched_version: version.clone(),
+                matched_version: version.to_string(),
                 vuln,
                 fixed,
-                severity: severity_of(
-                    &entry.severity,
-                    &entry.urgency,
-                    matches!(pkg.kind, PackageKind::Deb | PackageKind::Apk | PackageKind::Rpm),
-                ),
+                severity: severity_of(&entry.severity, &entry.urgency, is_os_package(pkg)),
                 data: entry.severity.clone(),
                 urgency: entry.urgency.clone(),
             });

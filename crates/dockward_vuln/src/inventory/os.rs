@@ -18,41 +18,13 @@ pub struct OsInfo {
 }
 
 impl OsInfo {
-    /// The OSV ecosystem string of this OS's packages (`Debian:12`, `Ubuntu:22.04:LTS`,
-    /// `Alpine:v3.20`), when dockward knows it.
+    /// The OSV ecosystem this OS's packages are matched in (`Debian:12`,
+    /// `Ubuntu:22.04:LTS`, `Alpine:v3.20`), when dockward knows it. For distributions that
+    /// file packages under several product streams it names the set
+    /// (`Red Hat:enterprise_linux:9`, `SUSE:Linux Enterprise … 15 SP5`); the streams
+    /// themselves, and why an OS is not matched, are in [`crate::distro::matching`].
     pub fn ecosystem(&self) -> Option<String> {
-        let major_minor = |v: &str| -> Option<String> {
-            let mut parts = v.split('.');
-            let major = parts
-                .next()
-                .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
-            let minor: String = parts.next()?.chars().take_while(char::is_ascii_digit).collect();
-            (!minor.is_empty()).then(|| format!("{major}.{minor}"))
-        };
-        match self.id.as_str() {
-            "debian" => {
-                let major = self
-                    .version_id
-                    .split('.')
-                    .next()
-                    .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()))?;
-                Some(format!("Debian:{major}"))
-            }
-            "ubuntu" => {
-                let v = major_minor(&self.version_id)?;
-                Some(if self.lts {
-                    format!("Ubuntu:{v}:LTS")
-                } else {
-                    format!("Ubuntu:{v}")
-                })
-            }
-            "alpine" => Some(format!("Alpine:v{}", major_minor(&self.version_id)?)),
-            "almalinux" => Some(format!("AlmaLinux:{}", self.version_id.split('.').next()?)),
-            "rocky" => Some(format!("Rocky Linux:{}", self.version_id.split('.').next()?)),
-            "wolfi" => Some("Wolfi".into()),
-            "chainguard" => Some("Chainguard".into()),
-            _ => None,
-        }
+        crate::distro::matching(self).ok().map(|m| m.display)
     }
 }
 
@@ -131,7 +103,13 @@ pub fn detect(tree: &dyn FileTree) -> Option<OsInfo> {
         info = Some(OsInfo {
             id: "debian".into(),
             pretty_name: format!("Debian {version}"),
-            // `12.5` has a release number; `trixie/sid` does not.
+            // `12.5` has a release number; `trixie/sid` does not, and names the testing
+            // series instead.
+            codename: if version.starts_with(|c: char| c.is_ascii_digit()) {
+                String::new()
+            } else {
+                version.split('/').next().unwrap_or("").to_string()
+            },
             version_id: if version.starts_with(|c: char| c.is_ascii_digit()) {
                 version
             } else {
