@@ -325,22 +325,33 @@ impl VulnScanner {
             ));
         }
         for family in &result.missing_ecosystems {
+            // `Red Hat`, `Rocky Linux`: the shell needs the name quoted.
+            let arg = if family.contains(' ') {
+                format!("'{family}'")
+            } else {
+                family.clone()
+            };
             notes.push(warning(
                 &self.db_dir,
                 format!(
-                    "the database has no {family} data: {family} packages were not checked (`dockward db update --ecosystem {family}`)"
+                    "the database has no {family} data: {family} packages were not checked (`dockward db update --ecosystem {arg}`)"
                 ),
             ));
         }
         if result.unmatched > 0 {
+            let reason = result.unmatched_reason.clone().unwrap_or_else(|| {
+                format!(
+                    "dockward does not know the OSV ecosystem of this OS ({})",
+                    inv.os.as_ref().map_or("unknown", |o| o.pretty_name.as_str())
+                )
+            });
             notes.push(warning(
                 shown,
-                format!(
-                    "{} OS packages were not checked: dockward does not know the OSV ecosystem of this OS ({})",
-                    result.unmatched,
-                    inv.os.as_ref().map_or("unknown", |o| o.pretty_name.as_str())
-                ),
+                format!("{} OS packages were not checked: {reason}", result.unmatched),
             ));
+        }
+        for note in &result.notes {
+            notes.push(warning(shown, note.clone()));
         }
         if !result.undecided.is_empty() {
             let sample: Vec<String> = result

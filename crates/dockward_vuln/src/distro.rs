@@ -157,14 +157,20 @@ fn numeric_major(v: &str) -> Option<&str> {
 
 fn major_minor(v: &str) -> Option<(String, String)> {
     let mut parts = v.split('.');
-    let major = parts.next().filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
+    let major = parts
+        .next()
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
     let minor: String = parts.next()?.chars().take_while(char::is_ascii_digit).collect();
     (!minor.is_empty()).then(|| (major.to_string(), minor))
 }
 
 /// How `os`'s packages are matched, or why they are not.
 pub fn matching(os: &OsInfo) -> Result<OsMatching, String> {
-    let name = if os.pretty_name.is_empty() { &os.id } else { &os.pretty_name };
+    let name = if os.pretty_name.is_empty() {
+        &os.id
+    } else {
+        &os.pretty_name
+    };
     let unknown_release = || format!("{name}: os-release gives no release number to name its OSV ecosystem");
     let v = os.version_id.as_str();
     match os.id.as_str() {
@@ -180,7 +186,11 @@ pub fn matching(os: &OsInfo) -> Result<OsMatching, String> {
                 family: "Ubuntu".into(),
                 display: format!("Ubuntu:{release}:LTS"),
                 selectors: vec![stream("Pro:"), stream("")],
-                fips_selectors: vec![stream("Pro:FIPS-updates:"), stream("Pro:FIPS:"), stream("Pro:FIPS-preview:")],
+                fips_selectors: vec![
+                    stream("Pro:FIPS-updates:"),
+                    stream("Pro:FIPS:"),
+                    stream("Pro:FIPS-preview:"),
+                ],
                 epoch_in_records: false,
                 note: None,
             })
@@ -231,7 +241,11 @@ pub fn matching(os: &OsInfo) -> Result<OsMatching, String> {
         }
         "opensuse-leap" => {
             let (major, minor) = major_minor(v).ok_or_else(unknown_release)?;
-            Ok(OsMatching::simple("openSUSE", format!("openSUSE:Leap {major}.{minor}"), false))
+            Ok(OsMatching::simple(
+                "openSUSE",
+                format!("openSUSE:Leap {major}.{minor}"),
+                false,
+            ))
         }
         "opensuse-tumbleweed" => Ok(OsMatching::simple("openSUSE", "openSUSE:Tumbleweed".into(), false)),
         "mageia" => {
@@ -248,9 +262,9 @@ pub fn matching(os: &OsInfo) -> Result<OsMatching, String> {
             })?;
             Ok(OsMatching::simple("openEuler", format!("openEuler:{release}"), false))
         }
-        "centos" | "fedora" | "ol" | "amzn" | "arch" | "opensuse" => Err(format!(
-            "{name}: OSV publishes no package data for this distribution"
-        )),
+        "centos" | "fedora" | "ol" | "amzn" | "arch" | "opensuse" => {
+            Err(format!("{name}: OSV publishes no package data for this distribution"))
+        }
         _ => Err(format!("{name}: dockward does not know the OSV ecosystem of this OS")),
     }
 }
@@ -368,15 +382,24 @@ mod tests {
     #[test]
     fn opensuse_and_others() {
         let leap = "NAME=\"openSUSE Leap\"\nVERSION=\"15.5\"\nID=\"opensuse-leap\"\nID_LIKE=\"suse opensuse\"\nVERSION_ID=\"15.5\"\nPRETTY_NAME=\"openSUSE Leap 15.5\"\nCPE_NAME=\"cpe:/o:opensuse:leap:15.5\"\n";
-        assert_eq!(matching(&os(leap)).unwrap().selectors, [Selector::Exact("openSUSE:Leap 15.5".into())]);
+        assert_eq!(
+            matching(&os(leap)).unwrap().selectors,
+            [Selector::Exact("openSUSE:Leap 15.5".into())]
+        );
         let tw = "NAME=\"openSUSE Tumbleweed\"\nID=\"opensuse-tumbleweed\"\nID_LIKE=\"opensuse suse\"\nVERSION_ID=\"20240328\"\nPRETTY_NAME=\"openSUSE Tumbleweed\"\n";
         assert_eq!(matching(&os(tw)).unwrap().display, "openSUSE:Tumbleweed");
         let cases = [
             ("ID=mageia\nVERSION_ID=9\n", "Mageia:9"),
             ("ID=azurelinux\nVERSION_ID=\"3.0\"\n", "Azure Linux:3"),
             ("ID=mariner\nVERSION_ID=\"2.0\"\n", "Azure Linux:2"),
-            ("ID=\"openEuler\"\nVERSION_ID=\"24.03\"\nPRETTY_NAME=\"openEuler 24.03 (LTS)\"\n", "openEuler:24.03-LTS"),
-            ("ID=\"openEuler\"\nVERSION_ID=\"22.03\"\nPRETTY_NAME=\"openEuler 22.03 (LTS-SP3)\"\n", "openEuler:22.03-LTS-SP3"),
+            (
+                "ID=\"openEuler\"\nVERSION_ID=\"24.03\"\nPRETTY_NAME=\"openEuler 24.03 (LTS)\"\n",
+                "openEuler:24.03-LTS",
+            ),
+            (
+                "ID=\"openEuler\"\nVERSION_ID=\"22.03\"\nPRETTY_NAME=\"openEuler 22.03 (LTS-SP3)\"\n",
+                "openEuler:22.03-LTS-SP3",
+            ),
             ("ID=\"almalinux\"\nVERSION_ID=\"9.4\"\n", "AlmaLinux:9"),
             ("ID=\"rocky\"\nVERSION_ID=\"8.10\"\n", "Rocky Linux:8"),
         ];
@@ -384,8 +407,15 @@ mod tests {
             assert_eq!(matching(&os(text)).unwrap().display, want, "{text}");
         }
         // An openEuler innovation release has no OSV data.
-        assert!(matching(&os("ID=\"openEuler\"\nVERSION_ID=\"24.09\"\nPRETTY_NAME=\"openEuler 24.09\"\n")).is_err());
-        let fedora = matching(&os("ID=fedora\nVERSION_ID=40\nPRETTY_NAME=\"Fedora Linux 40 (Container Image)\"\n"));
+        assert!(
+            matching(&os(
+                "ID=\"openEuler\"\nVERSION_ID=\"24.09\"\nPRETTY_NAME=\"openEuler 24.09\"\n"
+            ))
+            .is_err()
+        );
+        let fedora = matching(&os(
+            "ID=fedora\nVERSION_ID=40\nPRETTY_NAME=\"Fedora Linux 40 (Container Image)\"\n",
+        ));
         assert!(fedora.unwrap_err().contains("OSV publishes no package data"));
     }
 
@@ -413,7 +443,10 @@ mod tests {
                 .map(|s| s.exact().unwrap().to_string())
                 .collect()
         };
-        assert_eq!(names(&pkg("3.0.2-0ubuntu1.15")), ["Ubuntu:Pro:22.04:LTS", "Ubuntu:22.04:LTS"]);
+        assert_eq!(
+            names(&pkg("3.0.2-0ubuntu1.15")),
+            ["Ubuntu:Pro:22.04:LTS", "Ubuntu:22.04:LTS"]
+        );
         assert_eq!(
             names(&pkg("3.0.2-0ubuntu1.12+Fips1")),
             [
@@ -425,7 +458,10 @@ mod tests {
             ]
         );
         let mantic = "ID=ubuntu\nVERSION_ID=\"23.10\"\nVERSION=\"23.10 (Mantic Minotaur)\"\n";
-        assert_eq!(matching(&os(mantic)).unwrap().selectors, [Selector::Exact("Ubuntu:23.10".into())]);
+        assert_eq!(
+            matching(&os(mantic)).unwrap().selectors,
+            [Selector::Exact("Ubuntu:23.10".into())]
+        );
     }
 
     #[test]
@@ -433,8 +469,14 @@ mod tests {
         let trixie = "PRETTY_NAME=\"Debian GNU/Linux trixie/sid\"\nNAME=\"Debian GNU/Linux\"\nVERSION_CODENAME=trixie\nID=debian\n";
         let m = matching(&os(trixie)).unwrap();
         assert_eq!(m.display, "Debian:13");
-        assert!(m.note.as_deref().unwrap().contains("does not tell testing from unstable"));
-        let bookworm = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n";
+        assert!(
+            m.note
+                .as_deref()
+                .unwrap()
+                .contains("does not tell testing from unstable")
+        );
+        let bookworm =
+            "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n";
         let m = matching(&os(bookworm)).unwrap();
         assert_eq!((m.display.as_str(), m.note.is_none()), ("Debian:12", true));
         let sid = "PRETTY_NAME=\"Debian GNU/Linux sid\"\nVERSION_CODENAME=sid\nID=debian\n";

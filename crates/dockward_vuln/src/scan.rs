@@ -125,7 +125,10 @@ struct Plan {
 type Candidate = (usize, String, String, Entry);
 
 fn has_epoch(entry: &Entry) -> bool {
-    let epoch = |v: &str| v.split_once(':').is_some_and(|(e, _)| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()));
+    let epoch = |v: &str| {
+        v.split_once(':')
+            .is_some_and(|(e, _)| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()))
+    };
     entry.versions.iter().any(|v| epoch(v)) || entry.ranges.iter().any(|r| r.events.iter().any(|(_, v)| epoch(v)))
 }
 
@@ -209,9 +212,10 @@ pub fn scan(inventory: &Inventory, db: &mut Database, options: &ScanOptions) -> 
                 None => {
                     if !streams.contains_key(&plan.family) {
                         let listed = index.ecosystems().unwrap_or_else(|_| {
-                            result
-                                .errors
-                                .push(format!("damaged index: the {} ecosystems cannot be listed", plan.family));
+                            result.errors.push(format!(
+                                "damaged index: the {} ecosystems cannot be listed",
+                                plan.family
+                            ));
                             Vec::new()
                         });
                         streams.insert(plan.family.clone(), listed);

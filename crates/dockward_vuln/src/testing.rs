@@ -44,3 +44,73 @@ pub fn jar_with_pom(group: &str, artifact: &str, version: &str, method: Compress
     write!(jar, "groupId={group}\nartifactId={artifact}\nversion={version}\n").expect("writing to memory");
     jar.finish().expect("a zip in memory").into_inner()
 }
+
+/// An rpm header blob as `rpmdb.sqlite` stores it (`il`, `dl`, 16-byte index entries of
+/// tag, type, offset, count, then the data): name, version, release, arch, source rpm and,
+/// when given, the epoch (an INT32 aligned to 4 bytes).
+pub fn rpm_header(name: &str, version: &str, release: &str, epoch: Option<u32>, source_rpm: &str) -> Vec<u8> {
+    let string = |text: &str| {
+        let mut v = text.as_bytes().to_vec();
+        v.push(0);
+        v
+    };
+    let mut tags: Vec<(u32, u32, Vec<u8>)> = vec![
+        (1000, 6, string(name)),
+        (1001, 6, string(version)),
+        (1002, 6, string(release)),
+        (1022, 6, string("x86_64")),
+        (1044, 6, string(source_rpm)),
+    ];
+    if let Some(epoch) = epoch {
+        tags.push((1003, 4, epoch.to_be_bytes().to_vec()));
+    }
+    let mut index = Vec::new();
+    let mut data = Vec::new();
+    for (tag, kind, value) in &tags {
+        if *kind == 4 {
+            while data.len() % 4 != 0 {
+                data.push(0);
+            }
+        }
+        for v in [*tag, *kind, data.len() as u32, 1] {
+            index.extend_from_slice(&v.to_be_bytes());
+        }
+        data.extend_from_slice(value);
+    }
+    let mut blob = Vec::new();
+    blob.extend_from_slice(&(tags.len() as u32).to_be_bytes());
+    blob.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    blob.extend_from_slice(&index);
+    blob.extend_from_slice(&data);
+    blob
+}
+
+/// Writes `path` as rpm's SQLite database holding `headers`, with Python's `sqlite3` (the
+/// SQLite library itself, not dockward's reader). `Ok(false)`: python3 or its sqlite3
+/// module is not available.
+pub fn write_rpmdb_sqlite(path: &std::path::Path, headers: &[Vec<u8>]) -> std::io::Result<bool> {
+    use std::fmt::Write as _;
+    let mut script = String::from(
+        "import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\ndb.execute('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)')\n",
+    );
+    for blob in headers {
+        let hex = blob.iter().fold(String::new(), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        });
+        let _ = writeln!(
+            script,
+            "db.execute('INSERT INTO Packages (blob) VALUES (?)', (bytes.fromhex('{hex}'),))"
+        );
+    }
+    script.push_str("db.commit()\ndb.close()\n");
+    // On standard input: a long `-c` argument could pass Linux's limit on one argument.
+    let child = std::process::Command::new("python3")
+        .arg("-")
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else { return Ok(false) };
+    child.stdin.take().expect("piped stdin").write_all(script.as_bytes())?;
+    Ok(child.wait()?.success())
+}

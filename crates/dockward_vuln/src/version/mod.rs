@@ -40,8 +40,9 @@ impl Scheme {
         Some(match base {
             "Debian" | "Ubuntu" => Scheme::Dpkg,
             "Alpine" | "Wolfi" | "Chainguard" => Scheme::Apk,
-            "Red Hat" | "AlmaLinux" | "Rocky Linux" | "SUSE" | "openSUSE" | "Mageia" | "Azure Linux"
-            | "openEuler" => Scheme::Rpm,
+            "Red Hat" | "AlmaLinux" | "Rocky Linux" | "SUSE" | "openSUSE" | "Mageia" | "Azure Linux" | "openEuler" => {
+                Scheme::Rpm
+            }
             "npm" | "crates.io" => Scheme::Semver,
             "Go" => Scheme::Go,
             "PyPI" => Scheme::Pep440,
