@@ -11,8 +11,11 @@ use dockward_vuln::testing::{rpm_header, write_rpmdb_sqlite};
 use serde_json::Value;
 use std::path::Path;
 
-/// Writes OSV records (`id`, then `(ecosystem, name, events)` entries) as JSON files.
-fn records(dir: &Path, list: &[(&str, &[(&str, &str, &[(&str, &str)])])]) {
+/// One `affected[]` entry: ecosystem, package name, range events (`introduced`, `fixed`).
+type Affected<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+/// Writes OSV records (`id`, then its entries) as JSON files.
+fn records(dir: &Path, list: &[(&str, &[Affected])]) {
     std::fs::create_dir_all(dir).unwrap();
     for (id, affected) in list {
         let affected: Vec<Value> = affected
