@@ -484,6 +484,64 @@ mod tests {
     }
 
     #[test]
+    fn debian_version_file_names_the_testing_series() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("etc")).unwrap();
+        std::fs::write(tmp.path().join("etc/debian_version"), "forky/sid\n").unwrap();
+        let os = crate::inventory::os::detect(&crate::tree::DirTree::new(tmp.path())).unwrap();
+        assert_eq!((os.version_id.as_str(), os.codename.as_str()), ("", "forky"));
+        assert_eq!(matching(&os).unwrap().display, "Debian:14");
+        std::fs::write(tmp.path().join("etc/debian_version"), "12.7\n").unwrap();
+        let os = crate::inventory::os::detect(&crate::tree::DirTree::new(tmp.path())).unwrap();
+        assert_eq!(matching(&os).unwrap().display, "Debian:12");
+    }
+
+    /// The index lists each ecosystem once, in byte order, whatever its package count,
+    /// including ecosystems that are prefixes of others; streams are chosen among them.
+    #[test]
+    fn streams_are_chosen_among_the_index_ecosystems() {
+        use crate::index::{Entry, Index, IndexBuilder, VulnData};
+        let mut builder = IndexBuilder::default();
+        let vuln = builder.vuln(VulnData {
+            id: "RHSA-2024:0001".into(),
+            ..VulnData::default()
+        });
+        let keys = [
+            ("Red Hat:enterprise_linux:9", "a"),
+            ("Red Hat:enterprise_linux:9::appstream", "nodejs"),
+            ("Red Hat:enterprise_linux:9::appstream", "python3"),
+            ("Red Hat:enterprise_linux:9::baseos", "openssl-libs"),
+            ("Red Hat:enterprise_linux:8::baseos", "openssl-libs"),
+            ("Red Hat:rhel_eus:9.2::baseos", "openssl-libs"),
+        ];
+        for (ecosystem, name) in keys {
+            builder.entry(
+                ecosystem,
+                name,
+                Entry {
+                    vuln,
+                    ..Entry::default()
+                },
+            );
+        }
+        let index = Index::from_bytes(builder.finish()).unwrap();
+        let listed = index.ecosystems().unwrap();
+        assert_eq!(
+            listed,
+            [
+                "Red Hat:enterprise_linux:8::baseos",
+                "Red Hat:enterprise_linux:9",
+                "Red Hat:enterprise_linux:9::appstream",
+                "Red Hat:enterprise_linux:9::baseos",
+                "Red Hat:rhel_eus:9.2::baseos",
+            ]
+        );
+        let rhel9 = matching(&os(RHEL9)).unwrap();
+        let chosen: Vec<&String> = listed.iter().filter(|e| rhel9.selectors[0].selects(e)).collect();
+        assert_eq!(chosen.len(), 3, "{chosen:?}");
+    }
+
+    #[test]
     fn epochs() {
         assert_eq!(strip_epoch("1:5.1-6"), "5.1-6");
         assert_eq!(strip_epoch("5.1-6"), "5.1-6");
