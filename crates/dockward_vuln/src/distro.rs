@@ -104,9 +104,11 @@ pub struct OsMatching {
     pub selectors: Vec<Selector>,
     /// Selectors tried first for FIPS builds (Ubuntu).
     pub fips_selectors: Vec<Selector>,
-    /// The distribution's records carry the epoch (`1:5.1-7`): the installed epoch is kept.
-    /// Otherwise an epoch is dropped from the installed version when the record's versions
-    /// have none (osv-scalibr leaves it out for these ecosystems).
+    /// The installed version is compared as it is: the distribution's records carry the
+    /// epoch (dpkg and apk versions, Red Hat's `1:5.1-7`). When false (SUSE, openSUSE,
+    /// Mageia, Azure Linux, openEuler: rpm families whose records osv-scalibr matches
+    /// without the epoch), an epoch is dropped from the installed version for records whose
+    /// versions have none.
     pub epoch_in_records: bool,
     /// Said once per run when set (a caveat of the choice above).
     pub note: Option<String>,
@@ -179,7 +181,7 @@ pub fn matching(os: &OsInfo) -> Result<OsMatching, String> {
             let (major, minor) = major_minor(v).ok_or_else(unknown_release)?;
             let release = format!("{major}.{minor}");
             if !os.lts {
-                return Ok(OsMatching::simple("Ubuntu", format!("Ubuntu:{release}"), false));
+                return Ok(OsMatching::simple("Ubuntu", format!("Ubuntu:{release}"), true));
             }
             let stream = |prefix: &str| Selector::Exact(format!("Ubuntu:{prefix}{release}:LTS"));
             Ok(OsMatching {
@@ -191,16 +193,16 @@ pub fn matching(os: &OsInfo) -> Result<OsMatching, String> {
                     stream("Pro:FIPS:"),
                     stream("Pro:FIPS-preview:"),
                 ],
-                epoch_in_records: false,
+                epoch_in_records: true,
                 note: None,
             })
         }
         "alpine" => {
             let (major, minor) = major_minor(v).ok_or_else(unknown_release)?;
-            Ok(OsMatching::simple("Alpine", format!("Alpine:v{major}.{minor}"), false))
+            Ok(OsMatching::simple("Alpine", format!("Alpine:v{major}.{minor}"), true))
         }
-        "wolfi" => Ok(OsMatching::simple("Wolfi", "Wolfi".into(), false)),
-        "chainguard" => Ok(OsMatching::simple("Chainguard", "Chainguard".into(), false)),
+        "wolfi" => Ok(OsMatching::simple("Wolfi", "Wolfi".into(), true)),
+        "chainguard" => Ok(OsMatching::simple("Chainguard", "Chainguard".into(), true)),
         "almalinux" => {
             let major = numeric_major(v).ok_or_else(unknown_release)?;
             Ok(OsMatching::simple("AlmaLinux", format!("AlmaLinux:{major}"), true))
@@ -271,7 +273,7 @@ pub fn matching(os: &OsInfo) -> Result<OsMatching, String> {
 
 fn debian(os: &OsInfo, name: &str) -> Result<OsMatching, String> {
     if let Some(major) = numeric_major(&os.version_id) {
-        return Ok(OsMatching::simple("Debian", format!("Debian:{major}"), false));
+        return Ok(OsMatching::simple("Debian", format!("Debian:{major}"), true));
     }
     // Testing or unstable: os-release names the testing series (`VERSION_CODENAME=forky`,
     // `PRETTY_NAME="Debian GNU/Linux forky/sid"`), `/etc/debian_version` says `forky/sid`.
@@ -286,7 +288,7 @@ fn debian(os: &OsInfo, name: &str) -> Result<OsMatching, String> {
         note: Some(format!(
             "{name} has no release number: matched as {ecosystem}, the data of the `{codename}` testing series (os-release does not tell testing from unstable; OSV has no data for unstable, whose newer builds may fix or add vulnerabilities the testing data does not describe)"
         )),
-        ..OsMatching::simple("Debian", ecosystem, false)
+        ..OsMatching::simple("Debian", ecosystem, true)
     })
 }
 
@@ -543,6 +545,16 @@ mod tests {
 
     #[test]
     fn epochs() {
+        // dpkg and apk versions, and Red Hat's, are compared with their epoch.
+        let keep = |text: &str| matching(&os(text)).unwrap().epoch_in_records;
+        assert!(keep("ID=debian\nVERSION_ID=12\n"));
+        assert!(keep("ID=debian\nVERSION_CODENAME=trixie\n"));
+        assert!(keep("ID=ubuntu\nVERSION_ID=22.04\nVERSION=\"22.04 LTS\"\n"));
+        assert!(keep("ID=ubuntu\nVERSION_ID=23.10\n"));
+        assert!(keep("ID=alpine\nVERSION_ID=3.20.1\n"));
+        assert!(keep("ID=wolfi\n"));
+        assert!(keep(RHEL9));
+        assert!(!keep(SLES));
         assert_eq!(strip_epoch("1:5.1-6"), "5.1-6");
         assert_eq!(strip_epoch("5.1-6"), "5.1-6");
         assert_eq!(strip_epoch("a:5"), "a:5");

@@ -53,7 +53,9 @@ pub struct ScanResult {
     pub errors: Vec<String>,
 }
 
-/// How a package is named in OSV: `(ecosystem, name, version)`.
+/// How a package is named in OSV: `(ecosystem, name, version)`. For OS packages the
+/// ecosystem is the OS's main one ([`OsInfo::ecosystem`]); [`scan`] looks them up in every
+/// ecosystem [`crate::distro::matching`] names (Red Hat streams, SUSE products, Ubuntu Pro).
 pub fn osv_query(pkg: &Package, os: Option<&OsInfo>) -> Option<(String, String, String)> {
     let os_ecosystem = || os.and_then(OsInfo::ecosystem);
     match pkg.kind {
