@@ -44,3 +44,6 @@ pub fn jar_with_pom(group: &str, artifact: &str, version: &str, method: Compress
     write!(jar, "groupId={group}\nartifactId={artifact}\nversion={version}\n").expect("writing to memory");
     jar.finish().expect("a zip in memory").into_inner()
 }
+
+/// rpm databases written by rpm and Berkeley DB tools.
+pub mod rpmdb;
