@@ -38,10 +38,10 @@ fn sbom_of_an_image_with_a_berkeley_db_rpm_database() {
         name: Some("acme/rocky-app:1".to_string()),
         platform: None,
         config: serde_json::json!({"architecture": "amd64", "os": "linux", "config": {},
-            "history": [
-                {"created_by": "/bin/sh -c #(nop) ADD file:rocky in / "},
-                {"created_by": "RUN /bin/sh -c dnf install -y dw-pkg # buildkit"}
-            ]}),
+        "history": [
+            {"created_by": "/bin/sh -c #(nop) ADD file:rocky in / "},
+            {"created_by": "RUN /bin/sh -c dnf install -y dw-pkg # buildkit"}
+        ]}),
         layers: vec![
             compress(&base.finish(), Compress::Gzip),
             compress(&install.finish(), Compress::None),

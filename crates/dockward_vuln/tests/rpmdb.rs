@@ -115,7 +115,6 @@ fn berkeley_db_and_ndb_databases_list_what_rpm_lists() {
     let inv = inventory(&DirTree::new(&root));
     assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
     assert_eq!(&as_listed(&inv.packages), expected);
-
 }
 
 #[test]

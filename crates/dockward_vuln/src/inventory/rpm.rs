@@ -74,8 +74,9 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
             let bytes = match tree.read(&path, MAX_DB_BYTES) {
                 Ok(bytes) => bytes,
                 Err(e) => {
-                    inv.warnings
-                        .push(format!("cannot read {e}: its rpm packages are missing from the inventory"));
+                    inv.warnings.push(format!(
+                        "cannot read {e}: its rpm packages are missing from the inventory"
+                    ));
                     continue;
                 }
             };
@@ -89,9 +90,9 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
                     // This folder's database is read; others beside it are leftovers.
                     break;
                 }
-                Err(e) => inv.warnings.push(format!(
-                    "{path}: {e}: its rpm packages are missing from the inventory"
-                )),
+                Err(e) => inv
+                    .warnings
+                    .push(format!("{path}: {e}: its rpm packages are missing from the inventory")),
             }
         }
     }

@@ -68,7 +68,9 @@ impl<'a> Db<'a> {
     }
 
     fn open(bytes: &'a [u8]) -> Result<Self, String> {
-        let magic_le = bytes.get(12..16).map(|b| u32::from_le_bytes(b.try_into().unwrap_or([0; 4])));
+        let magic_le = bytes
+            .get(12..16)
+            .map(|b| u32::from_le_bytes(b.try_into().unwrap_or([0; 4])));
         let swap = match magic_le {
             Some(HASH_MAGIC) => false,
             Some(m) if m.swap_bytes() == HASH_MAGIC => true,
@@ -202,7 +204,8 @@ pub fn values(bytes: &[u8]) -> Result<Values<'_>, String> {
             continue;
         }
         for pair in 0..entries / 2 {
-            let (Some((ks, ke)), Some((vs, ve))) = (db.item(page, entries, 2 * pair), db.item(page, entries, 2 * pair + 1))
+            let (Some((ks, ke)), Some((vs, ve))) =
+                (db.item(page, entries, 2 * pair), db.item(page, entries, 2 * pair + 1))
             else {
                 out.unreadable += 1;
                 continue;

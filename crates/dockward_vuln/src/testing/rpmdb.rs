@@ -139,7 +139,11 @@ pub fn list(dbpath: &Path, backend: Option<&str>) -> Listed {
     if let Some(backend) = backend {
         cmd.arg("--define").arg(format!("_db_backend {backend}"));
     }
-    cmd.args(["-qa", "--qf", "%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\n"]);
+    cmd.args([
+        "-qa",
+        "--qf",
+        "%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\n",
+    ]);
     let text = String::from_utf8(run(&mut cmd)).unwrap();
     let mut listed: Listed = text
         .lines()
@@ -183,9 +187,8 @@ pub fn write_bdb(path: &Path, blobs: &[Vec<u8>], page_size: u32, lorder: u32) {
             s
         })
     };
-    let mut dump = format!(
-        "VERSION=3\nformat=bytevalue\ntype=hash\ndb_pagesize={page_size}\ndb_lorder={lorder}\nHEADER=END\n"
-    );
+    let mut dump =
+        format!("VERSION=3\nformat=bytevalue\ntype=hash\ndb_pagesize={page_size}\ndb_lorder={lorder}\nHEADER=END\n");
     for (i, blob) in blobs.iter().enumerate() {
         let key = i as u32 + 1;
         let key = if lorder == 4321 {
