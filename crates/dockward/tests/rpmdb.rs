@@ -22,7 +22,7 @@ fn sbom_of_an_image_with_a_berkeley_db_rpm_database() {
     let (first, all) = (&fixture.blobs[..6], &fixture.blobs[..]);
     let bdb = |blobs: &[Vec<u8>], name: &str| {
         let file = tmp.path().join(name);
-        rpmdb::write_bdb(&file, blobs, 4096, 1234);
+        rpmdb::write_bdb(&file, blobs, 4096, 1234, false);
         std::fs::read(file).unwrap()
     };
     let mut base = LayerBuilder::new();

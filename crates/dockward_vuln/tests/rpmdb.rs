@@ -54,28 +54,35 @@ fn berkeley_db_and_ndb_databases_list_what_rpm_lists() {
         "headers both smaller than a page and many pages long"
     );
 
-    // Berkeley DB: page sizes from the smallest to the largest, both byte orders.
-    for (page_size, lorder) in [(4096, 1234), (512, 1234), (65536, 1234), (4096, 4321)] {
-        let dir = tmp.path().join(format!("bdb-{page_size}-{lorder}"));
+    // Berkeley DB: page sizes from the smallest to the largest, both byte orders, pages
+    // with checksums.
+    for (page_size, lorder, checksum) in [
+        (4096, 1234, false),
+        (512, 1234, false),
+        (65536, 1234, false),
+        (4096, 4321, false),
+        (4096, 1234, true),
+    ] {
+        let dir = tmp.path().join(format!("bdb-{page_size}-{lorder}-{checksum}"));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("Packages");
-        rpmdb::write_bdb(&file, &fixture.blobs, page_size, lorder);
+        rpmdb::write_bdb(&file, &fixture.blobs, page_size, lorder, checksum);
         // rpm's own reader of Berkeley DB files agrees that the file is what rpm writes
-        // (it reads one byte order only: the machine's).
-        if lorder == 1234 {
+        // (it reads the machine's byte order only, and no page checksums).
+        if lorder == 1234 && !checksum {
             assert_eq!(&rpmdb::list(&dir, Some("bdb_ro")), expected, "rpm's bdb_ro reader");
         }
         let bytes = std::fs::read(&file).unwrap();
         let values = rpm_bdb::values(&bytes).unwrap();
-        assert_eq!(values.unreadable, 0, "{page_size} {lorder}");
-        assert_eq!(values.values.len(), 40, "{page_size} {lorder}");
+        assert_eq!(values.unreadable, 0, "{page_size} {lorder} {checksum}");
+        assert_eq!(values.values.len(), 40, "{page_size} {lorder} {checksum}");
 
-        let root = tmp.path().join(format!("root-bdb-{page_size}-{lorder}"));
+        let root = tmp.path().join(format!("root-bdb-{page_size}-{lorder}-{checksum}"));
         root_with(&root, "var/lib/rpm/Packages", &bytes);
         root_with(&root, "etc/os-release", b"ID=\"centos\"\nVERSION_ID=\"8\"\n");
         let inv = inventory(&DirTree::new(&root));
         assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
-        assert_eq!(&as_listed(&inv.packages), expected, "{page_size} {lorder}");
+        assert_eq!(&as_listed(&inv.packages), expected, "{page_size} {lorder} {checksum}");
         let sub4 = inv.packages.iter().find(|p| p.name == "dw-pkg4").unwrap();
         assert_eq!(sub4.version, "1:4.4.0-2.el8");
         assert_eq!(sub4.source_name.as_deref(), Some("dw-base"));
@@ -125,7 +132,7 @@ fn damaged_berkeley_db_and_ndb_files_are_warnings_naming_them() {
     let tmp = tempfile::tempdir().unwrap();
     let fixture = rpmdb::build(tmp.path(), 12);
     let file = tmp.path().join("Packages");
-    rpmdb::write_bdb(&file, &fixture.blobs, 4096, 1234);
+    rpmdb::write_bdb(&file, &fixture.blobs, 4096, 1234, false);
     let bdb = std::fs::read(&file).unwrap();
     let ndb = rpmdb::ndb_from_blobs(&fixture.blobs);
     for (rel, bytes) in [("var/lib/rpm/Packages", &bdb), ("var/lib/rpm/Packages.db", &ndb)] {

@@ -160,7 +160,8 @@ impl<'a> Db<'a> {
         if len > self.bytes.len() {
             return None;
         }
-        let mut out = Vec::with_capacity(len);
+        // Grown as pages come: a length that lies costs no memory up front.
+        let mut out = Vec::with_capacity(len.min(1 << 20));
         let mut pgno = first;
         while out.len() < len {
             if pgno == 0 || std::mem::replace(used.get_mut(pgno)?, true) {

@@ -179,8 +179,8 @@ fn split_export(mut bytes: &[u8]) -> Vec<Vec<u8>> {
 
 /// Writes `blobs` into a Berkeley DB hash database at `path` with `db5.3_load`, keyed
 /// 1, 2, 3… in the byte order `lorder` (1234 little-endian, 4321 big-endian), with the
-/// page size given.
-pub fn write_bdb(path: &Path, blobs: &[Vec<u8>], page_size: u32, lorder: u32) {
+/// page size given, with page checksums when `checksum`.
+pub fn write_bdb(path: &Path, blobs: &[Vec<u8>], page_size: u32, lorder: u32, checksum: bool) {
     let hex = |bytes: &[u8]| {
         bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
             let _ = write!(s, "{b:02x}");
@@ -199,7 +199,11 @@ pub fn write_bdb(path: &Path, blobs: &[Vec<u8>], page_size: u32, lorder: u32) {
         let _ = writeln!(dump, " {}\n {}", hex(&key), hex(blob));
     }
     dump.push_str("DATA=END\n");
-    let mut child = Command::new("db5.3_load")
+    let mut cmd = Command::new("db5.3_load");
+    if checksum {
+        cmd.args(["-c", "chksum=1"]);
+    }
+    let mut child = cmd
         .arg(path)
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
