@@ -23,6 +23,10 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 python3 -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
+# rpm database tests: rpm builds and installs packages, Berkeley DB's db5.3_load writes
+# the Packages hash database.
+command -v rpmbuild >/dev/null 2>&1 || need_apt+=(rpm)
+command -v db5.3_load >/dev/null 2>&1 || need_apt+=(db5.3-util)
 if ((${#need_apt[@]})) && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "installing: ${need_apt[*]}"
   # The engine tests start their own dockerd: keep the package from starting the

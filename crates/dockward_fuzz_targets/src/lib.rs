@@ -145,7 +145,7 @@ pub fn report(data: &[u8]) {
 
 /// dockward_vuln's parsers of untrusted bytes: an OSV record, a dpkg status file, an apk
 /// database, os-release, Go build information, cargo-auditable data, an rpm header, an
-/// SQLite file (rpmdb.sqlite), an index file; and
+/// SQLite file (rpmdb.sqlite), rpm's Berkeley DB and NDB databases, an index file; and
 /// the version orderings on the first two lines (every scheme, both ways round: an
 /// ordering that is not antisymmetric would make range evaluation depend on event order).
 pub fn vuln(data: &[u8]) {
@@ -164,6 +164,20 @@ pub fn vuln(data: &[u8]) {
     let mut sqlite = b"SQLite format 3\0\x10\x00".to_vec();
     sqlite.extend_from_slice(data);
     let _ = dockward_vuln::inventory::sqlite::table_rows(&sqlite, "Packages");
+    // rpm's Berkeley DB `Packages` (a hash metadata page of 512-byte pages whose last page
+    // number is out of reach, then the data as pages) and NDB `Packages.db`.
+    let mut bdb = vec![0u8; 512];
+    bdb[12..16].copy_from_slice(&0x0006_1561u32.to_le_bytes());
+    bdb[20..24].copy_from_slice(&512u32.to_le_bytes());
+    bdb[25] = 8;
+    bdb[32..36].copy_from_slice(&u32::MAX.to_le_bytes());
+    bdb.extend_from_slice(data);
+    let _ = dockward_vuln::inventory::rpm_bdb::values(&bdb);
+    let _ = dockward_vuln::inventory::rpm_bdb::values(data);
+    let mut ndb = b"RpmP\0\0\0\0\x01\0\0\0\x01\0\0\0".to_vec();
+    ndb.extend_from_slice(data);
+    let _ = dockward_vuln::inventory::rpm_ndb::blobs(&ndb);
+    let _ = dockward_vuln::inventory::rpm::parse_database(data, "/var/lib/rpm/Packages.db");
     // A CVSS vector (v4 through the cvss crate) and an OpenVEX document.
     let _ = dockward_vuln::cvss::base_score(&format!("CVSS:4.0/{text}"));
     if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(data) {

@@ -368,7 +368,8 @@ pub fn wants_content(path: &str, size: u64) -> bool {
 }
 
 /// The largest package database whose content the model keeps (`/var/lib/dpkg/status`,
-/// `rpmdb.sqlite`); package metadata files are kept up to 1 MiB.
+/// rpm's `rpmdb.sqlite`, `Packages`, `Packages.db`); package metadata files are kept up to
+/// 1 MiB.
 pub const INVENTORY_DB_CAP: u64 = 64 * 1024 * 1024;
 
 /// Whether the image model keeps a file's content for the package inventory (what
@@ -385,6 +386,10 @@ pub fn keeps_inventory_content(path: &str, size: u64) -> bool {
             | "/usr/lib/apk/db/installed"
             | "/var/lib/rpm/rpmdb.sqlite"
             | "/usr/lib/sysimage/rpm/rpmdb.sqlite"
+            | "/var/lib/rpm/Packages"
+            | "/usr/lib/sysimage/rpm/Packages"
+            | "/var/lib/rpm/Packages.db"
+            | "/usr/lib/sysimage/rpm/Packages.db"
     ) || path.starts_with("/var/lib/dpkg/status.d/");
     if db {
         return size <= INVENTORY_DB_CAP;
@@ -621,7 +626,8 @@ impl DbVersions {
 }
 
 /// Whether `path` is a package database whose versions [`DbVersions`] tracks: the dpkg
-/// status file and distroless `status.d` entries, apk's `installed`, `rpmdb.sqlite`.
+/// status file and distroless `status.d` entries, apk's `installed`, rpm's databases
+/// (`rpmdb.sqlite`, Berkeley DB `Packages`, NDB `Packages.db`).
 pub fn is_package_db(path: &str) -> bool {
     matches!(
         path,
@@ -630,6 +636,10 @@ pub fn is_package_db(path: &str) -> bool {
             | "/usr/lib/apk/db/installed"
             | "/var/lib/rpm/rpmdb.sqlite"
             | "/usr/lib/sysimage/rpm/rpmdb.sqlite"
+            | "/var/lib/rpm/Packages"
+            | "/usr/lib/sysimage/rpm/Packages"
+            | "/var/lib/rpm/Packages.db"
+            | "/usr/lib/sysimage/rpm/Packages.db"
     ) || path.starts_with("/var/lib/dpkg/status.d/")
 }
 
@@ -975,6 +985,8 @@ mod tests {
             "/var/lib/dpkg/status",
             "/var/lib/dpkg/status.d/base",
             "/usr/lib/sysimage/rpm/rpmdb.sqlite",
+            "/var/lib/rpm/Packages",
+            "/usr/lib/sysimage/rpm/Packages.db",
         ] {
             assert!(is_package_db(path) && keeps_inventory_content(path, 1), "{path}");
         }

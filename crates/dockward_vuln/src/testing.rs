@@ -114,3 +114,6 @@ pub fn write_rpmdb_sqlite(path: &std::path::Path, headers: &[Vec<u8>]) -> std::i
     child.stdin.take().expect("piped stdin").write_all(script.as_bytes())?;
     Ok(child.wait()?.success())
 }
+
+/// rpm databases written by rpm and Berkeley DB tools.
+pub mod rpmdb;

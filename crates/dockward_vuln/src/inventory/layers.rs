@@ -28,8 +28,8 @@ fn keys(path: &str, content: &[u8]) -> Option<Keys> {
         dpkg::parse_status(&text(), path, true)
     } else if path.ends_with("/apk/db/installed") {
         apk::parse_installed(&text(), path)
-    } else if path.ends_with("/rpmdb.sqlite") {
-        rpm::parse_sqlite(content, path).ok()?.0
+    } else if rpm::is_database(path) {
+        rpm::parse_database(content, path).ok()?.0
     } else {
         return None;
     };

@@ -14,6 +14,8 @@ pub mod npm;
 pub mod os;
 pub mod python;
 pub mod rpm;
+pub mod rpm_bdb;
+pub mod rpm_ndb;
 pub mod sqlite;
 
 use crate::tree::{FileMeta, FileTree};

@@ -1,32 +1,54 @@
-//! rpm: `rpmdb.sqlite` (RHEL/Alma/Rocky 9, Fedora ≥ 33) under `/var/lib/rpm`,
-//! `/usr/lib/sysimage/rpm` or `/usr/share/rpm`. The Berkeley DB (`Packages`) and NDB
-//! (`Packages.db`) back ends are not read; their presence is reported.
+//! rpm: the package database under `/var/lib/rpm`, `/usr/lib/sysimage/rpm` or
+//! `/usr/share/rpm`, in any of rpm's three back ends — `rpmdb.sqlite` (RHEL/Alma/Rocky 9,
+//! Fedora ≥ 33), Berkeley DB `Packages` (CentOS/RHEL 7 and 8, Amazon Linux 2) and NDB
+//! `Packages.db` (SUSE 15). All three hold the same header blobs, read by
+//! [`parse_header`].
 
-use super::{Inventory, Location, MAX_DB_BYTES, Package, PackageKind};
+use super::{Inventory, Location, MAX_DB_BYTES, Package, PackageKind, rpm_bdb, rpm_ndb};
 use crate::tree::{FileMeta, FileTree};
 
-const SQLITE_PATHS: [&str; 3] = [
-    "/var/lib/rpm/rpmdb.sqlite",
-    "/usr/lib/sysimage/rpm/rpmdb.sqlite",
-    "/usr/share/rpm/rpmdb.sqlite",
-];
-const OLD_BACKENDS: [&str; 4] = [
-    "/var/lib/rpm/Packages",
-    "/var/lib/rpm/Packages.db",
-    "/usr/lib/sysimage/rpm/Packages",
-    "/usr/lib/sysimage/rpm/Packages.db",
-];
+const DIRS: [&str; 3] = ["/var/lib/rpm", "/usr/lib/sysimage/rpm", "/usr/share/rpm"];
+/// The back ends' file names, in the order a folder's databases are tried: when a folder
+/// holds more than one (a leftover of a conversion), the first that reads is the one rpm
+/// uses on current systems.
+const FILES: [&str; 3] = ["rpmdb.sqlite", "Packages.db", "Packages"];
+
+/// Whether `path` is an rpm package database this module reads.
+pub fn is_database(path: &str) -> bool {
+    path.rsplit_once('/')
+        .is_some_and(|(dir, file)| DIRS.contains(&dir) && FILES.contains(&file))
+}
+
+/// The packages of an rpm database of any back end (told by its file name), gpg-pubkey
+/// entries left out, and how many headers could not be read.
+pub fn parse_database(bytes: &[u8], path: &str) -> Result<(Vec<Package>, usize), String> {
+    if path.ends_with("/rpmdb.sqlite") {
+        return parse_sqlite(bytes, path);
+    }
+    if path.ends_with("/Packages.db") {
+        let found = rpm_ndb::blobs(bytes)?;
+        return Ok(packages(found.blobs.iter().copied(), found.unreadable, path));
+    }
+    let found = rpm_bdb::values(bytes)?;
+    Ok(packages(found.values.iter().map(|v| &v[..]), found.unreadable, path))
+}
 
 /// The packages of an `rpmdb.sqlite` (gpg-pubkey entries left out), and how many headers
 /// could not be read.
 pub fn parse_sqlite(bytes: &[u8], path: &str) -> Result<(Vec<Package>, usize), String> {
     let rows = super::sqlite::table_rows(bytes, "Packages").map_err(|e| e.to_string())?;
+    let blobs = rows.iter().filter_map(|row| match row.get(1) {
+        Some(super::sqlite::Value::Blob(blob)) => Some(&blob[..]),
+        _ => None,
+    });
+    Ok(packages(blobs, 0, path))
+}
+
+/// The packages of header blobs read from `path`, and how many could not be read (adding
+/// `unreadable`, what the back end already could not read).
+fn packages<'a>(blobs: impl Iterator<Item = &'a [u8]>, mut unreadable: usize, path: &str) -> (Vec<Package>, usize) {
     let mut packages = Vec::new();
-    let mut unreadable = 0;
-    for row in rows {
-        let Some(super::sqlite::Value::Blob(blob)) = row.get(1) else {
-            continue;
-        };
+    for blob in blobs {
         match parse_header(blob) {
             Some(pkg) if pkg.name != "gpg-pubkey" => packages.push(Package {
                 location: Location {
@@ -39,36 +61,40 @@ pub fn parse_sqlite(bytes: &[u8], path: &str) -> Result<(Vec<Package>, usize), S
             None => unreadable += 1,
         }
     }
-    Ok((packages, unreadable))
+    (packages, unreadable)
 }
 
 pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
-    let mut read_one = false;
-    for file in files.iter().filter(|f| SQLITE_PATHS.contains(&f.path.as_str())) {
-        let bytes = match tree.read(&file.path, MAX_DB_BYTES) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                inv.warnings.push(format!("cannot read {e}"));
+    for dir in DIRS {
+        for name in FILES {
+            let path = format!("{dir}/{name}");
+            if !files.iter().any(|f| f.path == path) {
                 continue;
             }
-        };
-        match parse_sqlite(&bytes, &file.path) {
-            Ok((packages, unreadable)) => {
-                read_one = true;
-                inv.packages.extend(packages);
-                if unreadable > 0 {
-                    inv.warnings
-                        .push(format!("{}: {unreadable} unreadable package headers", file.path));
+            let bytes = match tree.read(&path, MAX_DB_BYTES) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    inv.warnings.push(format!(
+                        "cannot read {e}: its rpm packages are missing from the inventory"
+                    ));
+                    continue;
                 }
+            };
+            match parse_database(&bytes, &path) {
+                Ok((packages, unreadable)) => {
+                    inv.packages.extend(packages);
+                    if unreadable > 0 {
+                        inv.warnings
+                            .push(format!("{path}: {unreadable} unreadable package headers"));
+                    }
+                    // This folder's database is read; others beside it are leftovers.
+                    break;
+                }
+                Err(e) => inv
+                    .warnings
+                    .push(format!("{path}: {e}: its rpm packages are missing from the inventory")),
             }
-            Err(e) => inv.warnings.push(format!("{}: {e}", file.path)),
         }
-    }
-    if !read_one && files.iter().any(|f| OLD_BACKENDS.contains(&f.path.as_str())) {
-        inv.warnings.push(
-            "an rpm Berkeley DB or NDB database is present; only rpmdb.sqlite is read: rpm packages are missing from the inventory"
-                .into(),
-        );
     }
 }
 
