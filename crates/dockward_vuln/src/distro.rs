@@ -320,26 +320,10 @@ pub fn strip_epoch(version: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::os::parse_os_release;
 
     /// An `OsInfo` read from os-release text, as `os::detect` reads it.
     fn os(text: &str) -> OsInfo {
-        let fields = parse_os_release(text);
-        let get = |k: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        OsInfo {
-            id: get("ID"),
-            version_id: get("VERSION_ID"),
-            pretty_name: get("PRETTY_NAME"),
-            codename: get("VERSION_CODENAME"),
-            lts: get("VERSION").contains("LTS"),
-            source: "/etc/os-release".into(),
-        }
+        OsInfo::from_os_release(text, "/etc/os-release").unwrap()
     }
 
     const RHEL9: &str = "NAME=\"Red Hat Enterprise Linux\"\nVERSION=\"9.4 (Plow)\"\nID=\"rhel\"\nID_LIKE=\"fedora\"\nVERSION_ID=\"9.4\"\nPLATFORM_ID=\"platform:el9\"\nPRETTY_NAME=\"Red Hat Enterprise Linux 9.4 (Plow)\"\nCPE_NAME=\"cpe:/o:redhat:enterprise_linux:9::baseos\"\n";

@@ -49,24 +49,32 @@ pub fn jar_with_pom(group: &str, artifact: &str, version: &str, method: Compress
 /// tag, type, offset, count, then the data): name, version, release, arch, source rpm and,
 /// when given, the epoch (an INT32 aligned to 4 bytes).
 pub fn rpm_header(name: &str, version: &str, release: &str, epoch: Option<u32>, source_rpm: &str) -> Vec<u8> {
-    let string = |text: &str| {
-        let mut v = text.as_bytes().to_vec();
-        v.push(0);
-        v
-    };
     let mut tags: Vec<(u32, u32, Vec<u8>)> = vec![
-        (1000, 6, string(name)),
-        (1001, 6, string(version)),
-        (1002, 6, string(release)),
-        (1022, 6, string("x86_64")),
-        (1044, 6, string(source_rpm)),
+        (1000, 6, rpm_string(name)),
+        (1001, 6, rpm_string(version)),
+        (1002, 6, rpm_string(release)),
+        (1022, 6, rpm_string("x86_64")),
+        (1044, 6, rpm_string(source_rpm)),
     ];
     if let Some(epoch) = epoch {
         tags.push((1003, 4, epoch.to_be_bytes().to_vec()));
     }
+    rpm_header_of(&tags)
+}
+
+/// An rpm STRING value: the text and its NUL.
+pub fn rpm_string(text: &str) -> Vec<u8> {
+    let mut v = text.as_bytes().to_vec();
+    v.push(0);
+    v
+}
+
+/// An rpm header blob of `(tag, type, value)` entries, each with a count of 1; INT32
+/// values (type 4) are aligned to 4 bytes.
+pub fn rpm_header_of(tags: &[(u32, u32, Vec<u8>)]) -> Vec<u8> {
     let mut index = Vec::new();
     let mut data = Vec::new();
-    for (tag, kind, value) in &tags {
+    for (tag, kind, value) in tags {
         if *kind == 4 {
             while data.len() % 4 != 0 {
                 data.push(0);

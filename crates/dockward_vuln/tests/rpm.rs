@@ -3,37 +3,8 @@
 //! pages, enough rows for interior b-tree pages; read back by dockward's own reader.
 
 use dockward_vuln::inventory::{PackageKind, inventory};
+use dockward_vuln::testing::{rpm_header_of, rpm_string as s, write_rpmdb_sqlite};
 use dockward_vuln::tree::DirTree;
-use std::fmt::Write as _;
-
-/// An rpm header blob: `il`, `dl`, index entries (tag, type, offset, count), data.
-fn header(tags: &[(u32, u32, Vec<u8>)]) -> Vec<u8> {
-    let mut index = Vec::new();
-    let mut data = Vec::new();
-    for (tag, kind, value) in tags {
-        if *kind == 4 {
-            while data.len() % 4 != 0 {
-                data.push(0);
-            }
-        }
-        for v in [*tag, *kind, data.len() as u32, 1] {
-            index.extend_from_slice(&v.to_be_bytes());
-        }
-        data.extend_from_slice(value);
-    }
-    let mut blob = Vec::new();
-    blob.extend_from_slice(&(tags.len() as u32).to_be_bytes());
-    blob.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    blob.extend_from_slice(&index);
-    blob.extend_from_slice(&data);
-    blob
-}
-
-fn s(text: &str) -> Vec<u8> {
-    let mut v = text.as_bytes().to_vec();
-    v.push(0);
-    v
-}
 
 fn package(name: &str, version: &str, release: &str, epoch: Option<u32>, srpm: &str, padding: usize) -> Vec<u8> {
     let mut tags = vec![
@@ -47,7 +18,7 @@ fn package(name: &str, version: &str, release: &str, epoch: Option<u32>, srpm: &
     if let Some(epoch) = epoch {
         tags.push((1003, 4, epoch.to_be_bytes().to_vec()));
     }
-    header(&tags)
+    rpm_header_of(&tags)
 }
 
 #[test]
@@ -80,33 +51,8 @@ fn rpmdb_sqlite() {
             20,
         ));
     }
-    let mut script = String::from(
-        "import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\ndb.execute('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)')\ndb.execute('CREATE TABLE Name (key TEXT NOT NULL, hnum INTEGER NOT NULL)')\n",
-    );
-    for blob in &blobs {
-        let hex: String = blob.iter().fold(String::new(), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        });
-        let _ = writeln!(
-            script,
-            "db.execute('INSERT INTO Packages (blob) VALUES (?)', (bytes.fromhex('{hex}'),))"
-        );
-    }
-    script.push_str("db.commit()\ndb.close()\n");
-    // The script goes in on standard input: as a `-c` argument it would pass Linux's
-    // 128 KiB limit on one argument, and python3 would not even start.
-    let status = std::process::Command::new("python3")
-        .arg("-")
-        .arg(root.join("var/lib/rpm/rpmdb.sqlite"))
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            child.stdin.take().expect("piped stdin").write_all(script.as_bytes())?;
-            child.wait()
-        });
-    if !status.is_ok_and(|s| s.success()) {
+    let status = write_rpmdb_sqlite(&root.join("var/lib/rpm/rpmdb.sqlite"), &blobs);
+    if !status.is_ok_and(|written| written) {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
         assert!(!ci, "python3 with sqlite3 is needed under CI=true");
         eprintln!("SKIPPED: python3's sqlite3 cannot write the test database");

@@ -28,6 +28,29 @@ impl OsInfo {
     }
 }
 
+impl OsInfo {
+    /// The OS that os-release text (read from `source`) names; `None` without an `ID`.
+    pub fn from_os_release(text: &str, source: &str) -> Option<OsInfo> {
+        let fields = parse_os_release(text);
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let id = get("ID");
+        (!id.is_empty()).then(|| OsInfo {
+            id,
+            version_id: get("VERSION_ID"),
+            pretty_name: get("PRETTY_NAME"),
+            codename: get("VERSION_CODENAME"),
+            lts: get("VERSION").contains("LTS"),
+            source: source.to_string(),
+        })
+    }
+}
+
 /// Parses os-release text (`KEY=value`, values optionally quoted).
 pub fn parse_os_release(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -60,27 +83,8 @@ pub fn detect(tree: &dyn FileTree) -> Option<OsInfo> {
     };
     let mut info = None;
     for path in ["/etc/os-release", "/usr/lib/os-release"] {
-        if let Some(text) = read(path) {
-            let fields = parse_os_release(&text);
-            let get = |k: &str| {
-                fields
-                    .iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default()
-            };
-            let id = get("ID");
-            if id.is_empty() {
-                continue;
-            }
-            info = Some(OsInfo {
-                id,
-                version_id: get("VERSION_ID"),
-                pretty_name: get("PRETTY_NAME"),
-                codename: get("VERSION_CODENAME"),
-                lts: get("VERSION").contains("LTS"),
-                source: path.to_string(),
-            });
+        if let Some(found) = read(path).and_then(|text| OsInfo::from_os_release(&text, path)) {
+            info = Some(found);
             break;
         }
     }
