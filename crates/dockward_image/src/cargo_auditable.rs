@@ -216,9 +216,7 @@ impl AuditSearch {
         for _ in 0..8 {
             let (used, made) = (self.probe.total_in(), self.probe.total_out());
             let input = &self.window[from + used as usize..to];
-            let status = self
-                .probe
-                .decompress(input, &mut out[filled..], FlushDecompress::None);
+            let status = self.probe.decompress(input, &mut out[filled..], FlushDecompress::None);
             filled += (self.probe.total_out() - made) as usize;
             if !out[..filled].starts_with(&PREFIX[..filled]) {
                 return false;
@@ -332,7 +330,11 @@ fn elf_layout(head: &[u8]) -> Option<ElfLayout> {
         )
     };
     let len = entsize.checked_mul(num)?;
-    let usable = entsize >= if wide { 64 } else { 40 } && shoff >= 64 && shoff.checked_add(len).is_some() && len > 0 && len <= MAX_SECTION_TABLE;
+    let usable = entsize >= if wide { 64 } else { 40 }
+        && shoff >= 64
+        && shoff.checked_add(len).is_some()
+        && len > 0
+        && len <= MAX_SECTION_TABLE;
     usable.then_some(ElfLayout {
         wide,
         little,
@@ -392,7 +394,10 @@ mod tests {
         }
         // Through the Go search's read, which feeds it.
         let mut audit = AuditSearch::new();
-        assert_eq!(crate::go_build_info::find(Trickle(&elf), Some(&mut audit)).unwrap(), None);
+        assert_eq!(
+            crate::go_build_info::find(Trickle(&elf), Some(&mut audit)).unwrap(),
+            None
+        );
         assert_eq!(audit.finish().as_deref(), Some(&data[..]));
         // The section as the last bytes before the section table, and first after the header.
         let early = elf_with_sections(0, &[(".dep-v0", &data)]);

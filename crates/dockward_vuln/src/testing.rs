@@ -154,7 +154,14 @@ pub fn elf_with_sections(code_bytes: usize, sections: &[(&str, &[u8])]) -> Vec<u
     // (name, type, offset, size) of each section; the first is the null section.
     let mut headers: Vec<(u32, u32, u64, u64)> = vec![(0, 0, 0, 0)];
     let mut names = b"\0".to_vec();
-    fn add(out: &mut Vec<u8>, headers: &mut Vec<(u32, u32, u64, u64)>, names: &mut Vec<u8>, name: &str, kind: u32, data: &[u8]) {
+    fn add(
+        out: &mut Vec<u8>,
+        headers: &mut Vec<(u32, u32, u64, u64)>,
+        names: &mut Vec<u8>,
+        name: &str,
+        kind: u32,
+        data: &[u8],
+    ) {
         out.resize(out.len().div_ceil(16) * 16, 0);
         headers.push((names.len() as u32, kind, out.len() as u64, data.len() as u64));
         names.extend_from_slice(name.as_bytes());
