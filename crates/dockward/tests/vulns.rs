@@ -388,6 +388,7 @@ fn rust_executable(crates: &[(&str, &str)]) -> Vec<u8> {
 /// The crates cargo-auditable recorded in an image's executables are inventoried with the
 /// layer of their executable, though the executables are not kept: the reader finds the
 /// section while the layer streams. A replaced or non-executable file's crates are not.
+/// With the corpus's OSV records, `vulns` finds RUSTSEC-2020-0071 in the `time` crate.
 #[test]
 fn rust_crates_of_an_image_executable_are_inventoried() {
     use dockward_image::testing::LayerBuilder;
@@ -398,7 +399,7 @@ fn rust_crates_of_an_image_executable_are_inventoried() {
     base.file(
         "usr/local/bin/app",
         0o755,
-        &rust_executable(&[("app", "0.1.0"), ("time", "0.3.36"), ("smallvec", "1.13.2")]),
+        &rust_executable(&[("app", "0.1.0"), ("time", "0.2.22"), ("smallvec", "1.13.2")]),
     );
     base.file(
         "usr/local/bin/old",
@@ -432,7 +433,7 @@ fn rust_crates_of_an_image_executable_are_inventoried() {
         [
             "pkg:cargo/app@0.1.0",
             "pkg:cargo/smallvec@1.13.2",
-            "pkg:cargo/time@0.3.36"
+            "pkg:cargo/time@0.2.22"
         ],
         "only the crates of the executable still in the image"
     );
@@ -441,6 +442,22 @@ fn rust_crates_of_an_image_executable_are_inventoried() {
         time.to_string().contains("dockward:layer:diff-id") && time.to_string().contains("/usr/local/bin/app"),
         "the crate is attributed to its executable and its layer: {time}"
     );
+
+    let Some(osv) = corpus_osv() else { return };
+    let db = tmp.path().join("db");
+    import(&db, &osv);
+    let out = dockward()
+        .args(["vulns", "--format", "json", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    let found = json_findings(&out.stdout);
+    assert_eq!(found.len(), 1, "{found:?} {}", String::from_utf8_lossy(&out.stderr));
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(message.starts_with("time 0.2.22 is affected by"), "{message}");
+    assert!(found[0].to_string().contains("RUSTSEC-2020-0071"), "{}", found[0]);
+    assert_eq!(found[0]["path"], "/usr/local/bin/app", "{}", found[0]);
 }
 
 /// An image of four layers whose history says what made each: the base (os-release and a
