@@ -404,6 +404,32 @@ mod tests {
         assert_eq!(search(&early, 5).as_deref(), Some(&data[..]));
     }
 
+    /// A 32-bit big-endian ELF (as for MIPS or PowerPC): the header's and the table's
+    /// fields are read at their 32-bit places, most significant byte first.
+    #[test]
+    fn a_32_bit_big_endian_elf_is_read() {
+        let data = data();
+        let mut elf = vec![0u8; 52];
+        elf[..7].copy_from_slice(b"\x7fELF\x01\x02\x01");
+        elf.resize(4000, 0x78);
+        let offset = elf.len() as u32;
+        elf.extend_from_slice(&data);
+        let shoff = elf.len() as u32;
+        elf.extend_from_slice(&[0u8; 40]);
+        let mut entry = [0u8; 40];
+        entry[4..8].copy_from_slice(&1u32.to_be_bytes());
+        entry[16..20].copy_from_slice(&offset.to_be_bytes());
+        entry[20..24].copy_from_slice(&(data.len() as u32).to_be_bytes());
+        elf.extend_from_slice(&entry);
+        elf[0x20..0x24].copy_from_slice(&shoff.to_be_bytes());
+        elf[0x2E..0x30].copy_from_slice(&40u16.to_be_bytes());
+        elf[0x30..0x32].copy_from_slice(&2u16.to_be_bytes());
+        assert_eq!(search(&elf, 1000).as_deref(), Some(&data[..]));
+        // Read as little-endian, the table is elsewhere: nothing confirmed.
+        elf[5] = 1;
+        assert_eq!(search(&elf, 1000), None);
+    }
+
     #[test]
     fn only_a_section_start_counts() {
         let data = data();
