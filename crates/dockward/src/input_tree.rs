@@ -143,12 +143,15 @@ impl FileTree for InputTree {
         match self {
             InputTree::Dir(dir) => dir.list(prefix),
             // Only files whose content the reader kept, or executables it found Go build
-            // information in: the others could not be read.
+            // information or cargo-auditable data in: the others could not be read.
             InputTree::Image { files, .. } => Listing {
                 files: files
                     .under(prefix)
                     .filter(|(path, f)| {
-                        f.kind == FileKind::Regular && (f.content.is_some() || files.build_info_of(path).is_some())
+                        f.kind == FileKind::Regular
+                            && (f.content.is_some()
+                                || files.build_info_of(path).is_some()
+                                || files.cargo_auditable_of(path).is_some())
                     })
                     .map(|(path, f)| FileMeta {
                         path: path.to_string(),
@@ -190,6 +193,13 @@ impl FileTree for InputTree {
     fn go_build_info(&self, path: &str) -> Option<Vec<u8>> {
         match self {
             InputTree::Image { files, .. } => files.build_info_of(path).map(<[u8]>::to_vec),
+            InputTree::Dir(_) => None,
+        }
+    }
+
+    fn cargo_auditable(&self, path: &str) -> Option<Vec<u8>> {
+        match self {
+            InputTree::Image { files, .. } => files.cargo_auditable_of(path).map(<[u8]>::to_vec),
             InputTree::Dir(_) => None,
         }
     }

@@ -378,6 +378,88 @@ fn go_modules_and_jars_of_an_image_are_inventoried() {
     );
 }
 
+/// A Rust executable built with cargo-auditable, as the linker lays it out: code past the
+/// first 64 KiB, then the `.dep-v0` section, the section table last.
+fn rust_executable(crates: &[(&str, &str)]) -> Vec<u8> {
+    let data = dockward_vuln::testing::cargo_auditable_data(crates);
+    dockward_vuln::testing::elf_with_sections(70_000, &[(".rodata", b"strings"), (".dep-v0", &data)])
+}
+
+/// The crates cargo-auditable recorded in an image's executables are inventoried with the
+/// layer of their executable, though the executables are not kept: the reader finds the
+/// section while the layer streams. A replaced or non-executable file's crates are not.
+/// With the corpus's OSV records, `vulns` finds RUSTSEC-2020-0071 in the `time` crate.
+#[test]
+fn rust_crates_of_an_image_executable_are_inventoried() {
+    use dockward_image::testing::LayerBuilder;
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = tmp.path().join("layout");
+    let mut base = LayerBuilder::new();
+    base.file("etc/os-release", 0o644, b"ID=alpine\nVERSION_ID=3.20.1\n");
+    base.file(
+        "usr/local/bin/app",
+        0o755,
+        &rust_executable(&[("app", "0.1.0"), ("time", "0.2.22"), ("smallvec", "1.13.2")]),
+    );
+    base.file(
+        "usr/local/bin/old",
+        0o755,
+        &rust_executable(&[("old-app", "0.1.0"), ("replaced-crate", "1.0.0")]),
+    );
+    base.file(
+        "opt/data.bin",
+        0o644,
+        &rust_executable(&[("data-app", "0.1.0"), ("not-executable", "1.0.0")]),
+    );
+    let mut top = LayerBuilder::new();
+    top.file("usr/local/bin/old", 0o755, &[b'#'; 2048]);
+    write_two_layer_layout(&layout, "acme/rust-app:1", base, top);
+    let out = dockward()
+        .args(["sbom", "--format", "cyclonedx"])
+        .arg(&layout)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sbom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let components = sbom["components"].as_array().unwrap();
+    let mut purls: Vec<&str> = components
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .filter(|p| p.starts_with("pkg:cargo/"))
+        .collect();
+    purls.sort_unstable();
+    assert_eq!(
+        purls,
+        [
+            "pkg:cargo/app@0.1.0",
+            "pkg:cargo/smallvec@1.13.2",
+            "pkg:cargo/time@0.2.22"
+        ],
+        "only the crates of the executable still in the image"
+    );
+    let time = components.iter().find(|c| c["name"] == "time").unwrap();
+    assert!(
+        time.to_string().contains("dockward:layer:diff-id") && time.to_string().contains("/usr/local/bin/app"),
+        "the crate is attributed to its executable and its layer: {time}"
+    );
+
+    let Some(osv) = corpus_osv() else { return };
+    let db = tmp.path().join("db");
+    import(&db, &osv);
+    let out = dockward()
+        .args(["vulns", "--format", "json", "--db"])
+        .arg(&db)
+        .arg(&layout)
+        .output()
+        .unwrap();
+    let found = json_findings(&out.stdout);
+    assert_eq!(found.len(), 1, "{found:?} {}", String::from_utf8_lossy(&out.stderr));
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(message.starts_with("time 0.2.22 is affected by"), "{message}");
+    assert!(found[0].to_string().contains("RUSTSEC-2020-0071"), "{}", found[0]);
+    assert_eq!(found[0]["path"], "/usr/local/bin/app", "{}", found[0]);
+}
+
 /// An image of four layers whose history says what made each: the base (os-release and a
 /// dpkg status), an apt-get install adding libssl3, an npm install, and an upgrade that
 /// rewrites the status without changing libssl3. Returns the layout and the diff ids.

@@ -257,7 +257,8 @@ pub fn guard_request(data: &[u8]) {
 /// The image reader and the image rules, under small budgets: the input read as an image
 /// archive (a `docker save` or OCI tar, possibly compressed), then as the one layer of an
 /// otherwise valid OCI layout, so the fuzzer reaches the layer code without having to
-/// invent a manifest.
+/// invent a manifest; and the search of executables for Go build information and
+/// cargo-auditable data, on the input and on the input behind a 64-bit ELF signature.
 pub fn image(data: &[u8]) {
     use dockward_image::testing::{TestImage, oci_layout, tar_of};
     let options = dockward_image::ReadOptions {
@@ -285,6 +286,10 @@ pub fn image(data: &[u8]) {
         }
     };
     check(dockward_image::read_stream(data, "fuzz.tar", &options));
+    let _ = dockward_image::testing::search_executable(data);
+    let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+    elf.extend_from_slice(data);
+    let _ = dockward_image::testing::search_executable(&elf);
     let layout = oci_layout(&[TestImage {
         name: Some("fuzz:1".to_string()),
         platform: None,

@@ -349,23 +349,25 @@ fn read_entries<R: Read>(
                     files.add_hits(&path, place.index, probe.probe(&path, &scratch));
                 }
             }
-            // An executable may be a Go program: its build information lists the modules
-            // linked in, for the package inventory.
+            // An executable may be a Go program, or a Rust one built with cargo-auditable:
+            // the modules or crates linked in are listed in it, for the package inventory.
             if watchers.inventory && regular && mode & 0o111 != 0 && (1024..=BUILD_INFO_MAX_FILE).contains(&size) {
                 let rest = (&scratch[..sniffed]).chain(&mut entry).take(size);
-                match crate::go_build_info::find(rest).map_err(reading)? {
-                    Some(bytes) => {
-                        let info = BuildInfo {
-                            layer: place.index,
-                            size,
-                            bytes: bytes.into(),
-                        };
-                        files.go_build_info.insert(path.clone(), info);
-                    }
-                    None => {
-                        files.go_build_info.remove(&path);
-                    }
-                }
+                let mut audit = crate::cargo_auditable::AuditSearch::new();
+                let go = crate::go_build_info::find(rest, Some(&mut audit)).map_err(reading)?;
+                let kept = |bytes: Vec<u8>| BuildInfo {
+                    layer: place.index,
+                    size,
+                    bytes: bytes.into(),
+                };
+                match go {
+                    Some(bytes) => files.go_build_info.insert(path.clone(), kept(bytes)),
+                    None => files.go_build_info.remove(&path),
+                };
+                match audit.finish() {
+                    Some(bytes) => files.cargo_auditable.insert(path.clone(), kept(bytes)),
+                    None => files.cargo_auditable.remove(&path),
+                };
             }
             None
         };

@@ -10,6 +10,7 @@
 //! rules.
 
 mod budget;
+mod cargo_auditable;
 mod digest;
 mod error;
 mod go_build_info;
@@ -67,7 +68,7 @@ pub struct ReadOptions {
     /// Told where the reader is (`dockward image` draws a progress line with it).
     pub progress: Option<ProgressFn>,
     /// Keep what the package inventory reads besides the package databases: the Go build
-    /// information of executables, and Java archives whole (within
+    /// information and cargo-auditable data of executables, and Java archives whole (within
     /// `budgets.max_java_archive_bytes`). For `vulns`, `sbom` and `image --vulns`.
     pub inventory: bool,
 }

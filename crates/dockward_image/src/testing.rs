@@ -287,3 +287,12 @@ pub fn tamper_largest_member(from: &Path, to: &Path) {
     }
     out.finish().expect("finish the copy");
 }
+
+/// What the reader keeps of an executable whose bytes are `file`, for the fuzz target: its
+/// Go build information and its cargo-auditable data, searched in one read as a layer's
+/// executables are.
+pub fn search_executable(file: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    let mut audit = crate::cargo_auditable::AuditSearch::new();
+    let go = crate::go_build_info::find(file, Some(&mut audit)).unwrap_or(None);
+    (go, audit.finish())
+}

@@ -106,19 +106,23 @@ fn a_database_over_the_cap_makes_its_history_unknown() {
 
 /// Java archives are kept only for the inventory, and only while their budget lasts; the
 /// ones past it are counted, so the inventory can say what it did not read. Executables
-/// are searched for Go build information only for the inventory too.
+/// are searched for Go build information and cargo-auditable data only for the inventory
+/// too.
 #[test]
 fn java_archives_are_kept_within_their_budget() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("jars-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut go = b"\xff Go buildinf:".to_vec();
     go.resize(2048, 0);
+    let audit = dockward_vuln::testing::cargo_auditable_data(&[("app", "1.0.0"), ("log", "0.4.22")]);
+    let rust = dockward_vuln::testing::elf_with_sections(2048, &[(".dep-v0", &audit)]);
     let mut layer = LayerBuilder::new();
     layer
         .file("app/a.jar", 0o644, &[b'a'; 60])
         .file("app/b.war", 0o644, &[b'b'; 60])
         .file("app/c.txt", 0o644, &[b'c'; 60])
-        .file("app/go", 0o755, &go);
+        .file("app/go", 0o755, &go)
+        .file("app/rust", 0o755, &rust);
     let image = TestImage {
         name: Some("acme/jars:1".to_string()),
         platform: None,
@@ -139,6 +143,7 @@ fn java_archives_are_kept_within_their_budget() {
     assert!(none.get("/app/a.jar").unwrap().content.is_none(), "not asked for");
     assert_eq!(none.java_archives_over_budget, 0);
     assert!(none.go_build_info.is_empty(), "executables are not searched");
+    assert!(none.cargo_auditable.is_empty(), "executables are not searched");
     let some = read_with(true, 100);
     let kept: Vec<bool> = ["/app/a.jar", "/app/b.war", "/app/c.txt"]
         .iter()
@@ -154,5 +159,7 @@ fn java_archives_are_kept_within_their_budget() {
         some.build_info_of("/app/go")
             .is_some_and(|b| b.starts_with(b"\xff Go buildinf:"))
     );
+    assert_eq!(some.cargo_auditable_of("/app/rust"), Some(&audit[..]));
+    assert_eq!(some.cargo_auditable_of("/app/go"), None);
     let _ = std::fs::remove_dir_all(&dir);
 }

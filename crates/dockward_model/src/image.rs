@@ -375,9 +375,9 @@ pub const INVENTORY_DB_CAP: u64 = 64 * 1024 * 1024;
 /// Whether the image model keeps a file's content for the package inventory (what
 /// `dockward vulns` and `dockward sbom` read): the OS release files, dpkg, apk and rpm
 /// databases, Python package metadata and npm package manifests. Binaries and archives are
-/// not kept here (Go build information is, in [`ImageFiles::go_build_info`]; Java archives
-/// are when the reader's budget for them allows): cargo-auditable data in images is not
-/// inventoried.
+/// not kept here: what the inventory needs of executables is (Go build information in
+/// [`ImageFiles::go_build_info`], cargo-auditable data in [`ImageFiles::cargo_auditable`]),
+/// and Java archives are when the reader's budget for them allows.
 pub fn keeps_inventory_content(path: &str, size: u64) -> bool {
     let db = matches!(
         path,
@@ -536,6 +536,10 @@ pub struct ImageFiles {
     /// [`BUILD_INFO_CAP`] bytes), by path, with the layer and size of the file it was read
     /// from: an entry counts only while that file is the one at the path.
     pub go_build_info: BTreeMap<String, BuildInfo>,
+    /// cargo-auditable data found in ELF executables (the zlib stream of their `.dep-v0`
+    /// section, at most [`AUDIT_DATA_CAP`] bytes), by path, under the same rule as
+    /// `go_build_info`.
+    pub cargo_auditable: BTreeMap<String, BuildInfo>,
     /// Bytes of Java archive content kept so far (against
     /// `Budgets::max_java_archive_bytes`); a replaced archive's bytes still count.
     pub java_archive_bytes: u64,
@@ -544,7 +548,8 @@ pub struct ImageFiles {
     pub java_archives_over_budget: u64,
 }
 
-/// Go build information read out of an executable ([`ImageFiles::go_build_info`]).
+/// What the reader kept of an executable for the inventory ([`ImageFiles::go_build_info`],
+/// [`ImageFiles::cargo_auditable`]), with the layer and size of the file it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildInfo {
     pub layer: u32,
@@ -556,7 +561,11 @@ pub struct BuildInfo {
 /// kilobytes, large ones tens.
 pub const BUILD_INFO_CAP: usize = 1024 * 1024;
 
-/// The largest executable searched for Go build information.
+/// The most bytes of cargo-auditable data kept per executable: the compressed crate lists
+/// are a few kilobytes.
+pub const AUDIT_DATA_CAP: usize = 1024 * 1024;
+
+/// The largest executable searched for Go build information and cargo-auditable data.
 pub const BUILD_INFO_MAX_FILE: u64 = 256 * 1024 * 1024;
 
 /// One layer's version of a package database ([`is_package_db`]): what that layer wrote,
@@ -680,7 +689,17 @@ impl ImageFiles {
 
     /// The Go build information of the executable now at `path`, if it has some.
     pub fn build_info_of(&self, path: &str) -> Option<&[u8]> {
-        let info = self.go_build_info.get(path)?;
+        self.current(self.go_build_info.get(path)?, path)
+    }
+
+    /// The cargo-auditable data of the ELF executable now at `path`, if it has some.
+    pub fn cargo_auditable_of(&self, path: &str) -> Option<&[u8]> {
+        self.current(self.cargo_auditable.get(path)?, path)
+    }
+
+    /// What was read out of the file at `path`, while that file is still the one there (not
+    /// replaced by a later layer).
+    fn current<'a>(&'a self, info: &'a BuildInfo, path: &str) -> Option<&'a [u8]> {
         let file = self.entries.get(path)?;
         (file.kind == FileKind::Regular && file.layer == info.layer && file.size == info.size).then_some(&*info.bytes)
     }

@@ -1,5 +1,6 @@
 //! Files the inventory reads, written for tests: Go build information as the Go linker
-//! lays it out, and jars with a Maven `pom.properties`.
+//! lays it out, ELF executables with sections (cargo-auditable's `.dep-v0`), and jars with
+//! a Maven `pom.properties`.
 
 use std::io::Write;
 
@@ -125,3 +126,83 @@ pub fn write_rpmdb_sqlite(path: &std::path::Path, headers: &[Vec<u8>]) -> std::i
 
 /// rpm databases written by rpm and Berkeley DB tools.
 pub mod rpmdb;
+
+/// cargo-auditable's section content: `{"packages":[…]}` listing `crates` (`(name,
+/// version)`, the first one the root), zlib-compressed as cargo-auditable compresses it.
+pub fn cargo_auditable_data(crates: &[(&str, &str)]) -> Vec<u8> {
+    let packages: Vec<serde_json::Value> = crates
+        .iter()
+        .enumerate()
+        .map(|(i, (name, version))| {
+            let mut p = serde_json::json!({"name": name, "version": version, "source": "crates.io"});
+            if i == 0 {
+                p["source"] = "local".into();
+                p["root"] = true.into();
+                p["dependencies"] = (1..crates.len()).collect::<Vec<_>>().into();
+            }
+            p
+        })
+        .collect();
+    let json = serde_json::json!({ "packages": packages }).to_string();
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(json.as_bytes()).expect("writing to memory");
+    encoder.finish().expect("compressing in memory")
+}
+
+/// A 64-bit little-endian ELF executable laid out as linkers lay them out: the ELF header,
+/// `code_bytes` of code (`.text`), the named sections' data (each 16-byte aligned), the
+/// section names (`.shstrtab`), and the section header table last.
+pub fn elf_with_sections(code_bytes: usize, sections: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = vec![0u8; 64];
+    out[..8].copy_from_slice(b"\x7fELF\x02\x01\x01\x00");
+    out[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    out[18..20].copy_from_slice(&62u16.to_le_bytes()); // x86-64
+    out[20..24].copy_from_slice(&1u32.to_le_bytes());
+    out[52..54].copy_from_slice(&64u16.to_le_bytes()); // e_ehsize
+    // (name, type, offset, size) of each section; the first is the null section.
+    let mut headers: Vec<(u32, u32, u64, u64)> = vec![(0, 0, 0, 0)];
+    let mut names = b"\0".to_vec();
+    fn add(
+        out: &mut Vec<u8>,
+        headers: &mut Vec<(u32, u32, u64, u64)>,
+        names: &mut Vec<u8>,
+        name: &str,
+        kind: u32,
+        data: &[u8],
+    ) {
+        out.resize(out.len().div_ceil(16) * 16, 0);
+        headers.push((names.len() as u32, kind, out.len() as u64, data.len() as u64));
+        names.extend_from_slice(name.as_bytes());
+        names.push(0);
+        out.extend_from_slice(data);
+    }
+    // Code-like filler: every byte value occurs, so the search meets false starts.
+    let code: Vec<u8> = (0..code_bytes).map(|i| (i * 7 + i / 251) as u8).collect();
+    add(&mut out, &mut headers, &mut names, ".text", 1, &code);
+    for (name, data) in sections {
+        add(&mut out, &mut headers, &mut names, name, 1, data);
+    }
+    let shstrndx = headers.len() as u16;
+    let mut all_names = names.clone();
+    all_names.extend_from_slice(b".shstrtab\0");
+    let mut unused = Vec::new();
+    add(&mut out, &mut headers, &mut unused, ".shstrtab", 3, &all_names);
+    let last = headers.len() - 1;
+    headers[last].0 = names.len() as u32;
+    out.resize(out.len().div_ceil(8) * 8, 0);
+    let shoff = out.len() as u64;
+    for (name, kind, offset, size) in &headers {
+        let mut entry = [0u8; 64];
+        entry[..4].copy_from_slice(&name.to_le_bytes());
+        entry[4..8].copy_from_slice(&kind.to_le_bytes());
+        entry[24..32].copy_from_slice(&offset.to_le_bytes());
+        entry[32..40].copy_from_slice(&size.to_le_bytes());
+        entry[48..56].copy_from_slice(&1u64.to_le_bytes()); // sh_addralign
+        out.extend_from_slice(&entry);
+    }
+    out[40..48].copy_from_slice(&shoff.to_le_bytes());
+    out[58..60].copy_from_slice(&64u16.to_le_bytes()); // e_shentsize
+    out[60..62].copy_from_slice(&(headers.len() as u16).to_le_bytes());
+    out[62..64].copy_from_slice(&shstrndx.to_le_bytes());
+    out
+}

@@ -61,6 +61,13 @@ pub trait FileTree {
     fn go_build_info(&self, _path: &str) -> Option<Vec<u8>> {
         None
     }
+
+    /// For a tree whose executables are not kept whole (an image): the cargo-auditable
+    /// data (the `.dep-v0` section's zlib stream) the reader found in the ELF executable at
+    /// `path`. `None` means "read the file", as for [`FileTree::go_build_info`].
+    fn cargo_auditable(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// What [`FileTree::list`] found.

@@ -17,8 +17,14 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
             continue;
         }
         // An image's executables are not kept; what its reader found in them is.
-        if let Some(section) = tree.go_build_info(&file.path) {
-            go_packages(&section, &file.path, inv);
+        let (go, cargo) = (tree.go_build_info(&file.path), tree.cargo_auditable(&file.path));
+        if go.is_some() || cargo.is_some() {
+            if let Some(section) = go {
+                go_packages(&section, &file.path, inv);
+            }
+            if let Some(section) = cargo {
+                cargo_packages(&section, &file.path, inv);
+            }
             continue;
         }
         let Ok(bytes) = tree.read(&file.path, MAX_BINARY_BYTES) else {
@@ -36,10 +42,7 @@ pub fn collect(tree: &dyn FileTree, files: &[FileMeta], inv: &mut Inventory) {
             go_packages(section, &file.path, inv);
         }
         if let Some(section) = elf.as_ref().and_then(|e| e.section(&bytes, ".dep-v0")) {
-            match parse_cargo_auditable(section) {
-                Ok(packages) => linked_packages(PackageKind::Cargo, packages, &file.path, inv),
-                Err(e) => inv.warnings.push(format!("{}: cargo-auditable data: {e}", file.path)),
-            }
+            cargo_packages(section, &file.path, inv);
         }
     }
 }
@@ -51,6 +54,14 @@ fn go_packages(section: &[u8], path: &str, inv: &mut Inventory) {
         None => inv.warnings.push(format!(
             "{path}: Go build information in a form not read (Go before 1.18?)"
         )),
+    }
+}
+
+/// The crates of one executable's cargo-auditable data, located at the executable.
+fn cargo_packages(section: &[u8], path: &str, inv: &mut Inventory) {
+    match parse_cargo_auditable(section) {
+        Ok(packages) => linked_packages(PackageKind::Cargo, packages, path, inv),
+        Err(e) => inv.warnings.push(format!("{path}: cargo-auditable data: {e}")),
     }
 }
 
