@@ -2,8 +2,9 @@
 //! root file system copied out), or an image — a `docker save` archive or an OCI layout,
 //! whose layers the image reader merges in memory. The image reader keeps the content of
 //! the files the package inventory reads (package databases, release files, Python and
-//! npm metadata); binaries and jars inside images are listed by the reader but not kept,
-//! so Go, Rust and Java packages of images are not inventoried.
+//! npm metadata, Java archives within their budget); executables are not kept, only what
+//! the reader found in them while they streamed (Go build information, cargo-auditable
+//! data), which the tree hands to the inventory in their place.
 //!
 //! An image tree also answers which layer wrote a file and every layer's version of the
 //! package databases, so that the inventory can tell which layer added each package.
