@@ -299,6 +299,41 @@ fn vulns_and_sbom_read_an_image_layout() {
     );
 }
 
+/// A two-layer image (Alpine's os-release) whose base holds three files `make` writes,
+/// each linking `packages[i]`: the executable `usr/local/bin/app`, the executable
+/// `usr/local/bin/old` that the top layer replaces with a script, and the non-executable
+/// `opt/data.bin`; `more` adds to the base.
+fn layout_with_linked_executables(
+    layout: &Path,
+    name: &str,
+    make: fn(&[(&str, &str)]) -> Vec<u8>,
+    packages: [&[(&str, &str)]; 3],
+    more: impl FnOnce(&mut dockward_image::testing::LayerBuilder),
+) {
+    use dockward_image::testing::LayerBuilder;
+    let mut base = LayerBuilder::new();
+    base.file("etc/os-release", 0o644, b"ID=alpine\nVERSION_ID=3.20.1\n");
+    base.file("usr/local/bin/app", 0o755, &make(packages[0]));
+    base.file("usr/local/bin/old", 0o755, &make(packages[1]));
+    base.file("opt/data.bin", 0o644, &make(packages[2]));
+    more(&mut base);
+    let mut top = LayerBuilder::new();
+    top.file("usr/local/bin/old", 0o755, &[b'#'; 2048]);
+    write_two_layer_layout(layout, name, base, top);
+}
+
+/// The components of `dockward sbom --format cyclonedx` on `path`.
+fn cyclonedx_components(path: &Path) -> Vec<Value> {
+    let out = dockward()
+        .args(["sbom", "--format", "cyclonedx"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sbom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    sbom["components"].as_array().unwrap().clone()
+}
+
 /// A Go executable of an image, as the linker writes it: build information at a 16-byte
 /// aligned offset past the ELF header, the module lines between 16-byte sentinels.
 fn go_executable(modules: &[(&str, &str)]) -> Vec<u8> {
@@ -320,44 +355,28 @@ fn go_executable(modules: &[(&str, &str)]) -> Vec<u8> {
 /// whole for the inventory (within a budget): their Maven packages are listed too.
 #[test]
 fn go_modules_and_jars_of_an_image_are_inventoried() {
-    use dockward_image::testing::LayerBuilder;
     let tmp = tempfile::tempdir().unwrap();
     let layout = tmp.path().join("layout");
-    let mut base = LayerBuilder::new();
-    base.file("etc/os-release", 0o644, b"ID=alpine\nVERSION_ID=3.20.1\n");
-    base.file(
-        "usr/local/bin/app",
-        0o755,
-        &go_executable(&[("golang.org/x/net", "v0.17.0")]),
-    );
-    base.file(
-        "usr/local/bin/old",
-        0o755,
-        &go_executable(&[("example.com/replaced", "v1.0.0")]),
-    );
-    base.file(
-        "opt/data.bin",
-        0o644,
-        &go_executable(&[("example.com/not-executable", "v1.0.0")]),
-    );
     let jar = dockward_vuln::testing::jar_with_pom(
         "org.apache.logging.log4j",
         "log4j-core",
         "2.14.1",
         dockward_vuln::testing::CompressionMethod::Deflated,
     );
-    base.file("opt/app/lib/log4j-core.jar", 0o644, &jar);
-    let mut top = LayerBuilder::new();
-    top.file("usr/local/bin/old", 0o755, &[b'#'; 2048]);
-    write_two_layer_layout(&layout, "acme/go-app:1", base, top);
-    let out = dockward()
-        .args(["sbom", "--format", "cyclonedx"])
-        .arg(&layout)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let sbom: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let components = sbom["components"].as_array().unwrap();
+    layout_with_linked_executables(
+        &layout,
+        "acme/go-app:1",
+        go_executable,
+        [
+            &[("golang.org/x/net", "v0.17.0")],
+            &[("example.com/replaced", "v1.0.0")],
+            &[("example.com/not-executable", "v1.0.0")],
+        ],
+        |base| {
+            base.file("opt/app/lib/log4j-core.jar", 0o644, &jar);
+        },
+    );
+    let components = cyclonedx_components(&layout);
     let purls: Vec<&str> = components.iter().filter_map(|c| c["purl"].as_str()).collect();
     assert!(purls.contains(&"pkg:golang/golang.org/x/net@v0.17.0"), "{purls:?}");
     assert!(purls.iter().any(|p| p.starts_with("pkg:golang/stdlib@")), "{purls:?}");
@@ -365,7 +384,7 @@ fn go_modules_and_jars_of_an_image_are_inventoried() {
         purls.contains(&"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
         "a jar of the image is read for the inventory: {purls:?}"
     );
-    let text = sbom.to_string();
+    let text = serde_json::to_string(&components).unwrap();
     assert!(
         !text.contains("example.com/replaced"),
         "a later layer replaced that executable"
@@ -391,37 +410,20 @@ fn rust_executable(crates: &[(&str, &str)]) -> Vec<u8> {
 /// With the corpus's OSV records, `vulns` finds RUSTSEC-2020-0071 in the `time` crate.
 #[test]
 fn rust_crates_of_an_image_executable_are_inventoried() {
-    use dockward_image::testing::LayerBuilder;
     let tmp = tempfile::tempdir().unwrap();
     let layout = tmp.path().join("layout");
-    let mut base = LayerBuilder::new();
-    base.file("etc/os-release", 0o644, b"ID=alpine\nVERSION_ID=3.20.1\n");
-    base.file(
-        "usr/local/bin/app",
-        0o755,
-        &rust_executable(&[("app", "0.1.0"), ("time", "0.2.22"), ("smallvec", "1.13.2")]),
+    layout_with_linked_executables(
+        &layout,
+        "acme/rust-app:1",
+        rust_executable,
+        [
+            &[("app", "0.1.0"), ("time", "0.2.22"), ("smallvec", "1.13.2")],
+            &[("old-app", "0.1.0"), ("replaced-crate", "1.0.0")],
+            &[("data-app", "0.1.0"), ("not-executable", "1.0.0")],
+        ],
+        |_| {},
     );
-    base.file(
-        "usr/local/bin/old",
-        0o755,
-        &rust_executable(&[("old-app", "0.1.0"), ("replaced-crate", "1.0.0")]),
-    );
-    base.file(
-        "opt/data.bin",
-        0o644,
-        &rust_executable(&[("data-app", "0.1.0"), ("not-executable", "1.0.0")]),
-    );
-    let mut top = LayerBuilder::new();
-    top.file("usr/local/bin/old", 0o755, &[b'#'; 2048]);
-    write_two_layer_layout(&layout, "acme/rust-app:1", base, top);
-    let out = dockward()
-        .args(["sbom", "--format", "cyclonedx"])
-        .arg(&layout)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let sbom: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let components = sbom["components"].as_array().unwrap();
+    let components = cyclonedx_components(&layout);
     let mut purls: Vec<&str> = components
         .iter()
         .filter_map(|c| c["purl"].as_str())
