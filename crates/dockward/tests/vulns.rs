@@ -30,13 +30,7 @@ fn ubuntu_root(dir: &Path) {
 }
 
 fn import(db: &Path, osv: &Path) {
-    dockward()
-        .args(["db", "import", "--db"])
-        .arg(db)
-        .arg(osv)
-        .assert()
-        .success()
-        .stdout(predicates::str::contains("npm: 2 records"));
+    common::db_import(db, osv).stdout(predicates::str::contains("npm: 2 records"));
 }
 
 fn findings(output: &[u8]) -> Vec<(String, String)> {

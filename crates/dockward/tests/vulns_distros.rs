@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{dockward, write};
+use common::{db_import as import, dockward, write};
 use dockward_vuln::testing::{rpm_header, write_rpmdb_sqlite};
 use serde_json::Value;
 use std::path::Path;
@@ -40,15 +40,6 @@ fn records(dir: &Path, list: &[(&str, &[Affected])]) {
         let file = dir.join(format!("{}.json", id.replace(':', "_")));
         std::fs::write(file, serde_json::to_vec_pretty(&record).unwrap()).unwrap();
     }
-}
-
-fn import(db: &Path, osv: &Path) {
-    dockward()
-        .args(["db", "import", "--db"])
-        .arg(db)
-        .arg(osv)
-        .assert()
-        .success();
 }
 
 /// `(messages, help lines, whole output)` of `dockward vulns --format json`.

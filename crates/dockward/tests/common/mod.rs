@@ -9,6 +9,16 @@ pub fn dockward() -> Command {
     Command::cargo_bin("dockward").unwrap()
 }
 
+/// `dockward db import --db DB SOURCE`, which must succeed.
+pub fn db_import(db: &Path, source: &Path) -> assert_cmd::assert::Assert {
+    dockward()
+        .args(["db", "import", "--db"])
+        .arg(db)
+        .arg(source)
+        .assert()
+        .success()
+}
+
 /// Writes `text` to `dir/rel`, creating folders.
 pub fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
