@@ -135,7 +135,12 @@ pub(crate) fn history_command(created_by: &str) -> &str {
     let s = match s.strip_prefix('|') {
         Some(rest) => {
             let (n, mut rest) = rest.split_once(' ').unwrap_or((rest, ""));
+            // The count is the archive's word: `|99999999999999999` must not loop that
+            // often. Each turn consumes a word, so the text's length bounds the loop.
             for _ in 0..n.parse::<usize>().unwrap_or(0) {
+                if rest.is_empty() {
+                    break;
+                }
                 rest = rest.split_once(' ').map_or("", |(_, r)| r);
             }
             rest
@@ -181,5 +186,15 @@ mod tests {
             "#(nop)  CMD [\"sh\"]"
         );
         assert_eq!(history_command("|1 A=b /bin/sh -c apk add x"), "apk add x");
+    }
+
+    /// Found by the `image` fuzzer: a huge argument count looped that many times (a
+    /// hang). The count is now bounded by the words there are.
+    #[test]
+    fn a_huge_argument_count_is_bounded_by_the_text() {
+        let created_by = format!("|{} A=b /bin/sh -c true", usize::MAX);
+        assert_eq!(history_command(&created_by), "");
+        assert_eq!(history_command("|88888888888888888 x"), "");
+        assert_eq!(history_build_args(&created_by), [("A", "b")]);
     }
 }
