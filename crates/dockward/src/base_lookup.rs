@@ -1,7 +1,7 @@
 //! `--base-images engine`: the base images of scanned Dockerfiles (and of the Dockerfiles
-//! Compose services build) are inspected in the local engine, so that their `User` and
-//! `Healthcheck` decide DW101, DW104, DW302 and DW303 as an archive named in
-//! `[image] base-images` does.
+//! Compose services build), and the images of Compose services that only name one, are
+//! inspected in the local engine, so that their `User` and `Healthcheck` decide DW101,
+//! DW104, DW302 and DW315 as an archive named in `[image] base-images` does.
 //!
 //! Off by default: a scan stays offline, deterministic and fast, and its result does not
 //! depend on what a build host happens to have pulled. When on, it only ever inspects

@@ -100,15 +100,21 @@ fn the_engine_decides_base_images_for_dockerfiles_and_compose_builds_and_never_p
     write(
         &tree,
         "compose.yaml",
-        "services:\n  app:\n    build: ./u\n  rooted:\n    build:\n      context: ./r\n  unknown:\n    build: ./m\n",
+        "services:\n  app:\n    build: ./u\n  rooted:\n    build:\n      context: ./r\n  unknown:\n    build: ./m\n  prebuilt:\n    image: acme/unprivileged:1\n  plain:\n    image: test/base:1\n  absent:\n    image: acme/missing:1\n",
     );
 
     let (found, stderr) = scan(&tree, &daemon.host(), &["--base-images", "engine"]);
     assert_eq!(
         found,
         [
+            // `prebuilt` runs an image the engine has, which sets a user and a
+            // healthcheck: nothing to say. `plain` runs one that sets neither.
+            "compose.yaml DW302 high service `plain` sets no user and its image never leaves root",
             "compose.yaml DW302 high service `rooted` sets no user and its image never leaves root",
+            // `absent` runs an image the engine does not have: unknown, as offline.
+            "compose.yaml DW302 low service `absent` sets no user: the container runs as the image's user, which is root unless the image sets USER",
             "compose.yaml DW302 low service `unknown` sets no user and its Dockerfile sets no USER: it runs as root unless the base image `acme/missing:1` sets one",
+            "compose.yaml DW315 high neither service `plain` nor its image defines a healthcheck",
             "compose.yaml DW315 high neither service `rooted` nor its image defines a healthcheck",
             "compose.yaml DW315 low neither service `unknown` nor its Dockerfile defines a healthcheck (unless the base image `acme/missing:1` does)",
             "m/Dockerfile DW101 low the final stage never sets USER; the container runs as root unless the base image `acme/missing:1` sets one",

@@ -93,7 +93,8 @@ pub fn link_dockerfiles(
 /// [`link_dockerfiles`], with what `settings` knows of base images (`[image] base-images`,
 /// the engine lookup): a Dockerfile that sets no USER or HEALTHCHECK takes its base
 /// image's when known ([`crate::base_image::known_base_image`]), and says which base is
-/// unknown otherwise ([`ImageFacts::unknown_base`]).
+/// unknown otherwise ([`ImageFacts::unknown_base`]). A service without `build:` takes its
+/// `image:`'s user and healthcheck when that lookup knows the image.
 pub fn link_dockerfiles_with_bases(
     project: &ComposeProject,
     file_ids: &[FileId],
@@ -105,7 +106,10 @@ pub fn link_dockerfiles_with_bases(
     // Services often share a Dockerfile: read each one once.
     let mut read_once: rustc_hash::FxHashMap<PathBuf, Option<(FileId, String)>> = Default::default();
     for (service, spec) in project.services.iter().zip(specs.iter_mut()) {
-        let Some(build) = service.get("build") else { continue };
+        let Some(build) = service.get("build") else {
+            spec.image_facts = looked_up_image_facts(spec, settings);
+            continue;
+        };
         let Some(source) = dockerfile_source(project, build) else {
             continue;
         };
@@ -122,6 +126,25 @@ pub fn link_dockerfiles_with_bases(
             }),
         };
     }
+}
+
+/// For a service that runs an image it does not build: what `[image] base-images` or the
+/// engine lookup (`--base-images engine`) says of that image, when the user asked for one.
+/// The short list of documented images ([`crate::base_image::well_known`]) is not used
+/// here: without a lookup, an image-only service keeps its low-confidence findings.
+fn looked_up_image_facts(spec: &ContainerSpec, settings: &dockward_core::Settings) -> Option<ImageFacts> {
+    let image = spec.image.value.as_set()?;
+    if image.has_variables || image.raw.is_empty() {
+        return None;
+    }
+    let known = settings.base_image(&image.raw)?;
+    Some(ImageFacts {
+        user: known.user.clone().filter(|_| !known.runs_as_root()),
+        user_is_root: known.runs_as_root(),
+        has_healthcheck: known.healthcheck,
+        dockerfile: spec.image.at.clone(),
+        unknown_base: None,
+    })
 }
 
 /// Where a service's Dockerfile is.
@@ -1289,6 +1312,39 @@ mod tests {
             specs[0].build.as_ref().unwrap().get().map(String::as_str),
             Some("./web (Dockerfile.prod)")
         );
+    }
+
+    /// An `image:` service takes its image's facts only from a lookup the user asked for
+    /// (here `[image] base-images`), never from the list of documented images.
+    #[test]
+    fn image_services_take_looked_up_facts_only() {
+        let dir = std::env::temp_dir().join(format!("dockward-compose-image-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("compose.yaml");
+        std::fs::write(
+            &path,
+            "services:\n  api:\n    image: acme/api:1\n  py:\n    image: python:3.12\n  var:\n    image: acme/${TAG:?}\n",
+        )
+        .unwrap();
+        let project = load_compose_files(&[path], &LoadOptions::default());
+        std::fs::remove_dir_all(&dir).ok();
+        let ids: Vec<FileId> = (0..project.files.len() as u32).map(FileId).collect();
+        let mut settings = dockward_core::Settings::default();
+        settings.base_images.insert(
+            "acme/api:1".to_string(),
+            dockward_core::BaseImage {
+                user: Some("app".to_string()),
+                healthcheck: true,
+                source: "api.tar".to_string(),
+            },
+        );
+        let (mut specs, _) = lower_compose(&project, &ids);
+        link_dockerfiles_with_bases(&project, &ids, &mut specs, &|_| None, &settings);
+        let facts = specs[0].image_facts.as_ref().expect("looked up");
+        assert_eq!(facts.user.as_deref(), Some("app"));
+        assert!(!facts.user_is_root && facts.has_healthcheck && facts.unknown_base.is_none());
+        assert!(specs[1].image_facts.is_none(), "a documented image is not a lookup");
+        assert!(specs[2].image_facts.is_none());
     }
 
     #[test]

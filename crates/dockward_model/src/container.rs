@@ -105,6 +105,8 @@ pub struct ImageFacts {
     pub user: Option<String>,
     pub user_is_root: bool,
     pub has_healthcheck: bool,
+    /// Where the facts come from: the Dockerfile (its USER or FROM), or the service's
+    /// `image:` when the image itself was looked up.
     pub dockerfile: Provenance,
     /// The base image the Dockerfile starts from when nothing is known of it (see
     /// `base_image::known_base_image`): a missing USER or HEALTHCHECK is then only as

@@ -79,7 +79,11 @@ pub fn check(cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
                     &spec.origin,
                     format!("{} sets no user and its image never leaves root", cx.subject()),
                 )
-                .with_help("add a non-root `USER` to the Dockerfile, or set a user for the container"),
+                .with_help(if spec.build.is_some() {
+                    "add a non-root `USER` to the Dockerfile, or set a user for the container"
+                } else {
+                    "set a non-root user for the container, or use an image that sets one"
+                }),
             ),
             Some(_) => {}
             None => out.push(
