@@ -379,19 +379,7 @@ pub const INVENTORY_DB_CAP: u64 = 64 * 1024 * 1024;
 /// [`ImageFiles::go_build_info`], cargo-auditable data in [`ImageFiles::cargo_auditable`]),
 /// and Java archives are when the reader's budget for them allows.
 pub fn keeps_inventory_content(path: &str, size: u64) -> bool {
-    let db = matches!(
-        path,
-        "/var/lib/dpkg/status"
-            | "/lib/apk/db/installed"
-            | "/usr/lib/apk/db/installed"
-            | "/var/lib/rpm/rpmdb.sqlite"
-            | "/usr/lib/sysimage/rpm/rpmdb.sqlite"
-            | "/var/lib/rpm/Packages"
-            | "/usr/lib/sysimage/rpm/Packages"
-            | "/var/lib/rpm/Packages.db"
-            | "/usr/lib/sysimage/rpm/Packages.db"
-    ) || path.starts_with("/var/lib/dpkg/status.d/");
-    if db {
+    if is_package_db(path) {
         return size <= INVENTORY_DB_CAP;
     }
     let mut parts = path.rsplit('/');
