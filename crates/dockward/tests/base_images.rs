@@ -6,11 +6,10 @@
 //! root or dockerd the tests say so and skip, except under `CI=true`, where they fail.
 
 use dockward_engine::testing::PrivateDockerd;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{dockward, write};
+use common::{dockward, finding_lines, json_report, write};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("base-{}-{name}", std::process::id()));
@@ -57,24 +56,8 @@ fn scan(dir: &Path, host: &str, args: &[&str]) -> (Vec<String>, String) {
         .env_remove("DOCKER_CONTEXT")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
-    let mut found: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} {} {}",
-                f["path"].as_str().unwrap(),
-                f["code"].as_str().unwrap(),
-                f["confidence"].as_str().unwrap(),
-                f["message"].as_str().unwrap()
-            )
-        })
-        .collect();
-    found.sort();
+    let found = finding_lines(&json_report(&out), &["path", "code", "confidence", "message"]);
     (found, stderr)
 }
 
@@ -194,22 +177,7 @@ fn engine_images_are_judged_by_their_history_too() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
-    let mut found: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} {}",
-                f["code"].as_str().unwrap(),
-                f["object"].as_str().unwrap_or_default(),
-                f["pointer"].as_str().unwrap_or_default()
-            )
-        })
-        .collect();
-    found.sort();
+    let found = finding_lines(&json_report(&out), &["code", "object", "pointer"]);
     // Newest first, as the engine lists them: USER is entry 0, the RUN 1, the ARG 2 (the
     // build argument is reported once, where it first appears).
     assert_eq!(

@@ -192,21 +192,7 @@ fn json(root: &Path, extra: &[&str]) -> (Value, i32, String) {
 
 /// `CODE severity path` per finding, sorted.
 fn findings(report: &Value) -> Vec<String> {
-    let mut out: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} {}",
-                f["code"].as_str().unwrap(),
-                f["severity"].as_str().unwrap(),
-                f["path"].as_str().unwrap()
-            )
-        })
-        .collect();
-    out.sort();
-    out
+    common::finding_lines(report, &["code", "severity", "path"])
 }
 
 #[test]

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::dockward;
+use common::{dockward, finding_lines, json_report};
 
 const NPM_TOKEN: &str = "npm_abcdefghijklmnopqrstuvwxyz0123456789";
 const PASSWORD: &str = "hunter2-very-secret";
@@ -528,23 +528,8 @@ fn a_named_base_image_decides_user_and_healthcheck_for_dockerfiles() {
         .args(["scan", "--format", "json", "--select", "DW101,DW104", "."])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
-    let mut found: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} {}",
-                f["path"].as_str().unwrap(),
-                f["code"].as_str().unwrap(),
-                f["message"].as_str().unwrap()
-            )
-        })
-        .collect();
-    found.sort();
+    let found = finding_lines(&json_report(&out), &["path", "code", "message"]);
     let rooted = dir.join("rooted.tar").display().to_string();
     assert_eq!(
         found,

@@ -9,6 +9,32 @@ pub fn dockward() -> Command {
     Command::cargo_bin("dockward").unwrap()
 }
 
+/// The JSON report a run printed; a run that printed something else fails the test with
+/// its output and standard error.
+pub fn json_report(out: &std::process::Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// A report's findings as their `fields` joined by spaces, sorted: a compact form to compare
+/// with an expected list. Every finding must have every field.
+pub fn finding_lines(report: &serde_json::Value, fields: &[&str]) -> Vec<String> {
+    let mut lines: Vec<String> = report["findings"]
+        .as_array()
+        .expect("a findings array")
+        .iter()
+        .map(|f| {
+            let values: Vec<&str> = fields
+                .iter()
+                .map(|field| f[*field].as_str().unwrap_or_else(|| panic!("no {field} in {f}")))
+                .collect();
+            values.join(" ")
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
 /// `dockward db import --db DB SOURCE`, which must succeed.
 pub fn db_import(db: &Path, source: &Path) -> assert_cmd::assert::Assert {
     dockward()
