@@ -23,18 +23,7 @@ fn build(daemon: &PrivateDockerd, dir: &Path, tag: &str, dockerfile: &str) {
     let context = dir.join(format!("build-{}", tag.replace([':', '/'], "-")));
     std::fs::create_dir_all(&context).unwrap();
     std::fs::write(context.join("Dockerfile"), dockerfile).unwrap();
-    let output = std::process::Command::new(dockward_engine::testing::find_program("docker").unwrap())
-        .args(["-H", &daemon.host(), "build", "--network", "none", "-t", tag])
-        .arg(&context)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "docker build {tag}: {}\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        daemon.log()
-    );
+    daemon.build(&context, tag);
 }
 
 /// `dockward scan --isolated --format json ARGS` in `dir` with `DOCKER_HOST=host`:

@@ -397,18 +397,7 @@ fn build(daemon: &PrivateDockerd, dir: &Path) {
     )
     .unwrap();
     std::fs::write(app.join("old.txt"), format!("{GITHUB_TOKEN}\n")).unwrap();
-    let output = std::process::Command::new(dockward_engine::testing::find_program("docker").unwrap())
-        .args(["-H", &daemon.host(), "build", "--network", "none", "-t", "acme/web:1.2"])
-        .arg(&context)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "docker build: {}\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        daemon.log()
-    );
+    daemon.build(&context, "acme/web:1.2");
 }
 
 #[test]

@@ -849,25 +849,7 @@ fn image_vulns_on_an_engine_image_and_its_docker_save() {
         "FROM dwvulns/busybox:1\nCOPY etc/os-release /etc/os-release\nCOPY status-base /var/lib/dpkg/status\nCOPY var/lib/dpkg/status /var/lib/dpkg/status\n",
     )
     .unwrap();
-    let output = std::process::Command::new(dockward_engine::testing::find_program("docker").unwrap())
-        .args([
-            "-H",
-            &daemon.host(),
-            "build",
-            "--network",
-            "none",
-            "-t",
-            "dwvulns/app:1",
-        ])
-        .arg(&context)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "docker build: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    daemon.build(&context, "dwvulns/app:1");
     let saved = tmp.path().join("app.tar");
     daemon.docker(&["save", "-o", saved.to_str().unwrap(), "dwvulns/app:1"]);
 

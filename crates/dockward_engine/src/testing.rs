@@ -358,6 +358,29 @@ impl PrivateDockerd {
         );
     }
 
+    /// `docker build -t TAG CONTEXT` with the classic builder and no network (the sandbox
+    /// has none), on this daemon; a failed build fails the test with its output and the
+    /// daemon's log.
+    pub fn build(&self, context: &Path, tag: &str) {
+        let output = Command::new(&self.docker)
+            .arg("-H")
+            .arg(self.host())
+            .args(["build", "--network", "none", "-t", tag])
+            .arg(context)
+            .env("DOCKER_BUILDKIT", "0")
+            .env_remove("DOCKER_CONTEXT")
+            .env_remove("DOCKER_TLS_VERIFY")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run docker build");
+        assert!(
+            output.status.success(),
+            "docker build {tag}: {}\n{}",
+            String::from_utf8_lossy(&output.stderr),
+            self.log()
+        );
+    }
+
     /// The daemon's log so far (for failure messages).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("dockerd.log")).unwrap_or_default()
