@@ -352,14 +352,20 @@ fn shell_c_argument(words: &[Word]) -> Option<(&Word, Option<u32>)> {
         .iter()
         .position(|w| w.value.starts_with('-') && !w.value.starts_with("--") && w.value.contains('c'))?;
     let code = words.get(c + 1)?;
-    let exact = if code.raw.len() as usize == code.value.len() + 2 {
+    Some((code, value_offset(code)))
+}
+
+/// Where a word's value starts in the text, when the value is the word as written or the
+/// word minus its surrounding quotes (so ranges inside it map exactly); `None` otherwise
+/// (escapes or several quoted parts shift the value against the text).
+fn value_offset(code: &Word) -> Option<u32> {
+    if code.raw.len() as usize == code.value.len() + 2 {
         Some(code.raw.start + 1)
     } else if code.is_plain() {
         Some(code.raw.start)
     } else {
         None
-    };
-    Some((code, exact))
+    }
 }
 
 /// The command an `ssh` line runs on the remote host.
@@ -400,14 +406,7 @@ fn ssh_remote_command(words: &[Word]) -> Option<Remote<'_>> {
     }
     let rest = words.get(i + 1..).filter(|r| !r.is_empty())?;
     if let [code] = rest {
-        let exact = if code.raw.len() as usize == code.value.len() + 2 {
-            Some(code.raw.start + 1)
-        } else if code.is_plain() {
-            Some(code.raw.start)
-        } else {
-            None
-        };
-        return Some(Remote::Code(code, exact));
+        return Some(Remote::Code(code, value_offset(code)));
     }
     Some(Remote::Argv(rest))
 }
